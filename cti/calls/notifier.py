@@ -1,0 +1,96 @@
+"""The only place that creates outgoing domain events about calls."""
+
+from __future__ import annotations
+
+from cti.calls.model import Call
+from cti.protocol import (
+    INBOUND,
+    CallAnswered,
+    CallEnded,
+    CallHeld,
+    CallResumed,
+    CallRinging,
+    CallTransferred,
+    Called,
+    DomainEvent,
+    Party,
+    PopRetracted,
+)
+
+
+class CallNotifier:
+    """Collects the domain events produced while one AMI event is handled."""
+
+    def __init__(self) -> None:
+        self._pending: list[DomainEvent] = []
+
+    def drain(self) -> list[DomainEvent]:
+        out, self._pending = self._pending, []
+        return out
+
+    def _emit(self, call: Call, event: DomainEvent) -> None:
+        call.visible = True
+        self._pending.append(event)
+
+    def ringing(self, call: Call, extension: str, caller: Party, direction: str) -> None:
+        did = call.origin.did if call.origin is not None and direction == INBOUND else None
+        self._emit(
+            call,
+            CallRinging(
+                call_id=call.call_id,
+                audience=frozenset((extension,)),
+                extension=extension,
+                caller=caller,
+                called=Called(number=call.dialled, did=did),
+                queue=call.queue,
+                direction=direction,
+            ),
+        )
+
+    def answered(self, call: Call, extension: str) -> None:
+        self._emit(
+            call,
+            CallAnswered(call_id=call.call_id, audience=call.connected(), extension=extension),
+        )
+
+    def retracted(self, call: Call, extension: str, reason: str) -> None:
+        self._emit(
+            call,
+            PopRetracted(
+                call_id=call.call_id,
+                audience=frozenset((extension,)),
+                extension=extension,
+                reason=reason,
+            ),
+        )
+
+    def held(self, call: Call) -> None:
+        self._emit(call, CallHeld(call_id=call.call_id, audience=call.participants()))
+
+    def resumed(self, call: Call) -> None:
+        self._emit(call, CallResumed(call_id=call.call_id, audience=call.participants()))
+
+    def transferred(self, call: Call, from_extension: str | None, to: str, mode: str) -> None:
+        self._emit(
+            call,
+            CallTransferred(
+                call_id=call.call_id,
+                audience=call.participants(),
+                from_extension=from_extension,
+                to=to,
+                mode=mode,
+            ),
+        )
+
+    def ended(self, call: Call) -> None:
+        self._emit(
+            call,
+            CallEnded(
+                call_id=call.call_id,
+                audience=call.participants(),
+                cause=call.cause,
+                cause_text=call.cause_text,
+                answered_by=call.answered_by,
+                abandoned=call.abandoned,
+            ),
+        )

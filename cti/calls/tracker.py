@@ -1,0 +1,349 @@
+"""Turns typed AMI events into the call picture and protocol-v1 domain events.
+
+Channels are keyed by Uniqueid and grouped into calls by Linkedid, which is the
+`call_id` of the wire protocol. Nothing assumes a fixed event order: every event
+updates the channel snapshot it carries, and the decisions (ringing, answered,
+abandoned, ...) are taken in `CallFlow` from the state so far.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+
+from cti.ami.messages import Event
+from cti.calls.extensions import ExtensionRules
+from cti.calls.flow import CallFlow
+from cti.calls.model import STATE_RINGING, STATE_UP, Call, Channel
+from cti.calls.notifier import CallNotifier
+from cti.calls.snapshot import apply_snapshot, parse_int
+from cti.calls.transfers import TransferDetector
+from cti.protocol import ANSWERED_ELSEWHERE, DomainEvent
+
+log = logging.getLogger(__name__)
+
+_MAX_DEAD = 8192  # hung-up Uniqueids remembered to ignore late events about them
+
+
+class CallTracker:
+    def __init__(
+        self,
+        extension_rules: ExtensionRules | None = None,
+        *,
+        default_region: str | None = None,
+    ) -> None:
+        self.rules = extension_rules or ExtensionRules.from_strings()
+        self._notifier = CallNotifier()
+        self._flow = CallFlow(self._notifier, default_region)
+        self._transfers = TransferDetector(self._flow, self.rules)
+        self._channels: dict[str, Channel] = {}
+        self._calls: dict[str, Call] = {}
+        self._dead: dict[str, None] = {}
+        self._handlers: dict[str, Callable[[Event], None]] = {
+            "Newchannel": self._on_channel_state,
+            "Newstate": self._on_channel_state,
+            "NewCallerid": self._on_channel_state,
+            "NewConnectedLine": self._on_channel_state,
+            "Hangup": self._on_hangup,
+            "DialBegin": self._on_dial_begin,
+            "DialState": self._on_dial_state,
+            "DialEnd": self._on_dial_end,
+            "AgentCalled": self._on_agent_called,
+            "AgentConnect": self._on_agent_connect,
+            "AgentRingNoAnswer": self._on_agent_ring_no_answer,
+            "QueueCallerJoin": self._on_queue_join,
+            "QueueCallerAbandon": self._on_queue_abandon,
+            "BridgeEnter": self._on_bridge_enter,
+            "BridgeLeave": self._on_bridge_leave,
+            "Hold": self._on_hold,
+            "Unhold": self._on_unhold,
+            "MusicOnHoldStart": self._on_moh_start,
+            "MusicOnHoldStop": self._on_unhold,
+            "BlindTransfer": self._on_blind_transfer,
+            "AttendedTransfer": self._on_attended_transfer,
+        }
+
+    # -- public API ------------------------------------------------------------------
+
+    def handle(self, event: Event) -> list[DomainEvent]:
+        """Feed one AMI event; returns the domain events it caused (often none)."""
+        handler = self._handlers.get(event.name)
+        if handler is None:
+            return []
+        try:
+            handler(event)
+        except Exception:  # one odd event must never take the tracker down
+            log.exception("tracker could not handle %s event", event.name)
+        return self._notifier.drain()
+
+    @property
+    def calls(self) -> Mapping[str, Call]:
+        return MappingProxyType(self._calls)
+
+    @property
+    def channel_count(self) -> int:
+        return len(self._channels)
+
+    def begin_resync(self) -> frozenset[str]:
+        """Channels known now; only these may be declared gone by `reconcile`."""
+        return frozenset(self._channels)
+
+    def reconcile(
+        self,
+        known_before: frozenset[str],
+        live_channels: Iterable[Event],
+        queue_entries: Iterable[Event] = (),
+    ) -> list[DomainEvent]:
+        """Bring the picture in line with CoreShowChannels (and QueueStatus) after a
+        (re)connect: end what vanished, learn what appeared, never pop twice."""
+        live = [ev for ev in live_channels if ev.get("Uniqueid")]
+        live_ids = {ev.get("Uniqueid") for ev in live}
+        for uid in known_before - live_ids:
+            channel = self._channels.get(uid)
+            if channel is not None:
+                self._channel_gone(channel)
+        live.sort(key=lambda ev: ev.get("Uniqueid") != ev.get("Linkedid"))
+        for ev in live:
+            channel = self._snapshot(ev)
+            if channel is not None:
+                self._reconcile_channel(channel, ev.get("BridgeId"))
+        for ev in queue_entries:
+            channel = self._channels.get(ev.get("Uniqueid"))
+            call = self._call_of(channel)
+            if call is not None and ev.get("Queue"):
+                call.queue = ev.get("Queue")
+        return self._notifier.drain()
+
+    # -- channel bookkeeping ---------------------------------------------------------
+
+    def _snapshot(self, ev: Event, prefix: str = "") -> Channel | None:
+        headers = ev.headers
+        uid = headers.get(prefix + "Uniqueid")
+        if not uid:
+            return None
+        channel = self._channels.get(uid)
+        linkedid = headers.get(prefix + "Linkedid") or headers.get("Linkedid") or uid
+        if channel is None:
+            name = headers.get(prefix + "Channel")
+            if not name or uid in self._dead:
+                return None
+            channel = Channel(
+                uniqueid=uid,
+                name=name,
+                linkedid=linkedid,
+                extension=self.rules.extension_of(name),
+                is_local=name.startswith("Local/"),
+                created_context=headers.get(prefix + "Context"),
+            )
+            self._channels[uid] = channel
+            self._attach(channel, linkedid)
+        elif linkedid != channel.linkedid and headers.get(prefix + "Linkedid"):
+            self._move(channel, linkedid)
+        apply_snapshot(channel, headers, prefix)
+        return channel
+
+    def _attach(self, channel: Channel, linkedid: str) -> None:
+        call = self._calls.get(linkedid)
+        if call is None:
+            call = self._calls[linkedid] = Call(call_id=linkedid)
+        call.channels[channel.uniqueid] = channel
+        channel.linkedid = linkedid
+        if channel.uniqueid == linkedid:
+            call.origin = channel
+
+    def _move(self, channel: Channel, linkedid: str) -> None:
+        """A channel joined another call (e.g. a parked-call pickup at BridgeEnter)."""
+        old = self._calls.get(channel.linkedid)
+        if old is not None:
+            old.channels.pop(channel.uniqueid, None)
+            if not old.channels:
+                self._end(old)
+        self._attach(channel, linkedid)
+
+    def _call_of(self, channel: Channel | None) -> Call | None:
+        return None if channel is None else self._calls.get(channel.linkedid)
+
+    def _channel_gone(self, channel: Channel) -> None:
+        self._channels.pop(channel.uniqueid, None)
+        self._dead[channel.uniqueid] = None
+        if len(self._dead) > _MAX_DEAD:
+            del self._dead[next(iter(self._dead))]
+        call = self._calls.get(channel.linkedid)
+        if call is None:
+            return
+        call.channels.pop(channel.uniqueid, None)
+        if channel.extension is not None:
+            self._flow.leg_stopped(call, channel, "HANGUP")
+        if channel is call.origin:
+            call.originator_gone = True
+            call.cause, call.cause_text = channel.cause, channel.cause_text
+            self._flow.abandon(call)
+        if not call.channels:
+            if call.cause is None:
+                call.cause, call.cause_text = channel.cause, channel.cause_text
+            self._end(call)
+
+    def _end(self, call: Call) -> None:
+        self._calls.pop(call.call_id, None)
+        self._flow.abandon(call)
+        self._flow.retract_unanswered(call, ANSWERED_ELSEWHERE)
+        if call.visible:
+            self._notifier.ended(call)
+
+    def _reconcile_channel(self, channel: Channel, bridge: str) -> None:
+        channel.bridge = bridge or None
+        if bridge and channel.bridge_location is None:
+            channel.bridge_location = (channel.context, channel.exten)
+        call = self._call_of(channel)
+        if call is None or channel.extension is None:
+            return
+        if channel is call.origin:
+            if bridge and not call.pops:
+                self._flow.outbound_dialling(call, channel, channel.exten)
+                self._flow.outbound_answered(call, channel)
+        elif channel.state == STATE_RINGING:
+            self._flow.leg_ringing(call, channel)
+        elif channel.state == STATE_UP and (bridge or channel.ringing):
+            self._flow.leg_answered(call, channel)
+
+    # -- event handlers --------------------------------------------------------------
+
+    def _on_channel_state(self, ev: Event) -> None:
+        channel = self._snapshot(ev)
+        call = self._call_of(channel)
+        if call is None or channel is None or channel.extension is None:
+            return
+        if channel.state == STATE_RINGING:
+            self._flow.leg_ringing(call, channel)
+        elif channel.state == STATE_UP and channel.ringing:
+            self._flow.leg_answered(call, channel)
+
+    def _on_hangup(self, ev: Event) -> None:
+        channel = self._snapshot(ev)
+        if channel is None:
+            return
+        channel.cause = parse_int(ev.get("Cause"))
+        channel.cause_text = ev.get("Cause-txt") or None
+        self._channel_gone(channel)
+
+    def _dial_legs(self, ev: Event) -> tuple[Call | None, Channel | None, Channel | None]:
+        caller = self._snapshot(ev)
+        dest = self._snapshot(ev, "Dest")
+        return self._call_of(dest), caller, dest
+
+    def _is_outbound_leg(self, call: Call, caller: Channel | None, dest: Channel) -> bool:
+        """The agent who placed the call is dialling an outside party."""
+        return (
+            caller is not None
+            and caller is call.origin
+            and caller.extension is not None
+            and dest.extension is None
+        )
+
+    def _on_dial_begin(self, ev: Event) -> None:
+        call, caller, dest = self._dial_legs(ev)
+        if call is None or dest is None:
+            return
+        if caller is not None and self._is_outbound_leg(call, caller, dest):
+            self._flow.outbound_dialling(call, caller, caller.exten)
+        else:
+            hint = (ev.get("DestConnectedLineNum"), ev.get("DestConnectedLineName"))
+            self._flow.leg_ringing(call, dest, hint)
+
+    def _on_dial_state(self, ev: Event) -> None:
+        call, _caller, dest = self._dial_legs(ev)
+        if call is not None and dest is not None and ev.get("DialStatus") == "RINGING":
+            self._flow.leg_ringing(call, dest)
+
+    def _on_dial_end(self, ev: Event) -> None:
+        call, caller, dest = self._dial_legs(ev)
+        if call is None or dest is None:
+            return
+        status = ev.get("DialStatus")
+        if caller is not None and self._is_outbound_leg(call, caller, dest):
+            if status == "ANSWER":
+                self._flow.outbound_answered(call, caller)
+            else:
+                self._flow.outbound_failed(call, caller)
+        elif status == "ANSWER":
+            self._flow.leg_answered(call, dest)
+        else:
+            self._flow.leg_stopped(call, dest, status)
+
+    def _queue_legs(self, ev: Event) -> tuple[Call | None, Channel | None]:
+        self._snapshot(ev)
+        dest = self._snapshot(ev, "Dest")
+        call = self._call_of(dest)
+        if call is not None and ev.get("Queue"):
+            call.queue = ev.get("Queue")
+        return call, dest
+
+    def _on_agent_called(self, ev: Event) -> None:
+        call, dest = self._queue_legs(ev)
+        if call is not None and dest is not None:
+            hint = (ev.get("DestConnectedLineNum"), ev.get("DestConnectedLineName"))
+            self._flow.leg_ringing(call, dest, hint)
+
+    def _on_agent_connect(self, ev: Event) -> None:
+        call, dest = self._queue_legs(ev)
+        if call is not None and dest is not None:
+            self._flow.leg_answered(call, dest)
+
+    def _on_agent_ring_no_answer(self, ev: Event) -> None:
+        call, dest = self._queue_legs(ev)
+        if call is not None and dest is not None:
+            self._flow.leg_stopped(call, dest, "NOANSWER")
+
+    def _on_queue_join(self, ev: Event) -> None:
+        call = self._call_of(self._snapshot(ev))
+        if call is not None:
+            call.queue = ev.get("Queue") or call.queue
+
+    def _on_queue_abandon(self, ev: Event) -> None:
+        call = self._call_of(self._snapshot(ev))
+        if call is not None:
+            self._flow.abandon(call)
+
+    def _on_bridge_enter(self, ev: Event) -> None:
+        channel = self._snapshot(ev)
+        call = self._call_of(channel)
+        if channel is None or call is None:
+            return
+        channel.bridge = ev.get("BridgeUniqueid") or None
+        channel.bridge_location = (channel.context, channel.exten)
+        if channel is call.origin:
+            call.transfer_pending = False
+        if channel.ringing:
+            self._flow.leg_answered(call, channel)
+
+    def _on_bridge_leave(self, ev: Event) -> None:
+        channel = self._snapshot(ev)
+        call = self._call_of(channel)
+        if channel is None or call is None:
+            return
+        self._transfers.bridge_left(call, channel)
+        channel.bridge = None
+        channel.bridge_location = None
+
+    def _on_hold(self, ev: Event) -> None:
+        call = self._call_of(self._snapshot(ev))
+        if call is not None:
+            self._flow.hold(call)
+
+    def _on_moh_start(self, ev: Event) -> None:
+        channel = self._snapshot(ev)
+        call = self._call_of(channel)
+        if call is not None and channel is not None and channel.bridge is not None:
+            self._flow.hold(call)
+
+    def _on_unhold(self, ev: Event) -> None:
+        call = self._call_of(self._snapshot(ev))
+        if call is not None:
+            self._flow.resume(call)
+
+    def _on_blind_transfer(self, ev: Event) -> None:
+        self._transfers.blind(ev, self._calls, self._channels)
+
+    def _on_attended_transfer(self, ev: Event) -> None:
+        self._transfers.attended(ev, self._calls, self._channels)

@@ -1,0 +1,190 @@
+"""Wire protocol v1 between the broker and the agent desktop.
+
+This module is the only thing the desktop shares with the server, so it imports
+nothing from the server. Each domain event type is one frozen class; `data()` gives
+the JSON object that travels in the event envelope. Field names here are the
+contract documented in docs/protocol.md: add, never rename.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+PROTOCOL_VERSION = 1
+
+# WebSocket close codes (4000-4999 are for applications).
+CLOSE_NO_TOKEN = 4001
+CLOSE_BAD_TOKEN = 4002
+CLOSE_UNSUPPORTED_VERSION = 4004
+
+# pop.retracted reasons
+ANSWERED_ELSEWHERE = "answered_elsewhere"
+ABANDONED = "abandoned"
+NOT_ANSWERED = "not_answered"
+
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+INTERNAL = "internal"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """The external party of a call: the caller on inbound calls, the callee on outbound."""
+
+    number: str | None
+    name: str | None
+    number_e164: str | None = None
+    anonymous: bool = False
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "number_e164": self.number_e164,
+            "name": self.name,
+            "anonymous": self.anonymous,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Called:
+    """What the caller dialled: the extension/queue reached and the DID it came in on."""
+
+    number: str | None
+    did: str | None
+
+    def data(self) -> dict[str, Any]:
+        return {"number": self.number, "did": self.did}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainEvent:
+    """Base of every event pushed to desktops.
+
+    `audience` is the set of agent extensions the event is meant for; it drives
+    routing in the broker and never travels on the wire.
+    """
+
+    type: ClassVar[str] = ""
+    call_id: str
+    audience: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def data(self) -> dict[str, Any]:
+        return {"call_id": self.call_id}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallRinging(DomainEvent):
+    type: ClassVar[str] = "call.ringing"
+    extension: str
+    caller: Party
+    called: Called
+    queue: str | None = None
+    direction: str = INBOUND
+    contact: dict[str, Any] | None = None
+    matches: tuple[dict[str, Any], ...] = ()
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "extension": self.extension,
+            "direction": self.direction,
+            "caller": self.caller.data(),
+            "called": self.called.data(),
+            "queue": self.queue,
+            "contact": self.contact,
+            "matches": list(self.matches),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallAnswered(DomainEvent):
+    type: ClassVar[str] = "call.answered"
+    extension: str
+
+    def data(self) -> dict[str, Any]:
+        return {"call_id": self.call_id, "extension": self.extension}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallHeld(DomainEvent):
+    type: ClassVar[str] = "call.held"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallResumed(DomainEvent):
+    type: ClassVar[str] = "call.resumed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallTransferred(DomainEvent):
+    type: ClassVar[str] = "call.transferred"
+    to: str
+    mode: str  # blind | attended | redirect
+    from_extension: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "from": self.from_extension,
+            "to": self.to,
+            "mode": self.mode,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallEnded(DomainEvent):
+    type: ClassVar[str] = "call.ended"
+    cause: int | None
+    cause_text: str | None
+    answered_by: str | None
+    abandoned: bool = False
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "cause": self.cause,
+            "cause_text": self.cause_text,
+            "answered_by": self.answered_by,
+            "abandoned": self.abandoned,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PopRetracted(DomainEvent):
+    type: ClassVar[str] = "pop.retracted"
+    extension: str
+    reason: str
+
+    def data(self) -> dict[str, Any]:
+        return {"call_id": self.call_id, "extension": self.extension, "reason": self.reason}
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.type: cls
+    for cls in (
+        CallRinging,
+        CallAnswered,
+        CallHeld,
+        CallResumed,
+        CallTransferred,
+        CallEnded,
+        PopRetracted,
+    )
+}
+
+
+def utc_timestamp() -> str:
+    """ISO-8601 UTC with milliseconds, as used in the event envelope."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def event_envelope(event: DomainEvent, seq: int, ts: str | None = None) -> dict[str, Any]:
+    return {
+        "op": "event",
+        "seq": seq,
+        "type": event.type,
+        "ts": ts or utc_timestamp(),
+        "data": event.data(),
+    }
