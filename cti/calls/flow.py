@@ -100,10 +100,14 @@ class CallFlow:
     def leg_stopped(self, call: Call, leg: Channel, status: str) -> None:
         """An agent leg stopped ringing without answering (DialEnd, hangup, timeout)."""
         ext = leg.extension
-        if ext is None or not leg.ringing:
+        if ext is None:
             return
-        leg.ringing = False
-        if call.pops.get(ext) is not PopState.RINGING:
+        was_ringing, leg.ringing = leg.ringing, False
+        state = call.pops.get(ext)
+        if state is PopState.STOPPED and status in _NOT_ANSWERED_STATUSES:
+            self.retract(call, ext, NOT_ANSWERED)  # e.g. AgentRingNoAnswer after DialEnd CANCEL
+            return
+        if not was_ringing or state is not PopState.RINGING:
             return
         if any(other.ringing for other in call.legs_of(ext)):
             return

@@ -6,12 +6,12 @@ from cti.calls.model import Call
 from cti.protocol import (
     INBOUND,
     CallAnswered,
+    Called,
     CallEnded,
     CallHeld,
     CallResumed,
     CallRinging,
     CallTransferred,
-    Called,
     DomainEvent,
     Party,
     PopRetracted,

@@ -1,0 +1,10 @@
+"""Subcommands of ``cti``. Each module offers ``register(subparsers)``, which adds its
+parser and sets ``run`` (a function taking the parsed args and returning an exit code)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from cti.commands import replay
+
+COMMANDS: tuple[ModuleType, ...] = (replay,)

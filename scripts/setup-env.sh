@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Prepares everything the project needs on a fresh Debian machine with Python 3.11:
+# the Debian packages it uses (via apt-get), a virtual environment in .venv and the
+# project with its pip dependencies. Safe to run again: it only installs what is missing.
+# Usage: scripts/setup-env.sh [pip extras, default: dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EXTRAS="${1:-dev}"
+APT_PACKAGES=()  # Debian packages the tests use; none yet for the server side
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "setup: need root or sudo for: $*" >&2; return 1
+  fi
+}
+
+apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  echo "setup: apt-get install ${missing[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
+  apt_install "${APT_PACKAGES[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  if ! python3 -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    apt_install "python3-venv"
+    python3 -m venv .venv
+  fi
+fi
+stamp=".venv/.installed-$(cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)-${EXTRAS//,/_}"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
+  touch "$stamp"
+fi

@@ -1,0 +1,76 @@
+"""docs/protocol.md must describe exactly the events and fields the code sends."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cti.protocol import (
+    CLOSE_BAD_TOKEN,
+    CLOSE_NO_TOKEN,
+    CLOSE_UNSUPPORTED_VERSION,
+    EVENT_TYPES,
+    CallAnswered,
+    Called,
+    CallEnded,
+    CallHeld,
+    CallResumed,
+    CallRinging,
+    CallTransferred,
+    DomainEvent,
+    Party,
+    PopRetracted,
+    event_envelope,
+)
+
+DOC = Path(__file__).parents[2] / "docs" / "protocol.md"
+
+SAMPLES: list[DomainEvent] = [
+    CallRinging(
+        call_id="1",
+        extension="1001",
+        caller=Party("+1", "A"),
+        called=Called("support", "support"),
+    ),
+    CallAnswered(call_id="1", extension="1001"),
+    CallHeld(call_id="1"),
+    CallResumed(call_id="1"),
+    CallTransferred(call_id="1", to="1002", mode="blind", from_extension="1001"),
+    CallEnded(call_id="1", cause=16, cause_text="Normal Clearing", answered_by="1001"),
+    PopRetracted(call_id="1", extension="1002", reason="abandoned"),
+]
+
+
+def documented_events() -> dict[str, list[str]]:
+    text = DOC.read_text(encoding="utf-8")
+    table = text.split("<!-- event-table")[1].split("<!-- /event-table -->")[0]
+    rows = re.findall(r"^\| `([a-z.]+)` \| (.+) \|$", table, flags=re.MULTILINE)
+    return {name: re.findall(r"`([a-z_]+)`", fields) for name, fields in rows}
+
+
+def test_every_event_type_is_documented_with_its_exact_fields() -> None:
+    documented = documented_events()
+    assert set(documented) == set(EVENT_TYPES)
+    for sample in SAMPLES:
+        assert documented[sample.type] == list(sample.data()), sample.type
+
+
+def test_samples_cover_every_event_type() -> None:
+    assert {s.type for s in SAMPLES} == set(EVENT_TYPES)
+
+
+def test_close_codes_in_doc_match_code() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for code in (CLOSE_NO_TOKEN, CLOSE_BAD_TOKEN, CLOSE_UNSUPPORTED_VERSION):
+        assert f"`{code}`" in text
+
+
+def test_envelope_has_the_documented_shape() -> None:
+    envelope = event_envelope(SAMPLES[1], seq=7, ts="2026-11-23T09:00:00.000Z")
+    assert envelope == {
+        "op": "event",
+        "seq": 7,
+        "type": "call.answered",
+        "ts": "2026-11-23T09:00:00.000Z",
+        "data": {"call_id": "1", "extension": "1001"},
+    }
