@@ -1,28 +1,24 @@
 """Sans-I/O AMI parser: bytes in, typed messages out, no sockets anywhere.
 
-The hot path is `parse_frame`: one UTF-8 decode per frame (never per TCP chunk, so
-a character split across reads survives), one ``str.split`` and one ``dict`` build.
-Only frames that need it (repeated or list keys, empty ``Key:`` lines, bare LF,
-``Response: Follows`` bodies, junk lines) take the slower line-by-line path.
+Framing lives here (banner, ``\\r\\n\\r\\n`` terminators, the size limit, resync);
+turning a frame's text into headers lives in `cti.ami.headers`. UTF-8 is decoded
+only over complete frames, so a character split across two reads survives, and
+invalid bytes become U+FFFD.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from types import MemberDescriptorType
 
-from cti.ami.messages import MULTI_VALUE_KEYS, AmiMessage, Banner, Event, Response
+from cti.ami.headers import Headers, Lists, careful_headers, event_headers
+from cti.ami.messages import AmiMessage, Banner, Event, Message, Response
 
 logger = logging.getLogger(__name__)
 
 FRAME_END = b"\r\n\r\n"
 DEFAULT_MAX_FRAME_BYTES = 1 << 20
-END_COMMAND = "--END COMMAND--"
-_FOLLOWS = "Response: Follows"
-_FOLLOWS_HEADER_KEYS = frozenset({"Response", "Privilege", "ActionID", "Message"})
-_MULTI = MULTI_VALUE_KEYS
-
-Headers = dict[str, str]
-Lists = dict[str, tuple[str, ...]]
 
 
 def parse_buffer(
@@ -61,108 +57,84 @@ def split_frames(buf: bytes, max_frame_bytes: int) -> tuple[list[bytes], bytes]:
     """Cut `buf` at frame terminators; frames over the limit are logged and dropped."""
     frames = buf.split(FRAME_END)
     rest = frames.pop()
-    for index in range(len(frames) - 1, -1, -1):
-        size = len(frames[index])
-        if size > max_frame_bytes:
+    return _drop_oversized(frames, max_frame_bytes), rest
+
+
+def _drop_oversized(frames: list[bytes], max_frame_bytes: int) -> list[bytes]:
+    if not frames or max(map(len, frames)) <= max_frame_bytes:
+        return frames
+    for raw in frames:
+        if len(raw) > max_frame_bytes:
             logger.warning(
-                "dropped oversized AMI frame of %d bytes (limit %d)", size, max_frame_bytes
+                "dropped oversized AMI frame of %d bytes (limit %d)", len(raw), max_frame_bytes
             )
-            del frames[index]
-    return frames, rest
+    return [raw for raw in frames if len(raw) <= max_frame_bytes]
 
 
 def parse_frame(raw: bytes) -> Event | Response | None:
     """Turn one frame (without its terminator) into an `Event` or a `Response`."""
-    text = raw.decode("utf-8", "replace")
-    if text.startswith(_FOLLOWS):
-        headers, lists = _parse_follows(text)
-    else:
-        headers, lists = _parse_text(text)
-    if text.startswith("Response: "):
-        return Response(headers=headers, lists=lists or _NO_LISTS, status=headers["Response"])
-    name = headers.get("Event")
-    if name is not None:
-        return Event(headers=headers, lists=lists or _NO_LISTS, name=name)
+    return parse_text(raw.decode("utf-8", "replace"))
+
+
+def parse_text(text: str) -> Event | Response | None:
+    """Like `parse_frame`, for a frame already decoded (whole, never in pieces).
+
+    A bare LF in an event stays in its value (Asterisk ends every event line with
+    CRLF, so a lone LF can only be inside a value); other frames split on it too,
+    for the Park response.
+    """
+    if not text.startswith("Event: "):
+        headers, lists = careful_headers(text)
+        return _classify(headers, lists, text)
+    headers, lists = event_headers(text)
+    return _new_event(headers, lists, headers["Event"])
+
+
+def parse_headers(raw: bytes) -> tuple[Headers, Lists]:
+    """Decode one frame of any kind (also client ``Action:`` frames) into headers."""
+    return careful_headers(raw.decode("utf-8", "replace"))
+
+
+def _classify(headers: Headers, lists: Lists, text: str) -> Event | Response | None:
     status = headers.get("Response")
     if status is not None:
-        return Response(headers=headers, lists=lists or _NO_LISTS, status=status)
+        return Response(headers=headers, lists=lists, status=status)
+    name = headers.get("Event")
+    if name is not None:
+        return _new_event(headers, lists, name)
     if headers:
         logger.debug("skipping AMI frame without Event or Response: %r", text[:120])
     return None
 
 
-def parse_headers(raw: bytes) -> tuple[Headers, Lists]:
-    """Decode one frame of any kind (also client ``Action:`` frames) into headers."""
-    return _parse_text(raw.decode("utf-8", "replace"))
+def _slot_setters() -> tuple[Callable[[Event, object], None], ...] | None:
+    """Setters of Event's slots: filling a fresh instance through them skips the
+    frozen dataclass ``__init__`` (3x slower, and this is the hot path).
 
-
-_NO_LISTS: Lists = {}
-
-
-def _parse_text(text: str) -> tuple[Headers, Lists]:
-    lines = text.split("\r\n")
-    if text.count("\n") == len(lines) - 1:  # no bare LF inside the frame
-        try:
-            headers: Headers = dict([line.split(": ", 1) for line in lines])  # type: ignore[misc]
-        except ValueError:
-            pass  # a line without ": " (empty value, junk): take the careful path
-        else:
-            if len(headers) == len(lines) and _MULTI.isdisjoint(headers):
-                return headers, _NO_LISTS
-    else:
-        lines = [line.rstrip("\r") for line in text.split("\n")]
-    return _parse_lines(lines)
-
-
-def _parse_lines(lines: list[str]) -> tuple[Headers, Lists]:
-    """Line by line: first value wins in `headers`, every value is kept in `lists`."""
-    headers: Headers = {}
-    repeated: dict[str, list[str]] = {}
-    for line in lines:
-        key, sep, value = line.partition(": ")
-        if not sep:
-            if not line:
-                continue
-            if not line.endswith(":"):
-                logger.debug("skipping AMI line without ': ': %r", line[:120])
-                continue
-            key, value = line[:-1], ""
-        if key in headers:
-            if key in repeated:
-                repeated[key].append(value)
-            else:
-                repeated[key] = [headers[key], value]
-        else:
-            headers[key] = value
-            if key in _MULTI:
-                repeated[key] = [value]
-    return headers, {key: tuple(values) for key, values in repeated.items()}
-
-
-def _parse_follows(text: str) -> tuple[Headers, Lists]:
-    """Legacy ``Response: Follows``: CRLF header lines, then LF-ended free text.
-
-    The body runs up to ``--END COMMAND--`` and becomes ``lists["Output"]``.
+    None (use the constructor) if `Event` ever stops using slots.
     """
-    segments = text.split("\r\n")
-    split_at = len(segments)
-    for index, segment in enumerate(segments):
-        key = segment.partition(": ")[0]
-        if "\n" in segment or key not in _FOLLOWS_HEADER_KEYS:
-            split_at = index
-            break
-    headers, lists = _parse_lines(segments[:split_at])
-    body = "\n".join(segments[split_at:]).split("\n")
-    output = [line.rstrip("\r") for line in body]
-    while output and output[-1] in ("", END_COMMAND):
-        removed = output.pop()
-        if removed == END_COMMAND:
-            break
-    return headers, {**lists, "Output": tuple(output)}
+    slots = [vars(Message).get("headers"), vars(Message).get("lists"), vars(Event).get("name")]
+    if not all(isinstance(slot, MemberDescriptorType) for slot in slots):
+        return None
+    return tuple(slot.__set__ for slot in slots)  # type: ignore[union-attr]
+
+
+_SETTERS = _slot_setters()
+
+
+def _new_event(headers: Headers, lists: Lists, name: str) -> Event:
+    if _SETTERS is None:
+        return Event(headers=headers, lists=lists, name=name)
+    event: Event = object.__new__(Event)
+    set_headers, set_lists, set_name = _SETTERS
+    set_headers(event, headers)
+    set_lists(event, lists)
+    set_name(event, name)
+    return event
 
 
 class AmiParser:
-    """Stateful framing around `parse_buffer` for a stream of arbitrary chunks.
+    """Stateful framing around `parse_frame` for a stream of arbitrary chunks.
 
     Memory stays bounded: a frame that outgrows `max_frame_bytes` before its
     terminator switches the parser to a discard mode that keeps only the last three
@@ -173,7 +145,7 @@ class AmiParser:
         self.max_frame_bytes = max_frame_bytes
         self._chunks: list[bytes] = []
         self._size = 0
-        self._tail = b""
+        self._tail = b""  # last bytes kept, to find a terminator split across feeds
         self._want_banner = banner
         self._discarding = False
         self._discarded = 0
@@ -181,50 +153,71 @@ class AmiParser:
     def feed(self, data: bytes) -> list[AmiMessage]:
         """Add received bytes; return every message they complete, in order."""
         messages: list[AmiMessage] = []
-        for raw in self.feed_frames(data, messages):
-            message = parse_frame(raw)
-            if message is not None:
-                messages.append(message)
+        region = self._complete_frames(data, messages)
+        if not region:
+            return messages
+        if len(region) <= self.max_frame_bytes:
+            # Only whole frames, so each frame is decoded whole (boundaries are ASCII,
+            # so decoding them together gives the same text, minus a bytes copy each).
+            texts = region.decode("utf-8", "replace").split("\r\n\r\n")
+        else:
+            frames = _drop_oversized(region.split(FRAME_END), self.max_frame_bytes)
+            texts = [raw.decode("utf-8", "replace") for raw in frames]
+        if _SETTERS is None:
+            messages.extend(filter(None, map(parse_text, texts)))
+            return messages
+        # parse_text and _new_event, inlined: this loop runs once per event.
+        append, new, (set_headers, set_lists, set_name) = messages.append, object.__new__, _SETTERS
+        for text in texts:
+            if text.startswith("Event: "):
+                headers, lists = event_headers(text)
+                event = new(Event)
+                set_headers(event, headers)
+                set_lists(event, lists)
+                set_name(event, headers["Event"])
+                append(event)
+            else:
+                message = parse_text(text)
+                if message is not None:
+                    append(message)
         return messages
 
     def feed_frames(self, data: bytes, banners: list[AmiMessage] | None = None) -> list[bytes]:
         """Like `feed` but return raw frames; a banner, if any, goes to `banners`."""
+        region = self._complete_frames(data, banners)
+        if region is None:
+            return []
+        return _drop_oversized(region.split(FRAME_END), self.max_frame_bytes)
+
+    def _complete_frames(self, data: bytes, banners: list[AmiMessage] | None) -> bytes | None:
+        """Buffer `data`; return the complete frames now available (terminators inside)."""
         if self._discarding:
             data = self._skip_oversized(data)
-        probe = self._tail + data[:3]
-        if FRAME_END not in data and FRAME_END not in probe:
-            self._keep(data, probe)
-            if self._want_banner:
-                self._take_banner(banners)
-            return []
+        if self._want_banner and data:
+            data = self._take_banner(data, banners)
+        if not data or (FRAME_END not in data and FRAME_END not in self._tail + data[:3]):
+            self._keep(data)
+            return None
         buf = b"".join(self._chunks) + data if self._chunks else data
-        if self._want_banner:
-            self._want_banner = False
-            banner, buf = split_banner(buf)
-            if banner is not None and banners is not None:
-                banners.append(banner)
-        frames, rest = split_frames(buf, self.max_frame_bytes)
-        self._chunks = []
-        self._size = 0
-        self._tail = b""
-        self._keep(rest, rest[-3:])
-        return frames
+        end = buf.rfind(FRAME_END)
+        self._chunks, self._size, self._tail = [], 0, b""
+        self._keep(buf[end + 4 :])
+        return buf[:end]
 
-    def _keep(self, data: bytes, probe: bytes) -> None:
+    def _keep(self, data: bytes) -> None:
         if not data:
             return
         self._chunks.append(data)
         self._size += len(data)
-        self._tail = probe[-3:] if len(data) < 3 else data[-3:]
-        if self._size > self.max_frame_bytes and not self._want_banner:
+        self._tail = (self._tail + data)[-3:] if len(data) < 3 else data[-3:]
+        if self._size > self.max_frame_bytes:
             logger.warning(
                 "AMI frame exceeds %d bytes without a terminator; discarding it",
                 self.max_frame_bytes,
             )
             self._discarding = True
             self._discarded = self._size
-            self._chunks = []
-            self._size = 0
+            self._chunks, self._size = [], 0
 
     def _skip_oversized(self, data: bytes) -> bytes:
         carried = len(self._tail)
@@ -236,19 +229,18 @@ class AmiParser:
             return b""
         self._discarding = False
         self._tail = b""
-        logger.info("resynchronised after dropping %d bytes", self._discarded + end - carried)
+        logger.info("AMI stream resynchronised after %d bytes", self._discarded + end - carried)
         return probe[end + 4 :]
 
-    def _take_banner(self, banners: list[AmiMessage] | None) -> None:
-        buf = b"".join(self._chunks)
-        if b"\r\n" not in buf and self._size <= self.max_frame_bytes:
-            self._chunks = [buf] if buf else []
-            return
+    def _take_banner(self, data: bytes, banners: list[AmiMessage] | None) -> bytes:
+        """Hold bytes until the first line is complete, then peel the banner off."""
+        buf = b"".join(self._chunks) + data if self._chunks else data
+        self._chunks, self._size = [], 0
+        if b"\r\n" not in buf and len(buf) <= self.max_frame_bytes:
+            self._chunks, self._size = [buf], len(buf)
+            return b""
         self._want_banner = False
         banner, rest = split_banner(buf)
         if banner is not None and banners is not None:
             banners.append(banner)
-        self._chunks = []
-        self._size = 0
-        self._tail = b""
-        self._keep(rest, rest[-3:])
+        return rest

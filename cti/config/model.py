@@ -1,0 +1,143 @@
+"""The validated config as frozen, typed objects, built from the checked values.
+
+Each section's field names are the option names of that section, so `build_config`
+needs no per-option code. Secrets sit apart in `Secrets`, whose repr hides them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from cti.config.options import OPTIONS, OPTIONS_BY_KEY
+from cti.config.problems import ConfigProblem
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from cti.ami.settings import AmiSettings
+
+_Section = TypeVar("_Section", bound="DataclassInstance")
+
+
+@dataclass(frozen=True, slots=True)
+class AmiConfig:
+    host: str
+    port: int
+    username: str
+    auth: Literal["md5", "plain"]
+    connect_timeout: float
+    action_timeout: float
+    ping_interval: float
+    reconnect_min: float
+    reconnect_max: float
+    max_frame_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallsConfig:
+    channel_patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NumbersConfig:
+    default_region: str
+    match_last_digits: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingConfig:
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    """Secret values, None when unset. Field names are the keys with '_' for '.'."""
+
+    ami_secret: str | None
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{item.name}={'<set>' if getattr(self, item.name) else '<unset>'}"
+            for item in fields(self)
+        )
+        return f"Secrets({shown})"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole validated config. ``notes`` are the warnings found while loading."""
+
+    ami: AmiConfig
+    calls: CallsConfig
+    numbers: NumbersConfig
+    logging: LoggingConfig
+    secrets: Secrets
+    directory: Path
+    files_read: tuple[Path, ...]
+    notes: tuple[ConfigProblem, ...]
+    values: Mapping[str, object] = field(repr=False, compare=False)
+
+    def get(self, key: str) -> object:
+        """The value of a dotted key such as ``"ami.port"``; KeyError names a close key."""
+        if key not in self.values:
+            close = difflib.get_close_matches(key, list(self.values), n=1)
+            suffix = f" (did you mean {close[0]!r}?)" if close else ""
+            raise KeyError(f"no config option {key!r}{suffix}")
+        return self.values[key]
+
+
+def _section(build: type[_Section], prefix: str, values: Mapping[str, Any]) -> _Section:
+    return build(**{item.name: values[f"{prefix}.{item.name}"] for item in fields(build)})
+
+
+def build_config(
+    values: Mapping[str, object],
+    directory: Path,
+    files_read: tuple[Path, ...],
+    notes: tuple[ConfigProblem, ...],
+) -> Config:
+    """`Config` from a value for every declared option (already type-checked)."""
+    missing = set(OPTIONS_BY_KEY) - set(values)
+    if missing:
+        raise ValueError(f"no value for {sorted(missing)}")
+    secret_values: dict[str, Any] = {
+        option.key.replace(".", "_"): values[option.key] for option in OPTIONS if option.secret
+    }
+    return Config(
+        ami=_section(AmiConfig, "ami", values),
+        calls=_section(CallsConfig, "calls", values),
+        numbers=_section(NumbersConfig, "numbers", values),
+        logging=_section(LoggingConfig, "logging", values),
+        secrets=Secrets(**secret_values),
+        directory=directory,
+        files_read=files_read,
+        notes=notes,
+        values=MappingProxyType(dict(values)),
+    )
+
+
+def ami_settings(config: Config) -> AmiSettings:
+    """The AMI client's settings; call only with a config loaded with secrets required."""
+    from cti.ami.settings import AmiSettings
+
+    if config.secrets.ami_secret is None:
+        raise ValueError("ami.secret is not set; load the config with require_secrets=True")
+    ami = config.ami
+    return AmiSettings(
+        host=ami.host,
+        port=ami.port,
+        username=ami.username,
+        secret=config.secrets.ami_secret,
+        auth=ami.auth,
+        connect_timeout=ami.connect_timeout,
+        action_timeout=ami.action_timeout,
+        ping_interval=ami.ping_interval,
+        reconnect_min=ami.reconnect_min,
+        reconnect_max=ami.reconnect_max,
+        max_frame_bytes=ami.max_frame_bytes,
+    )
