@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 
+@lru_cache(maxsize=4096)  # a queue call rings several agents with one number
 def to_e164(number: str | None, region: str | None) -> str | None:
     """E.164 form of `number`, using `region` for national numbers; None if not a number."""
     if not number:

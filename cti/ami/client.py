@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Literal
 
 from cti.ami.actions import (
@@ -51,8 +51,12 @@ class AmiClient:
         on_event: Callable[[Event], None],
         on_connected: Callable[[AmiClient], Awaitable[None]] | None = None,
         on_state: Callable[[str], None] | None = None,
+        *,
+        events: Collection[str] | None = None,
     ) -> None:
+        """`events` limits parsing to the events `on_event` uses (see AmiParser)."""
         self.settings = settings
+        self._events = events
         self.banner: Banner | None = None
         self._on_event = on_event
         self._on_connected = on_connected
@@ -243,7 +247,7 @@ class AmiClient:
         return response
 
     async def _read_loop(self, reader: asyncio.StreamReader) -> None:
-        feed = AmiParser(self.settings.max_frame_bytes).feed
+        feed = AmiParser(self.settings.max_frame_bytes, events=self._events).feed
         claims, on_event, lists = self._pending.claims, self._on_event, self._pending.lists
         try:
             while data := await reader.read(READ_SIZE):

@@ -9,7 +9,7 @@ invalid bytes become U+FFFD.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import MemberDescriptorType
 
 from cti.ami.headers import Headers, Lists, careful_headers, event_headers
@@ -69,6 +69,14 @@ def _drop_oversized(frames: list[bytes], max_frame_bytes: int) -> list[bytes]:
                 "dropped oversized AMI frame of %d bytes (limit %d)", len(raw), max_frame_bytes
             )
     return [raw for raw in frames if len(raw) <= max_frame_bytes]
+
+
+def _wanted(text: str, events: Collection[str]) -> bool:
+    if not text.startswith("Event: "):
+        return True
+    end = text.find("\r\n")
+    name = text[7:end] if end >= 0 else text[7:]
+    return name in events or "ActionID: " in text
 
 
 def parse_frame(raw: bytes) -> Event | Response | None:
@@ -141,8 +149,18 @@ class AmiParser:
     bytes, enough to spot the ``\\r\\n\\r\\n`` where the next frame starts.
     """
 
-    def __init__(self, max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES, *, banner: bool = True):
+    def __init__(
+        self,
+        max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
+        *,
+        banner: bool = True,
+        events: Collection[str] | None = None,
+    ):
+        """`events`, when given, names the only events worth parsing: others are
+        dropped after reading their name (about 0.5 us against 10 us for a full
+        parse), except events that carry an ActionID, which answer our own actions."""
         self.max_frame_bytes = max_frame_bytes
+        self.events = events
         self._chunks: list[bytes] = []
         self._size = 0
         self._tail = b""  # last bytes kept, to find a terminator split across feeds
@@ -163,6 +181,8 @@ class AmiParser:
         else:
             frames = _drop_oversized(region.split(FRAME_END), self.max_frame_bytes)
             texts = [raw.decode("utf-8", "replace") for raw in frames]
+        if self.events is not None:
+            texts = [text for text in texts if _wanted(text, self.events)]
         if _SETTERS is None:
             messages.extend(filter(None, map(parse_text, texts)))
             return messages

@@ -78,6 +78,11 @@ class CallTracker:
         return self._notifier.drain()
 
     @property
+    def handled_events(self) -> frozenset[str]:
+        """The AMI event names the tracker reads; the client may skip all others."""
+        return frozenset(self._handlers)
+
+    @property
     def calls(self) -> Mapping[str, Call]:
         return MappingProxyType(self._calls)
 

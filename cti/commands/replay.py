@@ -13,6 +13,7 @@ import phonenumbers
 
 from cti.calls.extensions import ExtensionRules
 from cti.calls.tracker import CallTracker
+from cti.config import ConfigError, load_config
 from cti.protocol import DomainEvent
 from cti.replay import TranscriptError, check_transcript, replay_transcript
 
@@ -30,9 +31,18 @@ def register(sub: Any) -> None:
     parser.add_argument("file", type=Path, help="raw AMI capture, e.g. tests/fixtures/ami/*.raw")
     parser.add_argument("--quiet", action="store_true", help="print only the final count line")
     parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="config directory for channel patterns and region "
+        "(default: $CTI_CONFIG_DIR, else ./config)",
+    )
+    parser.add_argument(
         "--region",
-        default="US",
-        help="default region for numbers without a country code (default: US)",
+        default=None,
+        help="default region for numbers without a country code "
+        "(default: numbers.default_region from config)",
     )
     parser.add_argument(
         "--channel-pattern",
@@ -40,7 +50,7 @@ def register(sub: Any) -> None:
         dest="channel_patterns",
         metavar="REGEX",
         help="channel-to-extension rule with a (?P<ext>...) group; repeatable "
-        "(default: the built-in PJSIP/SIP/IAX2/DAHDI and Local rules)",
+        "(default: calls.channel_patterns from config)",
     )
     parser.set_defaults(run=run)
 
@@ -52,16 +62,19 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cti replay: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    if args.region.upper() not in phonenumbers.SUPPORTED_REGIONS:
-        print(f"cti replay: unknown region {args.region!r} (use e.g. US, GB, DE)", file=sys.stderr)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"cti replay: {problem}", file=sys.stderr)
+        return 2
+    region = (args.region or config.numbers.default_region).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        print(f"cti replay: unknown region {region!r} (use e.g. US, GB, DE)", file=sys.stderr)
         return 2
     try:
         check_transcript(data)
-        rules = (
-            ExtensionRules.from_strings(args.channel_patterns)
-            if args.channel_patterns
-            else ExtensionRules.from_strings()
-        )
+        rules = ExtensionRules.from_strings(args.channel_patterns or config.calls.channel_patterns)
     except (TranscriptError, ValueError) as exc:
         print(f"cti replay: {path}: {exc}", file=sys.stderr)
         return 2
@@ -71,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             line = {"type": event.type, "data": event.data()}
             print(json.dumps(line, ensure_ascii=False), flush=True)
 
-    tracker = CallTracker(rules, default_region=args.region.upper())
+    tracker = CallTracker(rules, default_region=region)
     try:
         stats = asyncio.run(replay_transcript(data, tracker, emit))
     except (OSError, TimeoutError) as exc:

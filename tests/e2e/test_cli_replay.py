@@ -94,3 +94,24 @@ def test_custom_channel_pattern_changes_who_is_an_agent() -> None:
     assert result.returncode == 0, result.stderr
     extensions = {json.loads(line)["data"].get("extension") for line in result.stdout.splitlines()}
     assert extensions - {None} == {"1001"}
+
+
+def test_channel_patterns_and_region_come_from_config(tmp_path: Path) -> None:
+    (tmp_path / "cti.yaml").write_text(
+        "calls:\n  channel_patterns:\n    - '^Local/(?P<ext>1002)@agents-[0-9a-f]{8};1$'\n"
+        "numbers:\n  default_region: GB\n",
+        encoding="utf-8",
+    )
+    raw = str(AMI_FIXTURES / "queue_answered.raw")
+    result = cti("replay", "--config", str(tmp_path), raw)
+    assert result.returncode == 0, result.stderr
+    extensions = {json.loads(line)["data"].get("extension") for line in result.stdout.splitlines()}
+    assert extensions - {None} == {"1002"}
+
+
+def test_broken_config_is_reported_with_file_and_key(tmp_path: Path) -> None:
+    (tmp_path / "cti.yaml").write_text("numbers:\n  default_regoin: GB\n", encoding="utf-8")
+    result = cti("replay", "--config", str(tmp_path), str(AMI_FIXTURES / "direct_answered.raw"))
+    assert result.returncode == 2
+    assert "cti.yaml" in result.stderr and "default_region" in result.stderr
+    assert "Traceback" not in result.stderr

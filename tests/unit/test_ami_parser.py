@@ -297,3 +297,29 @@ def test_feed_frames_keeps_exact_frame_bytes() -> None:
     frames = parser.feed_frames(b"Asterisk Call Manager/11.0.0\r\nEvent: A\r\nB: \r\n\r\n", banners)
     assert banners == [Banner("Asterisk Call Manager/11.0.0")]
     assert frames == [b"Event: A\r\nB: "]
+
+
+def test_prefixed_chan_variables_are_always_lists() -> None:
+    once = (
+        b"Event: LocalBridge\r\nLocalOneChannel: Local/1@a-1;1\r\nLocalOneChanVariable: A=1\r\n\r\n"
+    )
+    twice = once[:-2] + b"LocalOneChanVariable: B=2\r\n\r\n"
+    [one] = AmiParser(banner=False).feed(once)
+    [two] = AmiParser(banner=False).feed(twice)
+    assert one.lists["LocalOneChanVariable"] == ("A=1",)
+    assert two.lists["LocalOneChanVariable"] == ("A=1", "B=2")
+    assert one["LocalOneChanVariable"] == two["LocalOneChanVariable"] == "A=1"
+
+
+def test_event_filter_skips_unwanted_events_but_keeps_action_replies() -> None:
+    stream = (
+        b"Event: VarSet\r\nVariable: X\r\nValue: 1\r\n\r\n"
+        b"Event: Newchannel\r\nUniqueid: 1.0\r\n\r\n"
+        b"Event: CoreShowChannel\r\nActionID: a-1\r\nUniqueid: 1.0\r\n\r\n"
+        b"Response: Success\r\nActionID: a-2\r\n\r\n"
+        b"Event: FullyBooted"
+    )
+    parser = AmiParser(banner=False, events={"Newchannel"})
+    messages = parser.feed(stream) + parser.feed(b"\r\n\r\n")
+    names = [getattr(m, "name", None) or getattr(m, "status", None) for m in messages]
+    assert names == ["Newchannel", "CoreShowChannel", "Success"]

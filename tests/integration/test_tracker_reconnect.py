@@ -1,0 +1,131 @@
+"""The whole ingest path over real TCP on 127.0.0.1: fake AMI server → AmiClient →
+resync → CallTracker, including a connection lost in the middle of a call."""
+
+from __future__ import annotations
+
+import asyncio
+
+from cti.ami.client import AmiClient, AmiSettings
+from cti.ami.fake_server import FakeAmiServer
+from cti.ami.messages import Event
+from cti.ami.transcript import read_transcript
+from cti.calls.resync import resync_calls
+from cti.calls.tracker import CallTracker
+from cti.protocol import DomainEvent
+from cti.replay import replay_transcript
+from tests.helpers import AMI_FIXTURES, EXPECTED, brief_event
+
+
+class Pipeline:
+    """The production wiring of client and tracker, with a record of what came out."""
+
+    def __init__(self, server: FakeAmiServer) -> None:
+        self.tracker = CallTracker(default_region="US")
+        self.out: list[DomainEvent] = []
+        self.resyncs = 0
+        self.resynced = asyncio.Event()
+        settings = AmiSettings(
+            port=server.port,
+            username="cti",
+            secret="ctisecret",
+            auth="md5",
+            ping_interval=3600,
+            reconnect_min=0.01,
+            reconnect_max=0.05,
+        )
+        self.client = AmiClient(
+            settings,
+            on_event=self.on_event,
+            on_connected=self.on_connected,
+            events=self.tracker.handled_events,
+        )
+
+    def on_event(self, event: Event) -> None:
+        self.out.extend(self.tracker.handle(event))
+
+    async def on_connected(self, client: AmiClient) -> None:
+        self.out.extend(await resync_calls(client, self.tracker))
+        self.resyncs += 1
+        self.resynced.set()
+
+    async def wait_resync(self, count: int) -> None:
+        async with asyncio.timeout(5):
+            while self.resyncs < count:
+                self.resynced.clear()
+                await self.resynced.wait()
+
+    async def barrier(self) -> None:
+        """Once the Pong is back, every event sent before it has been handled."""
+        await self.client.send_action("Ping")
+
+
+def split_index(frames: list[bytes], *needles: bytes) -> int:
+    return next(i for i, raw in enumerate(frames) if all(n in raw for n in needles))
+
+
+async def test_connection_lost_mid_call_still_answers_and_ends_without_second_ring() -> None:
+    events = read_transcript(AMI_FIXTURES / "queue_answered.raw").events
+    raws = [frame.raw for frame in events]
+    # the line drops just before agent 1001 answers; the answer and the bridge are lost
+    drop_at = split_index(
+        raws, b"Event: Newstate", b"\nChannel: Local/1001@agents-00000002;1", b"Desc: Up"
+    )
+    back_at = split_index(raws, b"Event: BridgeEnter", b"Local/hold-60@pstn-sim-00000000;1")
+    async with FakeAmiServer() as server:
+        pipeline = Pipeline(server)
+        runner = asyncio.create_task(pipeline.client.run())
+        try:
+            await pipeline.wait_resync(1)
+            await server.send_frames(events[:drop_at])
+            await pipeline.barrier()
+            before_drop = [brief_event(e) for e in pipeline.out]
+            await server.drop_connections()
+            await server.send_frames(events[drop_at : back_at + 1])  # nobody hears these
+            await pipeline.wait_resync(2)
+            after_resync = [brief_event(e) for e in pipeline.out]
+            await server.send_frames(events[back_at + 1 :])
+            await pipeline.barrier()
+        finally:
+            await pipeline.client.close()
+            await runner
+    assert before_drop == EXPECTED["queue_answered"][:2]
+    assert after_resync == EXPECTED["queue_answered"][:4], "the resync saw the answer"
+    assert [brief_event(e) for e in pipeline.out] == EXPECTED["queue_answered"]
+    assert not pipeline.tracker.calls
+
+
+async def test_asterisk_restart_ends_calls_that_no_longer_exist() -> None:
+    events = read_transcript(AMI_FIXTURES / "queue_answered.raw").events
+    raws = [frame.raw for frame in events]
+    ringing = split_index(raws, b"Event: DialState", b"Local/1001@agents-00000002;1")
+    async with FakeAmiServer() as server:
+        pipeline = Pipeline(server)
+        runner = asyncio.create_task(pipeline.client.run())
+        try:
+            await pipeline.wait_resync(1)
+            await server.send_frames(events[: ringing + 1])
+            await pipeline.barrier()
+            server.channels.channels.clear()  # a restarted Asterisk has no channels
+            await server.drop_connections()
+            await pipeline.wait_resync(2)
+        finally:
+            await pipeline.client.close()
+            await runner
+    assert [brief_event(e) for e in pipeline.out] == [
+        ("call.ringing", "1002", "inbound", "+14155550123"),
+        ("call.ringing", "1001", "inbound", "+14155550123"),
+        ("pop.retracted", "1002", "abandoned"),
+        ("pop.retracted", "1001", "abandoned"),
+        ("call.ended", None, None, True),
+    ]
+    assert not pipeline.tracker.calls
+
+
+async def test_replay_over_tcp_matches_every_recording() -> None:
+    for name, expected in EXPECTED.items():
+        out: list[DomainEvent] = []
+        tracker = CallTracker(default_region="US")
+        data = (AMI_FIXTURES / f"{name}.raw").read_bytes()
+        stats = await replay_transcript(data, tracker, out.append)
+        assert [brief_event(e) for e in out] == expected, name
+        assert stats.domain_events == len(expected)
