@@ -10,6 +10,15 @@ from collections.abc import Mapping
 
 from cti.calls.model import Channel
 
+_TEXT_FIELDS = (
+    ("CallerIDNum", "cid_num"),
+    ("CallerIDName", "cid_name"),
+    ("ConnectedLineNum", "connected_num"),
+    ("ConnectedLineName", "connected_name"),
+    ("Context", "context"),
+    ("Exten", "exten"),
+)
+
 
 def parse_int(value: str | None) -> int | None:
     if value is None:
@@ -24,24 +33,10 @@ def apply_snapshot(channel: Channel, headers: Mapping[str, str], prefix: str = "
     state = parse_int(headers.get(prefix + "ChannelState"))
     if state is not None:
         channel.state = state
-    value = headers.get(prefix + "CallerIDNum")
-    if value is not None:
-        channel.cid_num = value
-    value = headers.get(prefix + "CallerIDName")
-    if value is not None:
-        channel.cid_name = value
-    value = headers.get(prefix + "ConnectedLineNum")
-    if value is not None:
-        channel.connected_num = value
-    value = headers.get(prefix + "ConnectedLineName")
-    if value is not None:
-        channel.connected_name = value
-    value = headers.get(prefix + "Context")
-    if value is not None:
-        channel.context = value
-    value = headers.get(prefix + "Exten")
-    if value is not None:
-        channel.exten = value
+    for key, attribute in _TEXT_FIELDS:
+        value = headers.get(prefix + key)
+        if value is not None:
+            setattr(channel, attribute, value)
     if channel.did is None and channel.uniqueid == channel.linkedid:
         _learn_did(channel)
 

@@ -4,6 +4,8 @@ resync → CallTracker, including a connection lost in the middle of a call."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from cti.ami.client import AmiClient, AmiSettings
 from cti.ami.fake_server import FakeAmiServer
@@ -54,6 +56,16 @@ class Pipeline:
                 self.resynced.clear()
                 await self.resynced.wait()
 
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[Pipeline]:
+        runner = asyncio.create_task(self.client.run())
+        try:
+            await self.wait_resync(1)
+            yield self
+        finally:
+            await self.client.close()
+            await runner
+
     async def barrier(self) -> None:
         """Once the Pong is back, every event sent before it has been handled."""
         await self.client.send_action("Ping")
@@ -71,23 +83,16 @@ async def test_connection_lost_mid_call_still_answers_and_ends_without_second_ri
         raws, b"Event: Newstate", b"\nChannel: Local/1001@agents-00000002;1", b"Desc: Up"
     )
     back_at = split_index(raws, b"Event: BridgeEnter", b"Local/hold-60@pstn-sim-00000000;1")
-    async with FakeAmiServer() as server:
-        pipeline = Pipeline(server)
-        runner = asyncio.create_task(pipeline.client.run())
-        try:
-            await pipeline.wait_resync(1)
-            await server.send_frames(events[:drop_at])
-            await pipeline.barrier()
-            before_drop = [brief_event(e) for e in pipeline.out]
-            await server.drop_connections()
-            await server.send_frames(events[drop_at : back_at + 1])  # nobody hears these
-            await pipeline.wait_resync(2)
-            after_resync = [brief_event(e) for e in pipeline.out]
-            await server.send_frames(events[back_at + 1 :])
-            await pipeline.barrier()
-        finally:
-            await pipeline.client.close()
-            await runner
+    async with FakeAmiServer() as server, Pipeline(server).running() as pipeline:
+        await server.send_frames(events[:drop_at])
+        await pipeline.barrier()
+        before_drop = [brief_event(e) for e in pipeline.out]
+        await server.drop_connections()
+        await server.send_frames(events[drop_at : back_at + 1])  # nobody hears these
+        await pipeline.wait_resync(2)
+        after_resync = [brief_event(e) for e in pipeline.out]
+        await server.send_frames(events[back_at + 1 :])
+        await pipeline.barrier()
     assert before_drop == EXPECTED["queue_answered"][:2]
     assert after_resync == EXPECTED["queue_answered"][:4], "the resync saw the answer"
     assert [brief_event(e) for e in pipeline.out] == EXPECTED["queue_answered"]
@@ -98,19 +103,12 @@ async def test_asterisk_restart_ends_calls_that_no_longer_exist() -> None:
     events = read_transcript(AMI_FIXTURES / "queue_answered.raw").events
     raws = [frame.raw for frame in events]
     ringing = split_index(raws, b"Event: DialState", b"Local/1001@agents-00000002;1")
-    async with FakeAmiServer() as server:
-        pipeline = Pipeline(server)
-        runner = asyncio.create_task(pipeline.client.run())
-        try:
-            await pipeline.wait_resync(1)
-            await server.send_frames(events[: ringing + 1])
-            await pipeline.barrier()
-            server.channels.channels.clear()  # a restarted Asterisk has no channels
-            await server.drop_connections()
-            await pipeline.wait_resync(2)
-        finally:
-            await pipeline.client.close()
-            await runner
+    async with FakeAmiServer() as server, Pipeline(server).running() as pipeline:
+        await server.send_frames(events[: ringing + 1])
+        await pipeline.barrier()
+        server.channels.channels.clear()  # a restarted Asterisk has no channels
+        await server.drop_connections()
+        await pipeline.wait_resync(2)
     assert [brief_event(e) for e in pipeline.out] == [
         ("call.ringing", "1002", "inbound", "+14155550123"),
         ("call.ringing", "1001", "inbound", "+14155550123"),
