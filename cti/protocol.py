@@ -18,6 +18,43 @@ PROTOCOL_VERSION = 1
 CLOSE_NO_TOKEN = 4001
 CLOSE_BAD_TOKEN = 4002
 CLOSE_UNSUPPORTED_VERSION = 4004
+CLOSE_BAD_HELLO = 4000  # first frame is not a valid hello object
+CLOSE_TOO_SLOW = 4008  # send queue overflowed: reconnect with last_seq
+# Standard codes the broker also uses.
+CLOSE_GOING_AWAY = 1001  # server shutting down
+CLOSE_MESSAGE_TOO_BIG = 1009  # frame larger than the broker's max_msg_size
+
+# Frame ops.
+OP_HELLO = "hello"
+OP_WELCOME = "welcome"
+OP_EVENT = "event"
+OP_COMMAND = "command"
+OP_RESULT = "result"
+OP_ERROR = "error"
+
+# Command names.
+CMD_HANGUP = "call.hangup"
+CMD_DIAL = "call.dial"
+CMD_HOLD = "call.hold"
+CMD_RESUME = "call.resume"
+CMD_TRANSFER = "call.transfer"
+CMD_ANSWER = "call.answer"
+
+# Error ids of `result` and `error` frames (and of REST error bodies).
+ERR_BAD_FRAME = "bad-frame"
+ERR_UNKNOWN_OP = "unknown-op"
+ERR_UNKNOWN_COMMAND = "unknown-command"
+ERR_BAD_ARGS = "bad-args"
+ERR_NOT_SUPPORTED = "not-supported"
+ERR_NOT_YOUR_CALL = "not-your-call"
+ERR_NO_SUCH_CALL = "no-such-call"
+ERR_CALL_GONE = "call-gone"
+ERR_NOT_CONFIGURED = "not-configured"
+ERR_TIMEOUT = "timeout"
+ERR_BUSY = "busy"
+ERR_FAILED = "failed"
+ERR_NO_TOKEN = "no-token"
+ERR_BAD_TOKEN = "bad-token"
 
 # pop.retracted reasons
 ANSWERED_ELSEWHERE = "answered_elsewhere"
@@ -188,3 +225,36 @@ def event_envelope(event: DomainEvent, seq: int, ts: str | None = None) -> dict[
         "ts": ts or utc_timestamp(),
         "data": event.data(),
     }
+
+
+def hello_frame(token: str, last_seq: int | None = None) -> dict[str, Any]:
+    return {"op": OP_HELLO, "v": PROTOCOL_VERSION, "token": token, "last_seq": last_seq}
+
+
+def welcome_frame(
+    agent: str, extension: str, seq: int, calls: list[dict[str, Any]], resync: bool = False
+) -> dict[str, Any]:
+    """`resync` is true when the client's last_seq was too old to replay."""
+    return {
+        "op": OP_WELCOME,
+        "agent": agent,
+        "extension": extension,
+        "seq": seq,
+        "calls": calls,
+        "resync": resync,
+    }
+
+
+def command_frame(command_id: str, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    return {"op": OP_COMMAND, "id": command_id, "name": name, "args": args}
+
+
+def result_frame(
+    command_id: Any, ok: bool, error: str | None = None, message: str = ""
+) -> dict[str, Any]:
+    return {"op": OP_RESULT, "id": command_id, "ok": ok, "error": error, "message": message}
+
+
+def error_frame(error: str, message: str) -> dict[str, Any]:
+    """A reply to a frame that is not a command, so there is no id to answer."""
+    return {"op": OP_ERROR, "error": error, "message": message}

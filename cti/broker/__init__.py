@@ -1,0 +1,28 @@
+"""The broker: pushes domain events to agent desktops over WebSocket, serves REST and commands."""
+
+from cti.broker.app import build_context, make_app
+from cti.broker.auth import AgentDirectory, AgentIdentity, FailureThrottle
+from cti.broker.commands import CallControl, CommandError, CommandResult, CommandService
+from cti.broker.context import BROKER_CONTEXT, BrokerContext, Directory
+from cti.broker.hub import Broker
+from cti.broker.metrics import STAGES, BrokerMetrics
+from cti.broker.settings import BrokerSettings
+
+__all__ = [
+    "BROKER_CONTEXT",
+    "STAGES",
+    "AgentDirectory",
+    "AgentIdentity",
+    "Broker",
+    "BrokerContext",
+    "BrokerMetrics",
+    "BrokerSettings",
+    "CallControl",
+    "CommandError",
+    "CommandResult",
+    "CommandService",
+    "Directory",
+    "FailureThrottle",
+    "build_context",
+    "make_app",
+]

@@ -1,0 +1,76 @@
+"""Builds the broker's aiohttp application; the caller (cti/app.py) runs it.
+
+AMI call control and contact lookup are injected, so the broker runs and is tested
+without either.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from cti.broker.auth import AgentDirectory, FailureThrottle
+from cti.broker.commands import CallControl, CommandService
+from cti.broker.context import BROKER_CONTEXT, BrokerContext, Directory
+from cti.broker.hub import Broker
+from cti.broker.metrics import BrokerMetrics
+from cti.broker.rest import add_routes
+from cti.broker.settings import BrokerSettings
+from cti.broker.ws import websocket_handler
+from cti.protocol import CLOSE_GOING_AWAY
+
+log = logging.getLogger(__name__)
+
+
+def build_context(
+    settings: BrokerSettings,
+    agents: AgentDirectory,
+    call_control: CallControl | None = None,
+    directory: Directory | None = None,
+    metrics: BrokerMetrics | None = None,
+) -> BrokerContext:
+    metrics = metrics or BrokerMetrics()
+    broker = Broker(agents, settings.journal_size, metrics)
+    return BrokerContext(
+        settings=settings,
+        broker=broker,
+        commands=CommandService(broker.calls, call_control, settings.command_timeout),
+        throttle=FailureThrottle(
+            settings.auth_fail_delay,
+            settings.auth_fail_delay_max,
+            settings.auth_fail_window,
+            settings.auth_fail_addresses,
+        ),
+        metrics=metrics,
+        directory=directory,
+    )
+
+
+async def close_sockets(app: web.Application) -> None:
+    """Runs on shutdown, before aiohttp waits for handlers: open sockets would hold it up."""
+    broker = app[BROKER_CONTEXT].broker
+    count = len(broker.sessions())
+    if count:
+        log.info("closing %d agent sockets: going away", count)
+    await broker.close_all(CLOSE_GOING_AWAY, "server shutting down")
+
+
+async def broker_lifetime(app: web.Application) -> AsyncIterator[None]:
+    """Log start and stop, and make sure no session outlives the app."""
+    ctx = app[BROKER_CONTEXT]
+    log.info("broker ready for %d agents", len(ctx.broker.agents.identities()))
+    yield
+    await ctx.broker.close_all(CLOSE_GOING_AWAY, "server shutting down")
+    log.info("broker stopped")
+
+
+def make_app(ctx: BrokerContext) -> web.Application:
+    app = web.Application(client_max_size=ctx.settings.max_msg_size)
+    app[BROKER_CONTEXT] = ctx
+    app.router.add_get("/ws", websocket_handler)
+    add_routes(app)
+    app.on_shutdown.append(close_sockets)
+    app.cleanup_ctx.append(broker_lifetime)
+    return app

@@ -1,0 +1,110 @@
+"""The broker: per-agent sequence numbers and journals, routing, and connected sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from cti.broker.auth import AgentDirectory, AgentIdentity
+from cti.broker.journal import Journal
+from cti.broker.metrics import BrokerMetrics
+from cti.broker.routing import CallBook, receives
+from cti.broker.sessions import Session
+from cti.protocol import CallRinging, DomainEvent, event_envelope, utc_timestamp, welcome_frame
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class AgentState:
+    identity: AgentIdentity
+    journal: Journal
+    sessions: set[Session] = field(default_factory=set)
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+class Broker:
+    """Routes domain events to agents and keeps what a reconnect needs.
+
+    Everything here is synchronous: `publish` and `attach` never await, so a welcome,
+    its replay and the next live event cannot interleave, and no socket can stall them.
+    """
+
+    def __init__(self, agents: AgentDirectory, journal_size: int, metrics: BrokerMetrics) -> None:
+        self.agents = agents
+        self.metrics = metrics
+        self.calls = CallBook()
+        self._states = {
+            identity.agent_id: AgentState(identity, Journal(journal_size))
+            for identity in agents.identities()
+        }
+        metrics.bind_connected_agents(self.connected_agents)
+
+    def publish(self, event: DomainEvent) -> None:
+        self.calls.apply(event)
+        ts = utc_timestamp()
+        for state in self._states.values():
+            identity = state.identity
+            if not receives(event, identity.extension, identity.is_supervisor):
+                continue
+            seq = state.journal.next_seq()
+            text = encode(event_envelope(event, seq, ts))
+            state.journal.append(seq, text)
+            pop = isinstance(event, CallRinging) and event.extension == identity.extension
+            for session in list(state.sessions):
+                session.send(text, pop=pop)
+
+    def calls_for(self, identity: AgentIdentity) -> list[dict[str, Any]]:
+        if identity.is_supervisor:
+            return self.calls.all_calls()
+        return self.calls.calls_of(identity.extension)
+
+    def attach(self, session: Session, last_seq: int | None) -> None:
+        """Send the welcome (and replay, or a resync snapshot), then live events follow."""
+        identity = session.identity
+        state = self._states[identity.agent_id]
+        replay = None if last_seq is None else state.journal.since(last_seq)
+        resync = last_seq is not None and replay is None
+        welcome = welcome_frame(
+            identity.agent_id,
+            identity.extension,
+            state.journal.seq,
+            self.calls_for(identity),
+            resync=resync,
+        )
+        session.start([encode(welcome), *(replay or [])])
+        state.sessions.add(session)
+        log.info(
+            "agent %s connected (last_seq=%s, replayed=%d, resync=%s)",
+            identity.agent_id,
+            last_seq,
+            len(replay or []),
+            resync,
+        )
+
+    def detach(self, session: Session) -> None:
+        state = self._states.get(session.identity.agent_id)
+        if state is not None:
+            state.sessions.discard(session)
+
+    def sessions(self) -> list[Session]:
+        """Open sessions; one being closed (too slow, shutting down) no longer counts."""
+        return [
+            session
+            for state in self._states.values()
+            for session in state.sessions
+            if not session.closing
+        ]
+
+    def connected_agents(self) -> int:
+        return len({session.identity.agent_id for session in self.sessions()})
+
+    async def close_all(self, code: int, message: str) -> None:
+        sessions = [session for state in self._states.values() for session in state.sessions]
+        await asyncio.gather(*(session.close(code, message) for session in sessions))

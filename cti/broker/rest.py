@@ -1,0 +1,160 @@
+"""REST: the same operations as the WebSocket, for scripts and CRMs, with Bearer tokens."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from cti.broker.auth import AgentIdentity
+from cti.broker.commands import CommandResult
+from cti.broker.context import BROKER_CONTEXT, BrokerContext, peer_address
+from cti.broker.metrics import CONTENT_TYPE
+from cti.protocol import (
+    CMD_DIAL,
+    CMD_HANGUP,
+    ERR_BAD_ARGS,
+    ERR_BAD_FRAME,
+    ERR_BAD_TOKEN,
+    ERR_CALL_GONE,
+    ERR_FAILED,
+    ERR_NO_SUCH_CALL,
+    ERR_NO_TOKEN,
+    ERR_NOT_CONFIGURED,
+    ERR_NOT_SUPPORTED,
+    ERR_NOT_YOUR_CALL,
+    ERR_TIMEOUT,
+    ERR_UNKNOWN_COMMAND,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_OF_ERROR = {
+    ERR_BAD_ARGS: 400,
+    ERR_BAD_FRAME: 400,
+    ERR_UNKNOWN_COMMAND: 400,
+    ERR_NOT_YOUR_CALL: 403,
+    ERR_NO_SUCH_CALL: 404,
+    ERR_CALL_GONE: 410,
+    ERR_NOT_SUPPORTED: 501,
+    ERR_NOT_CONFIGURED: 503,
+    ERR_TIMEOUT: 504,
+    ERR_FAILED: 502,
+}
+
+
+def error_response(status: int, error: str, message: str) -> web.Response:
+    return web.json_response({"ok": False, "error": error, "message": message}, status=status)
+
+
+async def identify(request: web.Request) -> AgentIdentity:
+    """The caller's identity from `Authorization: Bearer`, or a 401 JSON answer."""
+    ctx = request.app[BROKER_CONTEXT]
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise json_error(web.HTTPUnauthorized, ERR_NO_TOKEN, "send Authorization: Bearer <token>")
+    identity = await ctx.authenticate(token.strip(), peer_address(request))
+    if identity is None:
+        raise json_error(web.HTTPUnauthorized, ERR_BAD_TOKEN, "bad token")
+    return identity
+
+
+def json_error(kind: type[web.HTTPClientError], error: str, message: str) -> web.HTTPClientError:
+    body = json.dumps({"ok": False, "error": error, "message": message})
+    headers = {"WWW-Authenticate": "Bearer"} if kind is web.HTTPUnauthorized else None
+    return kind(text=body, content_type="application/json", headers=headers)
+
+
+def result_response(result: CommandResult) -> web.Response:
+    status = 200 if result.ok else STATUS_OF_ERROR.get(result.error or "", 502)
+    body = {"ok": result.ok, "error": result.error, "message": result.message}
+    return web.json_response(body, status=status)
+
+
+async def read_object(request: web.Request) -> dict[str, Any]:
+    if not request.can_read_body:
+        return {}
+    try:
+        body = await request.json()
+    except ValueError:
+        raise json_error(web.HTTPBadRequest, ERR_BAD_FRAME, "body is not JSON") from None
+    if not isinstance(body, dict):
+        raise json_error(web.HTTPBadRequest, ERR_BAD_FRAME, "body must be a JSON object")
+    return body
+
+
+async def health(request: web.Request) -> web.Response:
+    ctx = request.app[BROKER_CONTEXT]
+    return web.json_response(
+        {
+            "status": "ok",
+            "agents_connected": ctx.broker.connected_agents(),
+            "ami_connected": bool(ctx.metrics.ami_connected),
+        }
+    )
+
+
+async def metrics(request: web.Request) -> web.Response:
+    text = request.app[BROKER_CONTEXT].metrics.render()
+    return web.Response(body=text.encode(), headers={"Content-Type": CONTENT_TYPE})
+
+
+async def list_calls(request: web.Request) -> web.Response:
+    identity = await identify(request)
+    ctx = request.app[BROKER_CONTEXT]
+    return web.json_response({"calls": ctx.broker.calls_for(identity)})
+
+
+async def hangup(request: web.Request) -> web.Response:
+    identity = await identify(request)
+    call_id = request.match_info["call_id"]
+    return await run(request.app[BROKER_CONTEXT], identity, CMD_HANGUP, {"call_id": call_id})
+
+
+async def dial(request: web.Request) -> web.Response:
+    identity = await identify(request)
+    args = await read_object(request)
+    return await run(request.app[BROKER_CONTEXT], identity, CMD_DIAL, args)
+
+
+async def command(request: web.Request) -> web.Response:
+    identity = await identify(request)
+    body = await read_object(request)
+    name, args = body.get("name"), body.get("args", {})
+    if not isinstance(name, str) or not isinstance(args, dict):
+        return error_response(400, ERR_BAD_FRAME, "body needs a string name and an object args")
+    return await run(request.app[BROKER_CONTEXT], identity, name, args)
+
+
+async def run(
+    ctx: BrokerContext, identity: AgentIdentity, name: str, args: dict[str, Any]
+) -> web.Response:
+    return result_response(await ctx.commands.run(identity, name, args))
+
+
+async def lookup(request: web.Request) -> web.Response:
+    await identify(request)
+    directory = request.app[BROKER_CONTEXT].directory
+    if directory is None:
+        return error_response(503, ERR_NOT_CONFIGURED, "no contact directory is configured")
+    number = request.query.get("number", "").strip()
+    if not number:
+        return error_response(400, ERR_BAD_ARGS, "query parameter 'number' is required")
+    try:
+        matches = await directory.lookup(number)
+    except Exception:
+        log.exception("contact lookup failed")
+        return error_response(502, ERR_FAILED, "the contact directory failed")
+    return web.json_response({"number": number, "matches": matches})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/health", health)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/calls", list_calls)
+    app.router.add_post("/api/calls/{call_id}/hangup", hangup)
+    app.router.add_post("/api/dial", dial)
+    app.router.add_post("/api/commands", command)
+    app.router.add_get("/api/contacts/lookup", lookup)

@@ -1,0 +1,131 @@
+"""One agent connection: a bounded send queue drained by its own writer task.
+
+Publishing only appends to the queue, so a socket that cannot keep up never slows
+the broker or other agents; when its queue overflows it is closed with 4008 and the
+client resumes with last_seq.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from cti.broker.auth import AgentIdentity
+from cti.broker.metrics import BrokerMetrics
+from cti.protocol import CLOSE_TOO_SLOW
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    text: str
+    pop: bool
+    queued_at: float
+
+
+class Session:
+    """A connected WebSocket of one agent."""
+
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        identity: AgentIdentity,
+        queue_size: int,
+        metrics: BrokerMetrics,
+        close_timeout: float,
+        transport: asyncio.BaseTransport | None = None,
+    ) -> None:
+        self.ws = ws
+        self.identity = identity
+        self._limit = queue_size
+        self._allowance = 0  # extra room for the welcome and replay burst
+        self._pending: deque[Outgoing] = deque()
+        self._wakeup = asyncio.Event()
+        self._metrics = metrics
+        self._close_timeout = close_timeout
+        self._transport = transport
+        self._writer: asyncio.Task[None] | None = None
+        self._closer: asyncio.Task[None] | None = None
+        self.closing = False
+
+    def start(self, backlog: list[str]) -> None:
+        """Queue the welcome and replay frames, then begin writing."""
+        self._allowance = len(backlog)
+        for text in backlog:
+            self._pending.append(Outgoing(text, False, time.monotonic()))
+        self._wakeup.set()
+        self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{id(self)}")
+
+    def send(self, text: str, pop: bool = False) -> bool:
+        """Queue a frame without waiting; False when the session is closing or overflowed."""
+        if self.closing:
+            return False
+        if len(self._pending) >= self._limit + self._allowance:
+            log.warning(
+                "agent %s cannot keep up (%d frames queued); disconnecting",
+                self.identity.agent_id,
+                len(self._pending),
+            )
+            self._metrics.slow_disconnects += 1
+            self.close_soon(CLOSE_TOO_SLOW, "too slow: reconnect with last_seq")
+            return False
+        self._pending.append(Outgoing(text, pop, time.monotonic()))
+        self._wakeup.set()
+        return True
+
+    def close_soon(self, code: int, message: str) -> None:
+        self.closing = True
+        if self._closer is None:
+            self._closer = asyncio.create_task(self.close(code, message))
+
+    async def close(self, code: int, message: str) -> None:
+        """Stop writing and close; a peer that will not take the close frame is aborted."""
+        self.closing = True
+        await self._stop_writer()
+        try:
+            async with asyncio.timeout(self._close_timeout):
+                await self.ws.close(code=code, message=message.encode())
+        except TimeoutError:
+            log.warning("agent %s did not take the close frame; aborting", self.identity.agent_id)
+            if isinstance(self._transport, asyncio.WriteTransport):
+                self._transport.abort()
+        except (ConnectionError, RuntimeError) as exc:
+            log.debug("closing agent %s socket: %s", self.identity.agent_id, exc)
+
+    async def wait_closed(self) -> None:
+        """Let a pending close finish, so handlers end with the code the broker chose."""
+        await self._stop_writer()
+        if self._closer is not None:
+            with contextlib.suppress(Exception):
+                await self._closer
+
+    async def _stop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is None or writer is asyncio.current_task():
+            return
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writer
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            while self._pending:
+                item = self._pending.popleft()
+                try:
+                    await self.ws.send_str(item.text)
+                except (ConnectionError, RuntimeError) as exc:
+                    log.info("agent %s socket write failed: %s", self.identity.agent_id, exc)
+                    self.closing = True
+                    return
+                self._metrics.observe("socket_write", time.monotonic() - item.queued_at)
+                if item.pop:
+                    self._metrics.pops_sent += 1
+            self._wakeup.clear()

@@ -1,0 +1,26 @@
+"""Broker settings: plain data, filled by whoever builds the server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerSettings:
+    """Limits that keep one client from hurting the others or the broker."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    journal_size: int = 1000  # events kept per agent for gapless reconnects
+    send_queue_size: int = 256  # frames waiting per connection before it counts as slow
+    max_msg_size: int = 64 * 1024  # largest client frame, bytes
+    hello_timeout: float = 10.0  # seconds a new socket may stay silent
+    allowed_origins: frozenset[str] = frozenset()  # browser Origins; absent Origin is allowed
+    command_timeout: float = 10.0  # seconds a call-control command may take
+    commands_in_flight: int = 8  # per connection; more are answered `busy`
+    auth_fail_delay: float = 0.5  # first delay after a bad token from one address
+    auth_fail_delay_max: float = 10.0
+    auth_fail_window: float = 600.0  # seconds a failure is remembered
+    auth_fail_addresses: int = 10_000  # addresses remembered at most
+    close_timeout: float = 2.0  # seconds to wait for a close handshake
+    heartbeat: float | None = 30.0  # ping interval that finds vanished desktops; None: off

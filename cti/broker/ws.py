@@ -1,0 +1,178 @@
+"""The /ws endpoint: origin check, hello handshake, then commands in and events out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from cti.broker.auth import AgentIdentity
+from cti.broker.context import BROKER_CONTEXT, BrokerContext, peer_address
+from cti.broker.hub import encode
+from cti.broker.sessions import Session
+from cti.protocol import (
+    CLOSE_BAD_HELLO,
+    CLOSE_BAD_TOKEN,
+    CLOSE_NO_TOKEN,
+    CLOSE_UNSUPPORTED_VERSION,
+    ERR_BAD_ARGS,
+    ERR_BAD_FRAME,
+    ERR_BUSY,
+    ERR_UNKNOWN_OP,
+    OP_COMMAND,
+    OP_HELLO,
+    PROTOCOL_VERSION,
+    error_frame,
+    result_frame,
+)
+
+log = logging.getLogger(__name__)
+
+
+class HandshakeRefused(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def parse_frame(text: str) -> dict[str, Any]:
+    try:
+        frame = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"not JSON: {exc}") from None
+    if not isinstance(frame, dict):
+        raise ValueError("a frame must be a JSON object")
+    return frame
+
+
+def check_hello(frame: dict[str, Any]) -> tuple[str, int | None]:
+    """Token and last_seq of a hello frame, or HandshakeRefused with its close code."""
+    if frame.get("op") != OP_HELLO:
+        raise HandshakeRefused(CLOSE_BAD_HELLO, "first frame must be hello")
+    version = frame.get("v")
+    if type(version) is not int or version != PROTOCOL_VERSION:
+        raise HandshakeRefused(CLOSE_UNSUPPORTED_VERSION, f"only v{PROTOCOL_VERSION} is spoken")
+    token = frame.get("token")
+    if not isinstance(token, str) or not token:
+        raise HandshakeRefused(CLOSE_NO_TOKEN, "no token")
+    last_seq = frame.get("last_seq")
+    if last_seq is not None and (type(last_seq) is not int or last_seq < 0):
+        raise HandshakeRefused(CLOSE_BAD_HELLO, "last_seq must be a non-negative integer or null")
+    return token, last_seq
+
+
+async def handshake(
+    ws: web.WebSocketResponse, ctx: BrokerContext, address: str
+) -> tuple[AgentIdentity, int | None]:
+    try:
+        msg = await ws.receive(timeout=ctx.settings.hello_timeout)
+    except TimeoutError:
+        raise HandshakeRefused(CLOSE_NO_TOKEN, "no hello in time") from None
+    if msg.type != WSMsgType.TEXT:
+        raise HandshakeRefused(CLOSE_BAD_HELLO, "first frame must be a text hello")
+    try:
+        token, last_seq = check_hello(parse_frame(msg.data))
+    except ValueError as exc:
+        raise HandshakeRefused(CLOSE_BAD_HELLO, str(exc)) from None
+    identity = await ctx.authenticate(token, address)
+    if identity is None:
+        raise HandshakeRefused(CLOSE_BAD_TOKEN, "bad token")
+    return identity, last_seq
+
+
+async def websocket_handler(request: web.Request) -> web.StreamResponse:
+    ctx = request.app[BROKER_CONTEXT]
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in ctx.settings.allowed_origins:
+        log.warning("refused WebSocket from origin %s", origin)
+        raise web.HTTPForbidden(text="origin not allowed")
+    # Pops are small and latency matters more than bytes: no per-message deflate.
+    ws = web.WebSocketResponse(
+        max_msg_size=ctx.settings.max_msg_size,
+        compress=False,
+        heartbeat=ctx.settings.heartbeat,
+    )
+    await ws.prepare(request)
+    address = peer_address(request)
+    try:
+        identity, last_seq = await handshake(ws, ctx, address)
+    except HandshakeRefused as exc:
+        log.info("handshake from %s refused: %s", address, exc.reason)
+        await ws.close(code=exc.code, message=exc.reason.encode())
+        return ws
+    session = Session(
+        ws,
+        identity,
+        ctx.settings.send_queue_size,
+        ctx.metrics,
+        ctx.settings.close_timeout,
+        request.transport,
+    )
+    ctx.broker.attach(session, last_seq)
+    try:
+        await serve_session(session, ctx)
+    finally:
+        ctx.broker.detach(session)
+        await session.wait_closed()
+        log.info("agent %s disconnected (close code %s)", identity.agent_id, ws.close_code)
+    return ws
+
+
+async def serve_session(session: Session, ctx: BrokerContext) -> None:
+    """Read client frames until the socket closes; commands run as their own tasks."""
+    running: set[asyncio.Task[None]] = set()
+    limit = ctx.settings.commands_in_flight
+    try:
+        async for msg in session.ws:
+            if msg.type == WSMsgType.TEXT:
+                task = handle_text(session, ctx, msg.data, busy=len(running) >= limit)
+                if task is not None:
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+            elif msg.type == WSMsgType.BINARY:
+                session.send(encode(error_frame(ERR_BAD_FRAME, "binary frames are not spoken")))
+    finally:
+        for task in running:
+            task.cancel()
+
+
+def handle_text(
+    session: Session, ctx: BrokerContext, text: str, busy: bool
+) -> asyncio.Task[None] | None:
+    """Answer a bad frame at once, or start the command; `busy` refuses new commands."""
+    try:
+        frame = parse_frame(text)
+    except ValueError as exc:
+        session.send(encode(error_frame(ERR_BAD_FRAME, str(exc))))
+        return None
+    op = frame.get("op")
+    if op != OP_COMMAND:
+        session.send(encode(error_frame(ERR_UNKNOWN_OP, f"unknown op {op!r}")))
+        return None
+    command_id = frame.get("id")
+    name = frame.get("name")
+    args = frame.get("args", {})
+    if not isinstance(command_id, str | int) or not isinstance(name, str):
+        reply = result_frame(command_id, False, ERR_BAD_FRAME, "command needs an id and a name")
+        session.send(encode(reply))
+        return None
+    if not isinstance(args, dict):
+        reply = result_frame(command_id, False, ERR_BAD_ARGS, "args must be an object")
+        session.send(encode(reply))
+        return None
+    if busy:
+        reply = result_frame(command_id, False, ERR_BUSY, "too many commands in flight")
+        session.send(encode(reply))
+        return None
+    return asyncio.create_task(run_command(session, ctx, command_id, name, args))
+
+
+async def run_command(
+    session: Session, ctx: BrokerContext, command_id: str | int, name: str, args: dict[str, Any]
+) -> None:
+    result = await ctx.commands.run(session.identity, name, args)
+    session.send(encode(result_frame(command_id, result.ok, result.error, result.message)))
