@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cti.commands import check_config, replay
+from cti.commands import check_config, contacts, lookup, replay
 
-COMMANDS: tuple[ModuleType, ...] = (replay, check_config)
+COMMANDS: tuple[ModuleType, ...] = (replay, check_config, contacts, lookup)
