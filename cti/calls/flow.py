@@ -175,7 +175,7 @@ class CallFlow:
             self.notify.resumed(call)
 
     def transferred(self, call: Call, from_ext: str | None, to: str, mode: str) -> None:
-        call.held = False
+        self.resume(call)  # the caller leaves the hold of the agent who hands it over
         self.notify.transferred(call, from_ext, to, mode)
         if from_ext is not None:
             call.pops.pop(from_ext, None)  # the transferer's part of the call is over

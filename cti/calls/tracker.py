@@ -164,6 +164,7 @@ class CallTracker:
             old.channels.pop(channel.uniqueid, None)
             if not old.channels:
                 self._end(old)
+        channel.answered = channel.ringing = False  # it has yet to take part in this call
         self._attach(channel, linkedid)
 
     def _call_of(self, channel: Channel | None) -> Call | None:
@@ -319,7 +320,9 @@ class CallTracker:
         channel.bridge_location = (channel.context, channel.exten)
         if channel is call.origin:
             call.transfer_pending = False
-        if channel.ringing:
+        elif channel.extension is not None and not channel.answered:
+            # ringing legs answer here at the latest; a phone that never rang (parked
+            # call pickup, directed pickup) takes the call by joining its bridge
             self._flow.leg_answered(call, channel)
 
     def _on_bridge_leave(self, ev: Event) -> None:

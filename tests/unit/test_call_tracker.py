@@ -262,11 +262,15 @@ def test_parked_call_pickup_joins_the_call_at_bridge_enter() -> None:
     caller, member = trunk_call(), agent("1001", "1.1")
     feed(tracker, [caller.ev("Newchannel"), *ring(caller, member), *answer(caller, member)])
     picker = Leg("PJSIP/1002-00000009", "5.0", "5.0", "1002", "Agent 1002", "6", "phones", "701")
-    feed(tracker, [picker.ev("Newchannel")])
+    feed(tracker, [picker.ev("Newchannel"), picker.ev("Newstate")])
     picker.linkedid = "1.0"
-    feed(tracker, [picker.ev("BridgeEnter", BridgeUniqueid="park")])
+    out = feed(tracker, [picker.ev("BridgeEnter", BridgeUniqueid="park")])
     assert "5.0" not in tracker.calls
     assert "5.0" in tracker.calls["1.0"].channels
+    assert [brief_event(e) for e in out] == [
+        ("call.ringing", "1002", "inbound", "+14155550123"),
+        ("call.answered", "1002"),
+    ], "the agent who picks up gets the caller's pop"
 
 
 def test_memory_stays_flat_over_many_calls() -> None:

@@ -1,0 +1,206 @@
+"""Call-control actions of the simulated PBX, answered with Asterisk 22's own texts.
+
+Success messages come from the recordings (``Channel Hungup``, ``Redirect
+successful``, ``Transfer succeeded``, ``Originate successfully queued``); error
+texts are those of Asterisk's manager.c (``No such channel``, ``Channel does not
+exist: <name>``, ``Channel specified does not exist``, ``Originate failed``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Protocol
+
+from cti.ami.fake_session import ActionRequest, FakeAmiConnection, Reply
+from cti.sim.frames import SimChannel
+from cti.sim.model import AGENT_CONTEXT, PbxState, SimCall
+from cti.sim.player import Player
+from cti.sim.scenes import Scenes
+from cti.sim.scripts import CallPlan, ScriptBuilder
+
+logger = logging.getLogger(__name__)
+
+PARKED_CALLS = "parkedcalls"
+_CALLER_ID = re.compile(r'^\s*"?(?P<name>[^"<]*?)"?\s*<(?P<number>[^>]*)>\s*$')
+
+
+class Planner(Protocol):
+    def plan(self, *, abandon: bool = False, hold: bool = False) -> CallPlan: ...
+
+
+def error(message: str) -> Reply:
+    return {"Response": "Error", "Message": message}
+
+
+def parse_caller_id(text: str, default: tuple[str, str]) -> tuple[str, str]:
+    """``"Agent 1001" <1001>`` -> (number, name); a bare number keeps the default name."""
+    match = _CALLER_ID.match(text)
+    if match:
+        return match["number"], match["name"].strip() or default[1]
+    return (text.strip(), default[1]) if text.strip() else default
+
+
+class SimActions:
+    """Hangup, Redirect, BlindTransfer, Atxfer, Park and Originate on the simulated calls."""
+
+    def __init__(
+        self,
+        state: PbxState,
+        scenes: Scenes,
+        builder: ScriptBuilder,
+        player: Player,
+        planner: Planner,
+    ) -> None:
+        self.state, self.scenes, self.builder = state, scenes, builder
+        self.player, self.planner = player, planner
+
+    async def hangup(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        name = action.field("Channel")
+        if not name:
+            return error("No channel specified")
+        found = self.state.channels.get(name)
+        if found is None:
+            return error("No such channel")
+        try:
+            cause = int(action.field("Cause") or 16)
+        except ValueError:
+            cause = 16
+        call, channel = found
+        consultation = call.consultation
+        if consultation is not None and channel in (consultation.transferer, consultation.target):
+            frames = self._end_consultation(call, channel, cause)
+            talk = self.builder.talk(call, self.planner.plan())
+            self.player.play(call, [(0.0, lambda: frames), *talk])
+            return {"Message": "Channel Hungup"}
+        if channel.bridge is not None:
+            frames = self.scenes.hang_up_bridged(call, channel, cause)
+        elif channel is call.origin:
+            frames = self.scenes.abandon(call, cause)
+        else:  # one ringing leg: the call goes on ringing the others
+            self.player.send_soon(self.scenes.reject(call, channel, cause))
+            return {"Message": "Channel Hungup"}
+        self.player.play(call, [(0.0, lambda: frames)])
+        return {"Message": "Channel Hungup"}
+
+    def _end_consultation(self, call: SimCall, channel: SimChannel, cause: int) -> list[bytes]:
+        """A transferer hanging up completes the transfer; a target hanging up cancels it."""
+        consultation, transfers = call.consultation, self.builder.transfers
+        assert consultation is not None
+        if channel is consultation.target or consultation.bridge is None:
+            frames = transfers.abort(call, consultation, cause)
+            if channel is consultation.transferer:
+                frames += self.scenes.hang_up_bridged(call, channel, cause)
+            return frames
+        return transfers.complete(call, consultation)
+
+    async def redirect(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        name = action.field("Channel")
+        if not name:
+            return error("Channel not specified")
+        found = self.state.channels.get(name)
+        if found is None:
+            return error(f"Channel does not exist: {name}")
+        call, channel = found
+        context, exten = action.field("Context", channel.context), action.field("Exten")
+        if channel is not call.origin or call.bridge is None or channel.extension is not None:
+            # the simulator has dialplan only for an answered caller; others just leave
+            await self.hangup(conn, action)
+            return {"Message": "Redirect successful"}
+        frames = self.scenes.leave_for(call, channel, context, exten, blind=False)
+        self._continue_at(call, frames, exten)
+        return {"Message": "Redirect successful"}
+
+    async def blind_transfer(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        name, exten = action.field("Channel"), action.field("Exten")
+        if not name:
+            return error("No channel specified")
+        if not exten:
+            return error("No extension specified")
+        found = self.state.channels.get(name)
+        if found is None:
+            return error("Channel specified does not exist")
+        call, channel = found
+        if channel.bridge is None or channel is call.origin or call.origin.extension is not None:
+            return error("Transfer invalid")
+        context = action.field("Context") or channel.context
+        frames = self.scenes.leave_for(call, call.origin, context, exten, blind=True)
+        self._continue_at(call, frames, exten)
+        return {"Message": "Transfer succeeded"}
+
+    def _continue_at(self, call: SimCall, frames: list[bytes], exten: str) -> None:
+        known = exten in self.state.agent_names
+        script = self.builder.to_target(call, exten, known, self.planner.plan())
+        self.player.play(call, [(0.0, lambda: frames), *script.steps])
+
+    async def atxfer(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        """Like the atxfer feature code: consult `Exten`, complete when it answers."""
+        name, exten = action.field("Channel"), action.field("Exten")
+        if not name:
+            return error("No channel specified")
+        if not exten:
+            return error("No extension specified")
+        found = self.state.channels.get(name)
+        if found is None:
+            return error("Channel specified does not exist")
+        call, channel = found
+        bridged_agent = channel.bridge is not None and channel is not call.origin
+        if bridged_agent and call.origin.extension is None:  # else the DTMF does nothing
+            frames, consultation = self.builder.transfers.consult(call, channel, exten)
+            script = self.builder.attended(call, consultation, self.planner.plan())
+            self.player.play(call, [(0.0, lambda: frames), *script.steps])
+        return {"Message": "Atxfer successfully queued"}
+
+    async def park(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        name = action.field("Channel")
+        if not name:
+            return error("Channel not specified")
+        found = self.state.channels.get(name)
+        if found is None:
+            return error("Channel does not exist")
+        call, channel = found
+        if channel is not call.origin or call.parked_at is not None:
+            return error("Park failed")  # the simulator parks callers only
+        try:
+            timeout = int(action.field("Timeout") or 45000) // 1000
+        except ValueError:
+            timeout = 45
+        taken = {c.parked_at[0] for c in self.state.calls.values() if c.parked_at}
+        space = next(number for number in range(701, 801) if number not in taken)
+        frames = self.builder.transfers.park(call, channel, space, timeout)
+        self.player.play(call, [(0.0, lambda: frames)])
+        return {"Message": "Park successful\n"}  # sic: Asterisk's text ends in a bare LF
+
+    def _parked(self, space: str) -> SimCall | None:
+        return next(
+            (c for c in self.state.calls.values() if c.parked_at and str(c.parked_at[0]) == space),
+            None,
+        )
+
+    async def originate(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        target = action.field("Channel")
+        if not target:
+            return error("Channel not specified")
+        is_async = action.field("Async").lower() in ("true", "yes", "1", "on")
+        context, exten = action.field("Context", "default"), action.field("Exten", "s")
+        tech, _, endpoint = target.partition("/")
+        parked = self._parked(exten) if context == PARKED_CALLS else None
+        known = tech.upper() == "PJSIP" and endpoint in self.state.agent_names
+        if not known or (context == PARKED_CALLS and parked is None):
+            if not is_async:
+                return error("Originate failed")
+            failed = self.builder.outbound.failed(action.field("ActionID"), target, context, exten)
+            self.player.send_soon(failed)
+            return {"Message": "Originate successfully queued"}
+        default = (endpoint, self.state.agent_names[endpoint])
+        number, cid_name = parse_caller_id(action.field("CallerID"), default)
+        call = self.state.new_caller(number, cid_name, "s", endpoint, AGENT_CONTEXT)
+        plan, action_id = self.planner.plan(), action.field("ActionID")
+        if parked is not None:
+            script = self.builder.unpark(parked, call, exten, action_id, plan)
+            self.player.play(parked, script.steps)
+            return {"Message": "Originate successfully queued"}
+        script = self.builder.click_to_dial(call, context, exten, action_id, plan)
+        self.player.play(call, script.steps)
+        logger.info("simulated click-to-dial from %s to %s", endpoint, exten)
+        return {"Message": "Originate successfully queued"}
