@@ -1,0 +1,193 @@
+"""A protocol-v1 WebSocket client that follows one agent's pops and survives restarts.
+
+It is a real desktop-side client (hello with token and last_seq, gapless reconnect),
+so the terminal view exercises the same contract as the Qt desktop. Tokens are
+secrets: they go into the hello frame and nowhere else, never into a log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import aiohttp
+
+from cti.demo.view import TerminalView
+from cti.protocol import (
+    CLOSE_BAD_HELLO,
+    CLOSE_BAD_TOKEN,
+    CLOSE_NO_TOKEN,
+    CLOSE_UNSUPPORTED_VERSION,
+    OP_EVENT,
+    OP_WELCOME,
+    hello_frame,
+)
+
+log = logging.getLogger(__name__)
+
+# Close codes that retrying cannot fix: the token or the client itself is wrong.
+FATAL_CLOSE_CODES = frozenset(
+    {CLOSE_BAD_HELLO, CLOSE_NO_TOKEN, CLOSE_BAD_TOKEN, CLOSE_UNSUPPORTED_VERSION}
+)
+
+FrameHandler = Callable[[str, Mapping[str, Any]], object]
+NoteHandler = Callable[[str], None]
+
+
+class ClientRefused(Exception):
+    """The broker closed the socket with a code that a reconnect would only repeat."""
+
+    def __init__(self, code: int | None) -> None:
+        super().__init__(f"broker refused the connection (close code {code})")
+        self.code = code
+
+
+def ws_url(host: str, port: int) -> str:
+    return f"ws://{host}:{port}/ws"
+
+
+class PopClient:
+    """Connects, says hello, hands every welcome and event to `on_frame`, and reconnects.
+
+    `last_seq` is the newest event seq handled; a reconnect sends it so the broker
+    replays what was missed. Duplicates (seq not above it) are dropped.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        on_frame: FrameHandler,
+        session: aiohttp.ClientSession,
+        *,
+        on_note: NoteHandler | None = None,
+        backoff_min: float = 0.5,
+        backoff_max: float = 10.0,
+        heartbeat: float | None = 20.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.url = url
+        self._token = token
+        self._on_frame = on_frame
+        self._on_note = on_note or (lambda text: None)
+        self._session = session
+        self.backoff_min, self.backoff_max = backoff_min, backoff_max
+        self.heartbeat = heartbeat
+        self._rng = rng or random.Random()
+        self.last_seq: int | None = None
+        self.agent: str | None = None
+        self.extension: str | None = None
+        self.welcomes = 0  # how many times the broker let us in
+        self.welcomed = asyncio.Event()  # set on each welcome, cleared on each drop
+
+    @property
+    def label(self) -> str:
+        return self.agent or "agent"
+
+    async def run(self) -> None:
+        """Follow the agent until cancelled; raise ClientRefused on a fatal close code."""
+        delay = self.backoff_min
+        failures = 0
+        while True:
+            before = self.welcomes
+            try:
+                code = await self._connect_once()
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                failures += 1
+                level = logging.WARNING if failures == 1 else logging.DEBUG  # once per outage
+                log.log(level, "%s: cannot reach %s: %s", self.label, self.url, exc)
+                code = None
+            self.welcomed.clear()
+            if code in FATAL_CLOSE_CODES:
+                self._on_note(f"{self.label}: refused by the broker (close code {code})")
+                raise ClientRefused(code)
+            if self.welcomes > before:
+                delay, failures = self.backoff_min, 0
+            pause = delay * self._rng.uniform(0.5, 1.0)  # jitter: agents do not stampede
+            self._on_note(
+                f"{self.label}: disconnected (code {code}); retrying in {pause:.2f}s "
+                f"from seq {self.last_seq}"
+            )
+            await asyncio.sleep(pause)
+            delay = min(delay * 2, self.backoff_max)
+
+    async def _connect_once(self) -> int | None:
+        """One connection from hello to close; returns the broker's close code."""
+        async with self._session.ws_connect(self.url, heartbeat=self.heartbeat) as ws:
+            await ws.send_json(hello_frame(self._token, self.last_seq))
+            async for msg in ws:
+                if msg.type == aiohttp.WSMsgType.TEXT:
+                    self._receive(msg.data)
+                elif msg.type == aiohttp.WSMsgType.ERROR:
+                    log.warning("%s: socket error: %s", self.label, ws.exception())
+                    break
+            return ws.close_code
+
+    def _receive(self, text: str) -> None:
+        try:
+            frame = json.loads(text)
+        except ValueError:
+            log.warning("%s: ignoring a frame that is not JSON", self.label)
+            return
+        if not isinstance(frame, dict):
+            return
+        op = frame.get("op")
+        if op == OP_WELCOME:
+            self._welcome(frame)
+        elif op == OP_EVENT:
+            seq = frame.get("seq")
+            if not isinstance(seq, int):
+                log.warning("%s: event without a seq ignored", self.label)
+                return
+            if self.last_seq is not None and seq <= self.last_seq:
+                log.debug("%s: duplicate event %d dropped", self.label, seq)
+                return
+            self.last_seq = seq
+            self._on_frame(self.label, frame)
+        else:
+            log.debug("%s: ignoring %s frame", self.label, op)
+
+    def _welcome(self, frame: dict[str, Any]) -> None:
+        self.agent = str(frame.get("agent"))
+        self.extension = str(frame.get("extension"))
+        seq = frame.get("seq")
+        if (self.last_seq is None or frame.get("resync")) and isinstance(seq, int):
+            self.last_seq = seq  # nothing to replay: start from the broker's present
+        self.welcomes += 1
+        log.info("%s: connected as extension %s (seq %s)", self.label, self.extension, seq)
+        self._on_note(f"{self.label}: connected (extension {self.extension}, seq {seq})")
+        self._on_frame(self.label, frame)
+        self.welcomed.set()
+
+
+async def watch(
+    url: str,
+    tokens: Sequence[str],
+    view: TerminalView,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    **options: Any,
+) -> None:
+    """Show the pops of every token's agent in `view` until cancelled or refused.
+
+    `options` go to each PopClient (backoff, heartbeat). This is what `cti demo`
+    runs when there is no display for the Qt desktop.
+    """
+    own = session is None
+    http = session or aiohttp.ClientSession()
+    clients = [
+        PopClient(url, token, view.handle, http, on_note=view.note, **options) for token in tokens
+    ]
+    tasks = [asyncio.create_task(client.run(), name="pop-client") for client in clients]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if own:
+            await http.close()
