@@ -53,6 +53,8 @@ ERR_NOT_CONFIGURED = "not-configured"
 ERR_TIMEOUT = "timeout"
 ERR_BUSY = "busy"
 ERR_FAILED = "failed"
+ERR_AMI_PERMISSION_DENIED = "ami-permission-denied"
+ERR_AMI_DISCONNECTED = "ami-disconnected"
 ERR_NO_TOKEN = "no-token"
 ERR_BAD_TOKEN = "bad-token"
 

@@ -15,6 +15,8 @@ from cti.broker.metrics import CONTENT_TYPE
 from cti.protocol import (
     CMD_DIAL,
     CMD_HANGUP,
+    ERR_AMI_DISCONNECTED,
+    ERR_AMI_PERMISSION_DENIED,
     ERR_BAD_ARGS,
     ERR_BAD_FRAME,
     ERR_BAD_TOKEN,
@@ -42,6 +44,8 @@ STATUS_OF_ERROR = {
     ERR_NOT_CONFIGURED: 503,
     ERR_TIMEOUT: 504,
     ERR_FAILED: 502,
+    ERR_AMI_PERMISSION_DENIED: 502,
+    ERR_AMI_DISCONNECTED: 503,
 }
 
 

@@ -123,10 +123,11 @@ def _unset_secrets(
     path = directory / SECRETS_FILE
     severity: Severity = "error" if require else "warning"
     hint = f"copy {SECRETS_EXAMPLE_FILE} to {SECRETS_FILE}, set it, chmod 600"
-    needed = [option for option in OPTIONS if option.secret and option.default is None]
+    needed = [option for option in OPTIONS if option.required]
     if needed and not path.exists():
         names = ", ".join(option.key for option in needed)
-        message = f"not found, so {names} is unset; `cti serve` will not start without it"
+        verb = "is" if len(needed) == 1 else "are"
+        message = f"not found, so {names} {verb} unset; `cti serve` will not start without it"
         return [ConfigProblem(str(path), "", message, hint, severity=severity)]
     problems: list[ConfigProblem] = []
     for option in needed:

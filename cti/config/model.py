@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from cti.config.agents import AgentAccount
 from cti.config.options import OPTIONS, OPTIONS_BY_KEY
 from cti.config.problems import ConfigProblem
 
@@ -41,6 +42,33 @@ class AmiConfig:
 @dataclass(frozen=True, slots=True)
 class CallsConfig:
     channel_patterns: tuple[str, ...]
+    dial_channel: str
+    dial_context: str
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerConfig:
+    host: str
+    port: int
+    journal_size: int
+    send_queue_size: int
+    max_msg_size: int
+    hello_timeout: float
+    allowed_origins: tuple[str, ...]
+    tls_cert: str | None
+    tls_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LookupConfig:
+    database: str
+    budget_seconds: float
+    cache_ttl: float
+    cache_size: int
+    mode: Literal["parallel", "priority"]
+    csv_files: tuple[str, ...]
+    crm_url: str | None
+    crm_timeout: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +87,8 @@ class Secrets:
     """Secret values, None when unset. Field names are the keys with '_' for '.'."""
 
     ami_secret: str | None
+    broker_agents: tuple[AgentAccount, ...] | None
+    lookup_crm_auth_header: str | None
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -74,6 +104,8 @@ class Config:
 
     ami: AmiConfig
     calls: CallsConfig
+    broker: BrokerConfig
+    lookup: LookupConfig
     numbers: NumbersConfig
     logging: LoggingConfig
     secrets: Secrets
@@ -111,6 +143,8 @@ def build_config(
     return Config(
         ami=_section(AmiConfig, "ami", values),
         calls=_section(CallsConfig, "calls", values),
+        broker=_section(BrokerConfig, "broker", values),
+        lookup=_section(LookupConfig, "lookup", values),
         numbers=_section(NumbersConfig, "numbers", values),
         logging=_section(LoggingConfig, "logging", values),
         secrets=Secrets(**secret_values),

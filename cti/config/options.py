@@ -2,67 +2,43 @@
 
 The loader, the generated ``config/cti.yaml``, ``cti check-config`` and the docs test all
 read this table, so an option exists everywhere as soon as it is declared here. To add a
-section, add its description to `SECTIONS`, declare its options, and give `Config` a
-typed section (``cti/config/model.py``); a test fails until all three agree.
+section, add its description to `SECTIONS`, declare its options (the broker's and the
+lookup's live in `server_options`), and give `Config` a typed section
+(``cti/config/model.py``); a test fails until all three agree.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
 from cti.calls.extensions import DEFAULT_CHANNEL_PATTERNS, ExtensionRules
-from cti.config.types import Choice, Float, Int, RegexList, Region, Str, ValueType
+from cti.config.option import (
+    LOG_LEVELS,
+    MAIN_FILE,
+    PLACEHOLDER_SECRET,
+    SECRETS_EXAMPLE_FILE,
+    SECRETS_FILE,
+    Option,
+    Rule,
+)
+from cti.config.server_options import BROKER_OPTIONS, LOOKUP_OPTIONS, TLS_RULE
+from cti.config.types import Choice, Float, Int, RegexList, Region, Str, Template
 
-MAIN_FILE = "cti.yaml"
-SECRETS_FILE = "secrets.yaml"
-SECRETS_EXAMPLE_FILE = "secrets.example.yaml"
-PLACEHOLDER_SECRET = "change-me"
-"""The value in secrets.example.yaml; a copied but unedited file counts as unset."""
-
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One option. ``secret`` options live in secrets.yaml and their values are never shown.
-
-    A secret whose default is None must be set before `cti serve` will start.
-    """
-
-    key: str
-    type: ValueType
-    default: object
-    description: str
-    secret: bool = False
-
-    @property
-    def section(self) -> str:
-        return self.key.rpartition(".")[0]
-
-    @property
-    def name(self) -> str:
-        return self.key.rpartition(".")[2]
-
-    @property
-    def file(self) -> str:
-        return SECRETS_FILE if self.secret else MAIN_FILE
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A condition between options that no single type can check, reported on ``key``."""
-
-    key: str
-    others: tuple[str, ...]
-    holds: Callable[[Mapping[str, object]], bool]
-    message: str
-    hint: str | None = None
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return (self.key, *self.others)
+__all__ = [
+    "LOG_LEVELS",
+    "MAIN_FILE",
+    "OPTIONS",
+    "OPTIONS_BY_KEY",
+    "PLACEHOLDER_SECRET",
+    "RULES",
+    "SECRETS_EXAMPLE_FILE",
+    "SECRETS_FILE",
+    "SECTIONS",
+    "Option",
+    "Rule",
+    "suggest",
+]
 
 
 def _reconnect_range(values: Mapping[str, object]) -> bool:
@@ -77,6 +53,8 @@ def _check_channel_pattern(text: str) -> None:
 SECTIONS: dict[str, str] = {
     "ami": "Connection to the Asterisk Manager Interface (AMI); see manager.conf on the PBX.",
     "calls": "How channels are turned into calls and agents.",
+    "broker": "The agents' WebSocket and REST endpoint, and who may connect to it.",
+    "lookup": "Finding the caller's contact record for the screen-pop.",
     "numbers": "Phone number normalisation and matching.",
     "logging": "Logging of the server process.",
 }
@@ -139,6 +117,21 @@ OPTIONS: tuple[Option, ...] = (
         "Channels that match none (trunks) never belong to an agent.",
     ),
     Option(
+        "calls.dial_channel",
+        Template(fields=("{extension}",)),
+        "PJSIP/{extension}",
+        "Device an agent's click-to-dial rings first (AMI Originate `Channel`); "
+        "`{extension}` is replaced by the agent's extension.",
+    ),
+    Option(
+        "calls.dial_context",
+        Str(),
+        "from-internal",
+        "Dialplan context the dialled number is sent to once the agent answers.",
+    ),
+    *BROKER_OPTIONS,
+    *LOOKUP_OPTIONS,
+    Option(
         "numbers.default_region",
         Region(),
         "US",
@@ -168,6 +161,7 @@ RULES: tuple[Rule, ...] = (
         "must not be greater than ami.reconnect_max",
         "the delay starts at reconnect_min and doubles up to reconnect_max",
     ),
+    TLS_RULE,
 )
 
 

@@ -45,6 +45,8 @@ _SECRETS_HEADER = f"""\
 
 def scalar(value: object) -> str:
     """One YAML scalar, plain when that reads back the same, else single-quoted."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -57,12 +59,14 @@ def scalar(value: object) -> str:
 
 
 def _value_lines(option: Option) -> list[str]:
+    if option.example:
+        return [f"  {option.name}:", *(f"    {line}" for line in option.example)]
     default = option.default
     if isinstance(default, tuple | list):
         if not default:
             return [f"  {option.name}: []"]
         return [f"  {option.name}:", *(f"    - {scalar(item)}" for item in default)]
-    shown = PLACEHOLDER_SECRET if default is None and option.secret else default
+    shown = PLACEHOLDER_SECRET if option.required else default
     return [f"  {option.name}: {scalar(shown)}"]
 
 

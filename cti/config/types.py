@@ -267,3 +267,35 @@ class RegexList(StrList):
         except ValueError as exc:
             detail = str(exc).removeprefix(f"{item!r}: ")
             raise InvalidValue.single(f"is not a valid pattern: {detail}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Optional(ValueType):
+    """``inner`` or null, for options that are off unless set."""
+
+    inner: ValueType
+
+    @property
+    def label(self) -> str:
+        return f"{self.inner.label}, or null for none"
+
+    def parse(self, value: object) -> object:
+        return None if value is None else self.inner.parse(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Template(Str):
+    """Text that must contain each of ``fields`` (such as ``{extension}``) to be useful."""
+
+    fields: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return "text containing " + ", ".join(self.fields)
+
+    def parse(self, value: object) -> str:
+        text = Str.parse(self, value)
+        missing = [name for name in self.fields if name not in text]
+        if missing:
+            raise InvalidValue.single("must contain " + ", ".join(missing), got=value)
+        return text

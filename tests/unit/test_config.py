@@ -22,7 +22,7 @@ from cti.config import (
     load_config,
 )
 from cti.config.template import scalar
-from cti.config.types import Bool, InvalidValue, StrList
+from cti.config.types import Bool, InvalidValue, Optional, StrList
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-Pa55word"
@@ -46,8 +46,11 @@ def only_error(directory: Path) -> ConfigProblem:
     return errors[0]
 
 
+AGENTS = "broker:\n  agents:\n    alice: {token: alice-token-0123456789, extension: '1001'}\n"
+
+
 def with_secret(directory: Path, secret: str = SECRET) -> None:
-    write(directory, "secrets.yaml", f"ami:\n  secret: {secret}\n").chmod(0o600)
+    write(directory, "secrets.yaml", f"ami:\n  secret: {secret}\n{AGENTS}").chmod(0o600)
 
 
 # --- defaults and typed values -------------------------------------------------------
@@ -72,8 +75,8 @@ def test_shipped_config_directory_loads_to_the_defaults() -> None:
 
 @pytest.mark.parametrize("option", OPTIONS, ids=lambda option: option.key)
 def test_every_default_passes_its_own_type(option: Option) -> None:
-    if option.default is None:
-        assert option.secret, "only a secret may lack a default"
+    if option.default is None and not isinstance(option.type, Optional):
+        assert option.secret, "only a secret or an optional value may lack a default"
         return
     default = option.default
     raw = list(default) if isinstance(default, tuple) else default
@@ -198,10 +201,10 @@ def test_option_in_the_wrong_section_suggests_where_it_lives(tmp_path: Path) -> 
 
 
 def test_unknown_section_suggests_the_closest(tmp_path: Path) -> None:
-    write(tmp_path, "cti.yaml", "amy:\n  port: 5038\nbroker:\n  port: 8080\n")
+    write(tmp_path, "cti.yaml", "amy:\n  port: 5038\nbrokers:\n  port: 8080\n")
     amy, broker = problems_of(tmp_path)[:2]
     assert (amy.key, amy.message, amy.hint) == ("amy", "unknown section", "did you mean 'ami'?")
-    assert (broker.key, broker.hint, broker.line) == ("broker", None, 3)
+    assert (broker.key, broker.hint, broker.line) == ("brokers", "did you mean 'broker'?", 3)
 
 
 def test_enum_error_lists_the_allowed_values(tmp_path: Path) -> None:
@@ -381,20 +384,20 @@ def test_plain_option_in_the_secrets_file_is_an_error(tmp_path: Path) -> None:
 
 def test_missing_secrets_file_warns_unless_secrets_are_required(tmp_path: Path) -> None:
     (note,) = load_config(tmp_path).notes
-    assert note.severity == "warning" and "ami.secret is unset" in note.message
+    assert note.severity == "warning" and "ami.secret, broker.agents are unset" in note.message
     (problem,) = problems_of(tmp_path, require_secrets=True)
     assert problem.is_error and problem.file == str(tmp_path / "secrets.yaml")
 
 
 def test_placeholder_secret_counts_as_unset(tmp_path: Path) -> None:
-    write(tmp_path, "secrets.yaml", "ami:\n  secret: change-me\n").chmod(0o600)
+    write(tmp_path, "secrets.yaml", "ami:\n  secret: change-me\n" + AGENTS).chmod(0o600)
     (problem,) = problems_of(tmp_path, require_secrets=True)
     assert problem.key == "ami.secret" and "placeholder" in problem.message
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_secrets_file_readable_by_others_gets_a_warning(tmp_path: Path) -> None:
-    write(tmp_path, "secrets.yaml", f"ami:\n  secret: {SECRET}\n").chmod(0o644)
+    write(tmp_path, "secrets.yaml", f"ami:\n  secret: {SECRET}\n" + AGENTS).chmod(0o644)
     (note,) = load_config(tmp_path, require_secrets=True).notes
     assert note.severity == "warning" and note.hint == f"chmod 600 {tmp_path}/secrets.yaml"
 
@@ -499,8 +502,9 @@ def test_check_config_prints_every_problem_and_exits_1(
         f"{tmp_path}/cti.yaml:3: ami.auth: is not an allowed value, got 'x' (allowed: md5, plain)",
         f"{tmp_path}/cti.yaml:4: ami.secret: is a secret and must not be in cti.yaml "
         "(move it to secrets.yaml next to this file and chmod 600 it)",
-        f"{tmp_path}/secrets.yaml: warning: not found, so ami.secret is unset; `cti serve` will "
-        "not start without it (copy secrets.example.yaml to secrets.yaml, set it, chmod 600)",
+        f"{tmp_path}/secrets.yaml: warning: not found, so ami.secret, broker.agents are unset; "
+        "`cti serve` will not start without it "
+        "(copy secrets.example.yaml to secrets.yaml, set it, chmod 600)",
     ]
     assert "3 error(s), 1 warning(s)" in captured.err
     assert SECRET not in captured.out + captured.err

@@ -1,0 +1,294 @@
+"""Builds and runs the server: AMI → call tracker → lookup → broker → agent desktops.
+
+This is the one module that starts tasks and opens ports. Everything it wires is built
+from a `Config`; `CtiApp.reload` applies a new one where that can happen live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import signal
+import time
+from collections.abc import Callable
+from functools import partial
+
+from aiohttp import web
+
+from cti.ami.client import AmiClient
+from cti.ami.messages import Event
+from cti.assembly import (
+    LookupDirectory,
+    accounts,
+    agent_directory,
+    broker_settings,
+    build_lookup,
+    changed_keys,
+    extension_rules,
+    lookup_changed,
+    tls_context,
+)
+from cti.broker import BrokerContext, BrokerMetrics, build_context, make_app
+from cti.calls.resync import resync_calls
+from cti.calls.tracker import CallTracker
+from cti.config import Config, ConfigError, ami_settings
+from cti.control import AmiCallControl
+from cti.lookup import LookupService
+from cti.protocol import CallRinging, DomainEvent
+
+log = logging.getLogger(__name__)
+
+LOOKUP_GRACE = 0.05
+"""Seconds past the lookup budget before the pop goes out without a contact anyway."""
+
+LIVE_KEYS = ("logging.", "lookup.")
+"""Options `reload` applies live; secrets are compared one by one (see `reload`)."""
+
+
+class PopPipeline:
+    """Publishes the tracker's events in call order; a ringing event waits for its contact.
+
+    A call with a lookup in progress has a chain: the task of its latest event. Later
+    events of that call wait for it, so a hang-up never overtakes its own pop. Events of
+    calls without a chain are published at once.
+    """
+
+    def __init__(
+        self,
+        publish: Callable[[DomainEvent], None],
+        lookup: LookupService,
+        metrics: BrokerMetrics,
+    ) -> None:
+        self.lookup = lookup
+        self._publish_now = publish
+        self._metrics = metrics
+        self._tails: dict[str, asyncio.Task[None]] = {}
+
+    def feed(self, event: DomainEvent) -> None:
+        tail = self._tails.get(event.call_id)
+        if tail is None and not isinstance(event, CallRinging):
+            self._publish(event)
+            return
+        task = asyncio.create_task(self._after(tail, event, time.monotonic()))
+        self._tails[event.call_id] = task
+        task.add_done_callback(partial(self._done, event.call_id))
+
+    async def close(self) -> None:
+        tails = list(self._tails.values())
+        for task in tails:
+            task.cancel()
+        await asyncio.gather(*tails, return_exceptions=True)
+
+    def _done(self, call_id: str, task: asyncio.Task[None]) -> None:
+        if self._tails.get(call_id) is task:
+            del self._tails[call_id]
+
+    async def _after(
+        self, previous: asyncio.Task[None] | None, event: DomainEvent, queued: float
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        if isinstance(event, CallRinging):
+            self._metrics.observe("tracker_to_lookup", time.monotonic() - queued)
+            event = await self.enrich(event)
+        self._publish(event)
+
+    async def enrich(self, event: CallRinging) -> CallRinging:
+        """The event with its contact; on failure or timeout it pops with contact null."""
+        lookup = self.lookup
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(lookup.settings.budget_seconds + LOOKUP_GRACE):
+                result = await lookup.lookup(event.caller.number)
+        except Exception as exc:
+            log.warning("no contact for call %s, lookup failed: %r", event.call_id, exc)
+            return event
+        finally:
+            self._metrics.observe("lookup", time.monotonic() - started)
+        fields = result.pop_fields()
+        e164 = result.number_e164 or event.caller.number_e164
+        return dataclasses.replace(
+            event,
+            caller=dataclasses.replace(event.caller, number_e164=e164),
+            contact=fields["contact"],
+            matches=tuple(fields["matches"]),
+        )
+
+    def _publish(self, event: DomainEvent) -> None:
+        try:
+            self._publish_now(event)
+        except Exception:  # one bad event must not stop the ones after it
+            log.exception("could not publish %s for call %s", event.type, event.call_id)
+
+
+class CtiApp:
+    """The whole server for one `Config`: `start()`, then `stop()`; `reload()` in between."""
+
+    def __init__(self, config: Config, *, broker_port: int | None = None) -> None:
+        """``broker_port`` overrides ``broker.port`` (tests pass 0 for any free port)."""
+        self.config = config
+        self.metrics = BrokerMetrics()
+        self.tracker = CallTracker(
+            extension_rules(config), default_region=config.numbers.default_region
+        )
+        self.lookup, self._store = build_lookup(config)
+        self.ami = AmiClient(
+            ami_settings(config),
+            self._on_ami_event,
+            self._on_ami_connected,
+            self._on_ami_state,
+            events=self.tracker.handled_events,
+        )
+        self.control = AmiCallControl(
+            self.ami, self.tracker.calls, config.calls.dial_channel, config.calls.dial_context
+        )
+        self.directory = LookupDirectory(self.lookup)
+        self.context: BrokerContext = build_context(
+            broker_settings(config, broker_port),
+            agent_directory(config),
+            self.control,
+            self.directory,
+            self.metrics,
+        )
+        self.pipeline = PopPipeline(self.context.broker.publish, self.lookup, self.metrics)
+        self.port: int | None = None
+        self._runner: web.AppRunner | None = None
+        self._ami_task: asyncio.Task[None] | None = None
+        self._stopped = False
+        self._reloading = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Open the broker's port, then connect to the AMI (retrying in the background)."""
+        runner = web.AppRunner(make_app(self.context))
+        await runner.setup()
+        self._runner = runner
+        settings = self.context.settings
+        tls = tls_context(self.config)
+        site = web.TCPSite(runner, settings.host, settings.port, ssl_context=tls)
+        await site.start()
+        self.port = int(runner.addresses[0][1])
+        scheme = "https" if tls else "http"
+        log.info("broker listening on %s://%s:%d", scheme, settings.host, self.port)
+        self._ami_task = asyncio.create_task(self.ami.run(), name="ami-client")
+
+    async def stop(self) -> None:
+        """Log off the AMI, close agent sockets (1001 going away), release the lookup."""
+        if self._stopped:
+            return
+        self._stopped = True
+        await self.ami.close()
+        if self._ami_task is not None:
+            await asyncio.gather(self._ami_task, return_exceptions=True)
+            self._ami_task = None
+        await self.pipeline.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        await self.lookup.aclose()
+        self._store.close()
+        log.info("stopped")
+
+    async def reload(self, new: Config) -> list[str]:
+        """Apply ``new`` where it can be applied live; returns the keys that need a restart.
+
+        Live: the log level, the lookup (sources, budget, cache) and agent tokens.
+        Connected desktops and calls in progress are kept.
+        """
+        async with self._reloading:  # one at a time: two SIGHUPs must not interleave
+            return await self._reload(new)
+
+    async def _reload(self, new: Config) -> list[str]:
+        old = self.config
+        if lookup_changed(old, new):
+            await self._swap_lookup(new)  # first: if a source cannot be built, nothing changed
+        self.config = new
+        logging.getLogger().setLevel(new.logging.level)
+        restart = [key for key in changed_keys(old, new) if not key.startswith(LIVE_KEYS)]
+        if old.secrets.ami_secret != new.secrets.ami_secret:
+            restart.append("ami.secret")
+        restart.extend(self._apply_agents(old, new))
+        if restart:
+            log.warning("config reloaded; a restart is needed to apply: %s", ", ".join(restart))
+        else:
+            log.info("config reloaded")
+        return restart
+
+    async def _swap_lookup(self, config: Config) -> None:
+        # on the loop thread: the SQLite connection may only be used by the thread that opened it
+        lookup, store = build_lookup(config)
+        old_lookup, old_store = self.lookup, self._store
+        self.lookup, self._store = lookup, store
+        self.pipeline.lookup = self.directory.service = lookup
+        # lookups already running on the old service finish within its budget
+        await asyncio.sleep(old_lookup.settings.budget_seconds + LOOKUP_GRACE)
+        await old_lookup.aclose()
+        old_store.close()
+        log.info("lookup reconfigured: %d sources", len(lookup.sources))
+
+    def _apply_agents(self, old: Config, new: Config) -> list[str]:
+        """New tokens apply live; adding, removing or moving agents needs a restart."""
+
+        def shape(config: Config) -> set[tuple[str, str, str]]:
+            return {(a.agent_id, a.extension, a.role) for a in accounts(config)}
+
+        if shape(old) != shape(new):
+            return ["broker.agents"]
+        if accounts(old) != accounts(new):
+            self.context.broker.agents = agent_directory(new)
+            log.info("agent tokens reloaded")
+        return []
+
+    def _on_ami_event(self, event: Event) -> None:
+        started = time.monotonic()
+        domain = self.tracker.handle(event)
+        self.metrics.observe("ami_to_tracker", time.monotonic() - started)
+        for item in domain:
+            self.pipeline.feed(item)
+
+    async def _on_ami_connected(self, client: AmiClient) -> None:
+        for item in await resync_calls(client, self.tracker):
+            self.pipeline.feed(item)
+
+    def _on_ami_state(self, state: str) -> None:
+        self.metrics.set_ami_connected(state == "connected")
+        log.info("AMI %s", state)
+
+
+async def reload_from(app: CtiApp, load: Callable[[], Config]) -> None:
+    """Re-read the config with ``load``; keep the running one when the new one has errors."""
+    try:
+        config = await asyncio.to_thread(load)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            log.error("config reload refused: %s", problem)
+        return
+    try:
+        await app.reload(config)
+    except Exception as exc:
+        log.error("config reload failed, running config kept: %r", exc)
+
+
+async def run_until_stopped(app: CtiApp, load: Callable[[], Config]) -> None:
+    """Start ``app`` and run it until SIGTERM or SIGINT; SIGHUP reloads from ``load``."""
+    await app.start()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    reloads: set[asyncio.Task[None]] = set()
+
+    def on_hup() -> None:
+        task = asyncio.create_task(reload_from(app, load))
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, on_hup)
+    try:
+        await stop.wait()
+        log.info("stop signal received; shutting down")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.remove_signal_handler(sig)
+        await asyncio.gather(*reloads, return_exceptions=True)
+        await app.stop()
