@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# Installs the project (see setup-env.sh), then shows it working: a recorded real
-# Asterisk 22 queue call replayed over loopback through the AMI client and the call
-# tracker, printing the screen-pop events as JSON lines.
+# Installs the project (see setup-env.sh), then runs the demo: the built-in PBX
+# simulator (real AMI on 127.0.0.1), the server and four demo agents whose screen-pops
+# appear live in this terminal. Ctrl-C stops it. Extra arguments go to `cti demo`
+# (e.g. --calls 5 to stop after five calls, --speed 5 to play calls faster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-env.sh dev
-for scenario in queue_answered blind_transfer abandoned_ringing; do
-  echo "== ${scenario} (tests/fixtures/ami/${scenario}.raw)"
-  .venv/bin/cti replay "tests/fixtures/ami/${scenario}.raw"
-done
+exec .venv/bin/cti demo "$@"

@@ -1,0 +1,73 @@
+"""``cti demo``: the built-in PBX simulator, the server and live screen-pops, one command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from cti.demo.client import ClientRefused
+from cti.demo.session import DemoOptions, run_demo
+from cti.demo.view import TerminalView
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "demo",
+        help="run the PBX simulator, the server and live pops in this terminal",
+        description=(
+            "Creates a demo directory of a few hundred contacts, starts the built-in PBX "
+            "simulator (real AMI on 127.0.0.1) and the server, signs in four demo agents "
+            "(1001-1004) and shows their screen-pops live. Runs until Ctrl-C."
+        ),
+    )
+    parser.add_argument("--calls", type=int, default=None, metavar="N", help="exit after N calls")
+    parser.add_argument(
+        "--rate", type=float, default=0.2, help="new calls per second (default: 0.2)"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="play calls this many times faster (default: 1)"
+    )
+    parser.add_argument("--seed", type=int, default=7, help="simulator and contacts seed")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep the demo config and database here (default: a temporary directory)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.calls is not None and args.calls < 1:
+        print("cti demo: --calls must be at least 1", file=sys.stderr)
+        return 2
+    if args.speed <= 0 or args.rate <= 0:
+        print("cti demo: --speed and --rate must be positive", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="cti-demo-") as scratch:
+        workdir = args.data or Path(scratch)
+        options = DemoOptions(
+            workdir=workdir,
+            calls=args.calls,
+            calls_per_second=args.rate,
+            speed=args.speed,
+            seed=args.seed,
+        )
+        try:
+            with TerminalView() as view:
+                view.note("demo: PBX simulator and server starting on 127.0.0.1")
+                played = asyncio.run(run_demo(options, view))
+        except ClientRefused as exc:
+            print(f"cti demo: {exc}", file=sys.stderr)
+            return 1
+        except (OSError, TimeoutError) as exc:
+            print(f"cti demo: could not start: {exc}", file=sys.stderr)
+            return 1
+    if args.calls is not None:
+        print(f"demo: {played} calls played")
+    return 0

@@ -1,0 +1,123 @@
+"""`cti demo`: the whole product on one machine with no Asterisk.
+
+It composes parts that each own their sockets: the PBX simulator (a real AMI server on
+127.0.0.1), the server as `cti serve` runs it (`CtiApp`: AMI client, tracker, lookup,
+broker) and protocol-v1 WebSocket clients that show every agent's pops in the terminal.
+Nothing here opens a port itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cti.app import CtiApp
+from cti.config import Config, load_config
+from cti.demo.client import watch, ws_url
+from cti.demo.contacts import build_demo_directory
+from cti.demo.view import TerminalView
+from cti.lookup import ContactStore
+from cti.sim import PbxSimulator
+
+log = logging.getLogger(__name__)
+
+DEMO_AGENTS = ("1001", "1002", "1003", "1004")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOptions:
+    workdir: Path
+    calls: int | None = None  # None: run until cancelled
+    calls_per_second: float = 0.2
+    speed: float = 1.0  # 2.0 plays every call twice as fast
+    seed: int = 7
+    contacts: int = 300
+
+
+def write_demo_config(
+    directory: Path, ami_port: int, ami_secret: str, tokens: dict[str, str]
+) -> Config:
+    """The config `cti serve` would read, for the simulator on `ami_port`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "cti.yaml").write_text(
+        f"ami:\n  port: {ami_port}\n  auth: md5\n"
+        f"lookup:\n  database: '{directory / 'contacts.db'}'\n",
+        encoding="utf-8",
+    )
+    agents = "".join(
+        f"    agent{ext}: {{token: '{token}', extension: '{ext}'}}\n"
+        for ext, token in tokens.items()
+    )
+    secrets_file = directory / "secrets.yaml"
+    secrets_file.touch(mode=0o600)
+    secrets_file.write_text(
+        f"ami:\n  secret: '{ami_secret}'\nbroker:\n  agents:\n{agents}", encoding="utf-8"
+    )
+    return load_config(directory, require_secrets=True)
+
+
+def build_directory(database: Path, count: int, seed: int) -> list[tuple[str, str]]:
+    store = ContactStore(database)
+    try:
+        return build_demo_directory(store, count=count, seed=seed)
+    finally:
+        store.close()
+
+
+async def run_demo(options: DemoOptions, view: TerminalView) -> int:
+    """Run until `options.calls` calls have played out (or forever); returns the count."""
+    callers = build_directory(options.workdir / "contacts.db", options.contacts, options.seed)
+    ami_secret = secrets.token_urlsafe(16)
+    tokens = {ext: secrets.token_urlsafe(24) for ext in DEMO_AGENTS}
+    simulator = PbxSimulator(
+        agents=DEMO_AGENTS,
+        queues={"support": DEMO_AGENTS},
+        contacts=callers,
+        seed=options.seed,
+        calls_per_second=0.0 if options.calls is not None else options.calls_per_second,
+        time_scale=1.0 / options.speed,
+        secret=ami_secret,
+    )
+    async with simulator:
+        config = write_demo_config(options.workdir, simulator.port, ami_secret, tokens)
+        app = CtiApp(config, broker_port=0)
+        await app.start()
+        assert app.port is not None
+        url = ws_url("127.0.0.1", app.port)
+        viewer = asyncio.create_task(watch(url, list(tokens.values()), view))
+        try:
+            await _wait_connected(app, len(tokens))
+            if options.calls is None:
+                await viewer
+                return 0
+            return await _play(simulator, options.calls, options.speed)
+        finally:
+            viewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await viewer
+            await app.stop()
+
+
+async def _wait_connected(app: CtiApp, agents: int, timeout: float = 10.0) -> None:
+    """Until the server is on the AMI and every demo agent's view is signed in."""
+    for _ in range(int(timeout / 0.05)):
+        if app.context.broker.connected_agents() >= agents and app.ami.state == "connected":
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the demo server did not come up in time")
+
+
+async def _play(simulator: PbxSimulator, calls: int, speed: float) -> int:
+    """Place `calls` calls a little apart, then wait until each one has ended."""
+    placed: list[str] = []
+    for index in range(calls):
+        kind = "direct" if index % 3 == 2 else "queue"
+        placed.append(await simulator.place_call(kind))
+        await asyncio.sleep(1.0 / speed)
+    await simulator.wait_until(lambda: not simulator.calls, timeout=120.0)
+    await asyncio.sleep(0.2)  # let the last events reach the agents' screens
+    return len(placed)
