@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cti.commands import check_config, contacts, demo, lookup, replay, serve
+from cti.commands import check_config, contacts, demo, lookup, reload, replay, serve
 
-COMMANDS: tuple[ModuleType, ...] = (demo, replay, check_config, contacts, lookup, serve)
+COMMANDS: tuple[ModuleType, ...] = (demo, replay, check_config, contacts, lookup, serve, reload)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -39,6 +40,13 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help=f"config directory (default: ${CONFIG_DIR_ENV}, else ./config)",
     )
+    parser.add_argument(
+        "--pid-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write the process id here while running (for `cti reload`)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -54,7 +62,17 @@ def run(args: argparse.Namespace) -> int:
         log.warning("%s", note)
     if args.log_level is None:
         logging.getLogger().setLevel(config.logging.level)
-    return asyncio.run(serve(config, args.config))
+    if args.pid_file is None:
+        return asyncio.run(serve(config, args.config))
+    try:
+        args.pid_file.write_text(f"{os.getpid()}\n", encoding="ascii")
+    except OSError as exc:
+        print(f"serve: cannot write pid file {args.pid_file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_START
+    try:
+        return asyncio.run(serve(config, args.config))
+    finally:
+        args.pid_file.unlink(missing_ok=True)
 
 
 async def serve(config: Config, config_dir: Path | None) -> int:

@@ -80,3 +80,53 @@ def test_serve_exits_1_when_its_port_is_taken(tmp_path: Path) -> None:
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 1
     assert "cannot start" in stderr
+
+
+CLI = (sys.executable, "-m", "cti.cli")
+
+
+def reload_cmd(config_dir: Path, pid_file: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, "reload", "--config", str(config_dir), "--pid-file", str(pid_file)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_cti_reload_checks_the_config_before_signalling_the_server(tmp_path: Path) -> None:
+    port = free_port()
+    extra = f"broker:\n  port: {port}\nlogging:\n  level: INFO\n"
+    config_dir = write_config(tmp_path / "config", free_port(), extra=extra)
+    pid_file = tmp_path / "cti.pid"
+    process = subprocess.Popen(
+        [*CLI, "serve", "--config", str(config_dir), "--pid-file", str(pid_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_healthy(port, process)
+        assert pid_file.read_text().strip() == str(process.pid)
+        write_config(config_dir, 5038, extra=extra.replace("INFO", "LOUD"))
+        refused = reload_cmd(config_dir, pid_file)
+        assert refused.returncode == 2
+        assert "logging.level" in refused.stderr and "not asked" in refused.stderr
+        write_config(config_dir, 5038, extra=extra.replace("INFO", "DEBUG"))
+        accepted = reload_cmd(config_dir, pid_file)
+        assert accepted.returncode == 0, accepted.stderr
+        assert f"pid {process.pid}" in accepted.stdout
+        time.sleep(1.0)
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert "config reload refused" not in stderr, "the bad edit never reached the server"
+    assert "reload" in stderr.lower()
+    assert not pid_file.exists(), "the pid file goes away with the server"
+    stale = reload_cmd(config_dir, pid_file)
+    assert stale.returncode == 1 and "cannot read a pid" in stale.stderr
