@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from cti.config import CONFIG_DIR_ENV, ConfigError, load_config
+from cti.commands.arguments import add_config_argument
+from cti.config import ConfigError, load_config
 
 
 def register(sub: Any) -> None:
@@ -24,13 +24,7 @@ def register(sub: Any) -> None:
             "Exit status 1 if there is any error, 0 otherwise (warnings included)."
         ),
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help=f"config directory (default: ${CONFIG_DIR_ENV}, else ./config)",
-    )
+    add_config_argument(parser)
     parser.set_defaults(run=run)
 
 

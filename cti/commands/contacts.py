@@ -13,6 +13,7 @@ from typing import Any
 
 import phonenumbers
 
+from cti.commands.arguments import add_config_argument
 from cti.config import ConfigError, load_config
 from cti.lookup import DEFAULT_DB_PATH, ContactFileError, ContactStore, ProgressBar
 from cti.lookup.importer import import_contacts
@@ -46,13 +47,7 @@ def register(sub: Any) -> None:
         help="region for national numbers, e.g. US, GB, DE "
         "(default: numbers.default_region from config)",
     )
-    load.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="config directory (default: $CTI_CONFIG_DIR, else ./config)",
-    )
+    add_config_argument(load)
     load.set_defaults(run=run_import)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import phonenumbers
 
+from cti.commands.arguments import add_config_argument
 from cti.config import ConfigError, load_config
 from cti.lookup import (
     DEFAULT_DB_PATH,
@@ -51,13 +52,7 @@ def register(sub: Any) -> None:
         help="region for national numbers, e.g. US, GB, DE "
         "(default: numbers.default_region from config)",
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="config directory (default: $CTI_CONFIG_DIR, else ./config)",
-    )
+    add_config_argument(parser)
     parser.add_argument(
         "--csv",
         type=Path,

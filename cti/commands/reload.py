@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cti.config import CONFIG_DIR_ENV, ConfigError, load_config
+from cti.commands.arguments import add_config_argument
+from cti.config import ConfigError, load_config
 
 
 def register(sub: Any) -> None:
@@ -27,13 +28,7 @@ def register(sub: Any) -> None:
             "Under systemd, `systemctl reload cti` does the same."
         ),
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help=f"config directory (default: ${CONFIG_DIR_ENV}, else ./config)",
-    )
+    add_config_argument(parser)
     parser.add_argument(
         "--pid-file", type=Path, required=True, metavar="PATH", help="the server's pid file"
     )

@@ -13,6 +13,7 @@ import phonenumbers
 
 from cti.calls.extensions import ExtensionRules
 from cti.calls.tracker import CallTracker
+from cti.commands.arguments import add_config_argument
 from cti.config import ConfigError, load_config
 from cti.protocol import DomainEvent
 from cti.replay import TranscriptError, check_transcript, replay_transcript
@@ -30,14 +31,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("file", type=Path, help="raw AMI capture, e.g. tests/fixtures/ami/*.raw")
     parser.add_argument("--quiet", action="store_true", help="print only the final count line")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="config directory for channel patterns and region "
-        "(default: $CTI_CONFIG_DIR, else ./config)",
-    )
+    add_config_argument(parser, "for channel patterns and region")
     parser.add_argument(
         "--region",
         default=None,

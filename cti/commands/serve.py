@@ -15,7 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cti.config import CONFIG_DIR_ENV, Config, ConfigError, load_config
+from cti.commands.arguments import add_config_argument
+from cti.config import Config, ConfigError, load_config
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +34,7 @@ def register(sub: Any) -> None:
             "config and applies what can change live. Exit status 2 on a config error."
         ),
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help=f"config directory (default: ${CONFIG_DIR_ENV}, else ./config)",
-    )
+    add_config_argument(parser)
     parser.add_argument(
         "--pid-file",
         type=Path,
