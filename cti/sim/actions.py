@@ -29,7 +29,7 @@ class Planner(Protocol):
     def plan(self, *, abandon: bool = False, hold: bool = False) -> CallPlan: ...
 
 
-def error(message: str) -> Reply:
+def error(message: str) -> dict[str, str]:
     return {"Response": "Error", "Message": message}
 
 
@@ -112,6 +112,21 @@ class SimActions:
         return {"Message": "Redirect successful"}
 
     async def blind_transfer(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        target = self._transfer_request(action)
+        if not isinstance(target, tuple):
+            return target
+        call, channel, exten = target
+        if channel.bridge is None or channel is call.origin or call.origin.extension is not None:
+            return error("Transfer invalid")
+        context = action.field("Context") or channel.context
+        frames = self.scenes.leave_for(call, call.origin, context, exten, blind=True)
+        self._continue_at(call, frames, exten)
+        return {"Message": "Transfer succeeded"}
+
+    def _transfer_request(
+        self, action: ActionRequest
+    ) -> tuple[SimCall, SimChannel, str] | dict[str, str]:
+        """The channel and target of a BlindTransfer/Atxfer, or Asterisk's error reply."""
         name, exten = action.field("Channel"), action.field("Exten")
         if not name:
             return error("No channel specified")
@@ -121,12 +136,7 @@ class SimActions:
         if found is None:
             return error("Channel specified does not exist")
         call, channel = found
-        if channel.bridge is None or channel is call.origin or call.origin.extension is not None:
-            return error("Transfer invalid")
-        context = action.field("Context") or channel.context
-        frames = self.scenes.leave_for(call, call.origin, context, exten, blind=True)
-        self._continue_at(call, frames, exten)
-        return {"Message": "Transfer succeeded"}
+        return call, channel, exten
 
     def _continue_at(self, call: SimCall, frames: list[bytes], exten: str) -> None:
         known = exten in self.state.agent_names
@@ -135,15 +145,10 @@ class SimActions:
 
     async def atxfer(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
         """Like the atxfer feature code: consult `Exten`, complete when it answers."""
-        name, exten = action.field("Channel"), action.field("Exten")
-        if not name:
-            return error("No channel specified")
-        if not exten:
-            return error("No extension specified")
-        found = self.state.channels.get(name)
-        if found is None:
-            return error("Channel specified does not exist")
-        call, channel = found
+        target = self._transfer_request(action)
+        if not isinstance(target, tuple):
+            return target
+        call, channel, exten = target
         bridged_agent = channel.bridge is not None and channel is not call.origin
         if bridged_agent and call.origin.extension is None:  # else the DTMF does nothing
             frames, consultation = self.builder.transfers.consult(call, channel, exten)

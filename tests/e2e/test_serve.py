@@ -14,9 +14,9 @@ from pathlib import Path
 from tests.integration.serve.conftest import AMI_SECRET, BOB_TOKEN, free_port, write_config
 
 
-def start(config_dir: Path) -> subprocess.Popen[str]:
+def start(config_dir: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "cti.cli", "serve", "--config", str(config_dir)],
+        [sys.executable, "-m", "cti.cli", "serve", "--config", str(config_dir), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -99,12 +99,7 @@ def test_cti_reload_checks_the_config_before_signalling_the_server(tmp_path: Pat
     extra = f"broker:\n  port: {port}\nlogging:\n  level: INFO\n"
     config_dir = write_config(tmp_path / "config", free_port(), extra=extra)
     pid_file = tmp_path / "cti.pid"
-    process = subprocess.Popen(
-        [*CLI, "serve", "--config", str(config_dir), "--pid-file", str(pid_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start(config_dir, "--pid-file", str(pid_file))
     try:
         wait_healthy(port, process)
         assert pid_file.read_text().strip() == str(process.pid)
