@@ -1,0 +1,120 @@
+"""The FastAGI listener: a thin asyncio transport around `AgiSession`.
+
+Connections are bounded: past ``max_connections`` open sessions a new one is closed at
+once (Asterisk then continues the dialplan with nothing set), so a flood costs a socket
+each, never memory or time on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cti.agi.session import AgiSession, CallerLookup
+from cti.agi.settings import AgiSettings
+
+log = logging.getLogger(__name__)
+
+REFUSAL_LOG_INTERVAL = 5.0
+"""Seconds between two warnings about refused connections (a flood must not flood the log)."""
+
+
+@dataclass
+class AgiStats:
+    """Sessions by outcome (``exact``, ``none``, ``timeout``, ``hangup``...) and their time."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    refused: int = 0
+    seconds_total: float = 0.0
+    seconds_max: float = 0.0
+
+    def record(self, outcome: str, seconds: float) -> None:
+        self.outcomes[outcome] += 1
+        self.seconds_total += seconds
+        self.seconds_max = max(self.seconds_max, seconds)
+
+    @property
+    def sessions(self) -> int:
+        return sum(self.outcomes.values())
+
+
+class AgiServer:
+    """Listens for ``AGI(agi://host:port/lookup)``; `start()`, then `stop()`.
+
+    ``lookup`` is called for each session, so a reloaded lookup service is picked up.
+    """
+
+    def __init__(self, settings: AgiSettings, lookup: Callable[[], CallerLookup]) -> None:
+        self.settings = settings
+        self.stats = AgiStats()
+        self.port: int | None = None
+        self._lookup = lookup
+        self._server: asyncio.Server | None = None
+        self._sessions: set[AgiSession] = set()
+        self._refusals_unlogged = 0
+        self._last_refusal_log = float("-inf")
+
+    @property
+    def open_sessions(self) -> int:
+        return len(self._sessions)
+
+    async def start(self) -> None:
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(self._new_session, settings.host, settings.port)
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        log.info("FastAGI listening on agi://%s:%d/lookup", settings.host, self.port)
+
+    async def stop(self) -> None:
+        """Stop listening and end the sessions in progress (Asterisk sees them close)."""
+        if self._server is None:
+            return
+        self._server.close()
+        sessions = list(self._sessions)
+        lookups = [s.lookup_task for s in sessions if s.lookup_task is not None]
+        for session in sessions:
+            session.finish("stopped")
+        await asyncio.gather(*lookups, return_exceptions=True)
+        await self._server.wait_closed()
+        self._server = None
+        log.info("FastAGI stopped")
+
+    def _new_session(self) -> asyncio.Protocol:
+        if len(self._sessions) >= self.settings.max_connections:
+            return _Refused(self._refused)
+        session = AgiSession(self.settings, self._lookup(), self._session_done)
+        self._sessions.add(session)
+        return session
+
+    def _session_done(self, session: AgiSession, outcome: str) -> None:
+        self._sessions.discard(session)
+        elapsed = asyncio.get_running_loop().time() - session.started
+        self.stats.record(outcome, elapsed)
+
+    def _refused(self) -> None:
+        self.stats.refused += 1
+        self._refusals_unlogged += 1
+        now = time.monotonic()
+        if now - self._last_refusal_log >= REFUSAL_LOG_INTERVAL:
+            log.warning(
+                "FastAGI: %d connection(s) refused, %d sessions already open (agi.max_connections)",
+                self._refusals_unlogged,
+                len(self._sessions),
+            )
+            self._refusals_unlogged = 0
+            self._last_refusal_log = now
+
+
+class _Refused(asyncio.Protocol):
+    """A connection over the limit: closed as soon as it is made, nothing read."""
+
+    def __init__(self, refused: Callable[[], None]) -> None:
+        self._refused = refused
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.close()
+        self._refused()

@@ -1,0 +1,54 @@
+"""Options of the `agi` section: the FastAGI lookup the dialplan can call."""
+
+from __future__ import annotations
+
+from cti.config.option import Option
+from cti.config.types import Bool, Choice, Float, Int, Str
+
+AGI_SECTION = (
+    "FastAGI lookup for the dialplan: `AGI(agi://127.0.0.1:4573/lookup)` names the caller "
+    "and sets CTI_* channel variables before any phone rings."
+)
+
+AGI_OPTIONS: tuple[Option, ...] = (
+    Option(
+        "agi.enabled",
+        Bool(),
+        False,
+        "Run the FastAGI server in `cti serve`. Off by default: nothing listens unless "
+        "the dialplan calls it.",
+    ),
+    Option("agi.host", Str(), "127.0.0.1", "Address the FastAGI server listens on."),
+    Option(
+        "agi.port",
+        Int(0, 65535),
+        4573,
+        "TCP port of the FastAGI server (4573 is the FastAGI default; 0 picks a free one).",
+    ),
+    Option(
+        "agi.budget_seconds",
+        Float(above=0),
+        0.3,
+        "Longest a FastAGI session may hold the call, from Asterisk connecting to the "
+        "server closing. On time-out nothing more is set and the dialplan continues.",
+    ),
+    Option(
+        "agi.max_connections",
+        Int(minimum=1),
+        100,
+        "FastAGI sessions served at once; a connection beyond this is closed at once.",
+    ),
+    Option(
+        "agi.max_line_bytes",
+        Int(minimum=256),
+        4096,
+        "Longest line accepted from Asterisk, in bytes; a longer one ends the session.",
+    ),
+    Option(
+        "agi.caller_name",
+        Choice(("if-missing", "always", "never")),
+        "if-missing",
+        "When the lookup sets CALLERID(name) to the contact's name: `if-missing` only when "
+        "the caller sent no name, `unknown` or just digits; `always`; or `never`.",
+    ),
+)

@@ -1,0 +1,175 @@
+"""Clients that misbehave never block the loop, other sessions or the call past the budget."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from cti.lookup import LookupResult, LookupService, LookupSettings
+from tests.integration.agi.asterisk import play, recorded
+from tests.integration.agi.conftest import LoopWatchdog, StartServer
+from tests.unit.lookup.fakes import FakeSource, person
+
+MAX_LAG = 0.05
+
+
+async def wait_closed_by_server(reader: asyncio.StreamReader, timeout: float = 3.0) -> float:
+    """Seconds until the server closes; what it sent before that is discarded."""
+    started = time.monotonic()
+    async with asyncio.timeout(timeout):
+        while await reader.read(4096):
+            pass
+    return time.monotonic() - started
+
+
+async def open_silent(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    return await asyncio.open_connection("127.0.0.1", port)
+
+
+async def test_silent_client_is_closed_at_the_budget(
+    start_server: StartServer, watchdog: LoopWatchdog
+) -> None:
+    server = await start_server(budget_seconds=0.3)
+    assert server.port is not None
+    reader, writer = await open_silent(server.port)
+    waited = await wait_closed_by_server(reader)
+    writer.close()
+    assert 0.25 <= waited < 1.0
+    assert server.stats.outcomes == {"idle": 1}
+    assert watchdog.worst < MAX_LAG
+
+
+async def test_client_closing_before_the_blank_line_ends_only_its_session(
+    start_server: StartServer,
+) -> None:
+    server = await start_server()
+    block, _ = recorded("agi_lookup-01")
+    assert server.port is not None
+    _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(block[: len(block) // 2])
+    await writer.drain()
+    writer.close()
+    run = await play(server.port, [block])  # the next caller is served as usual
+    assert run.variables()["CTI_MATCH"] == "exact"
+    await asyncio.sleep(0.05)
+    assert server.stats.outcomes == {"incomplete": 1, "exact": 1}
+
+
+async def test_malformed_block_is_closed_without_commands(start_server: StartServer) -> None:
+    server = await start_server(budget_seconds=2.0)
+    assert server.port is not None
+    run = await play(server.port, [b"agi_network_script: lookup\nnot a variable line\n\n"])
+    assert run.commands == []
+    assert run.seconds < 0.5  # at once, not at the budget
+    assert server.stats.outcomes == {"malformed": 1}
+
+
+async def test_overlong_line_is_cut_off_without_buffering_it(start_server: StartServer) -> None:
+    server = await start_server(max_line_bytes=1024, budget_seconds=2.0)
+    assert server.port is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"agi_network_script: " + b"x" * 64 * 1024)  # no line end, ever
+    waited = await wait_closed_by_server(reader)
+    writer.close()
+    assert waited < 0.5  # closed on the limit, long before the budget
+    assert server.stats.outcomes == {"malformed": 1}
+
+
+async def test_client_that_never_answers_a_command_is_cut_at_the_budget(
+    start_server: StartServer,
+) -> None:
+    server = await start_server(budget_seconds=0.3)
+    block, _ = recorded("agi_lookup-01")
+    assert server.port is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(block)
+    first = await reader.readline()
+    waited = await wait_closed_by_server(reader)
+    writer.close()
+    assert first.startswith(b"SET VARIABLE CALLERID(name)")
+    assert waited < 0.8
+    assert server.stats.outcomes == {"timeout": 1}
+
+
+async def test_slow_lookup_answers_nothing_within_the_budget(start_server: StartServer) -> None:
+    slow = FakeSource("crm", [person("Late Larry")], local=False, delay=5.0)
+    lookup = LookupService([slow], LookupSettings(budget_seconds=10.0))
+    server = await start_server(lookup=lookup, budget_seconds=0.3)
+    block, _ = recorded("agi_lookup-01")
+    assert server.port is not None
+    run = await play(server.port, [block])
+    await lookup.aclose()
+    assert run.commands == []  # nothing set: the dialplan sees no CTI_MATCH
+    assert run.seconds < 0.8  # the source would take 5 s
+    assert server.stats.outcomes == {"timeout": 1}
+
+
+async def test_failing_lookup_sets_nothing(start_server: StartServer) -> None:
+    class Broken:
+        async def lookup(self, number: str | None) -> LookupResult:
+            raise RuntimeError("database is gone")
+
+    server = await start_server(lookup=Broken())
+    block, _ = recorded("agi_lookup-01")
+    assert server.port is not None
+    run = await play(server.port, [block])
+    assert run.commands == []
+    assert server.stats.outcomes == {"error": 1}
+
+
+async def test_connections_beyond_the_limit_are_closed_at_once(
+    start_server: StartServer,
+) -> None:
+    server = await start_server(max_connections=3, budget_seconds=2.0)
+    assert server.port is not None
+    silent = [await open_silent(server.port) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    assert server.open_sessions == 3
+    reader, writer = await open_silent(server.port)
+    assert await wait_closed_by_server(reader) < 0.5  # at once, not at the budget
+    writer.close()
+    assert server.stats.refused == 1
+    for _, silent_writer in silent:
+        silent_writer.close()
+    await asyncio.sleep(0.1)
+    block, _ = recorded("agi_lookup-01")
+    run = await play(server.port, [block])  # slots are free again
+    assert run.variables()["CTI_MATCH"] == "exact"
+
+
+async def test_bad_clients_never_stall_the_loop_or_good_sessions(
+    start_server: StartServer, watchdog: LoopWatchdog
+) -> None:
+    """Twenty bad clients of four kinds stay connected while ten callers are served."""
+    server = await start_server(budget_seconds=1.0, max_line_bytes=1024)
+    block, _ = recorded("agi_lookup-01")
+    assert server.port is not None
+    bad: list[asyncio.StreamWriter] = []
+    for kind in range(20):
+        _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(
+            [b"", block[:100], b"agi_x: " + b"y" * 900, b"agi_network_script: lo"][kind % 4]
+        )
+        bad.append(writer)
+    await asyncio.sleep(0.05)
+    runs = await asyncio.gather(*(play(server.port, [block]) for _ in range(10)))
+    ticks_before = watchdog.ticks
+    await asyncio.sleep(0.1)
+    for writer in bad:
+        writer.close()
+    assert all(run.variables()["CTI_MATCH"] == "exact" for run in runs)
+    assert max(run.seconds for run in runs) < 0.5  # not held up by the bad ones (1 s)
+    assert watchdog.ticks > ticks_before  # the loop kept ticking
+    assert watchdog.worst < MAX_LAG
+    assert server.open_sessions == 20  # the bad ones are still waiting, bounded by the budget
+
+
+async def test_stop_closes_open_sessions(start_server: StartServer) -> None:
+    server = await start_server(budget_seconds=5.0)
+    assert server.port is not None
+    reader, writer = await open_silent(server.port)
+    await asyncio.sleep(0.05)
+    await server.stop()
+    assert await wait_closed_by_server(reader) < 0.5
+    writer.close()
+    assert server.stats.outcomes == {"stopped": 1}
