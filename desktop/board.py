@@ -1,0 +1,184 @@
+"""The agent's calls as the desktop knows them, built only from welcome and events.
+
+No Qt and no I/O: the controller feeds it frames, widgets read it. A call stays on the
+board after it ends so the agent can file the after-call note; `forget` removes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from cti.protocol import ABANDONED, ANSWERED_ELSEWHERE
+
+
+class Phase(StrEnum):
+    RINGING = "ringing"
+    ANSWERED = "answered"
+    HELD = "held"
+    ENDED = "ended"
+
+
+RETRACTION_TEXT = {
+    ANSWERED_ELSEWHERE: "Answered elsewhere",
+    ABANDONED: "Caller hung up",
+}
+
+
+@dataclass(slots=True)
+class CallRecord:
+    call_id: str
+    phase: Phase
+    pop: dict[str, Any] | None = None
+    answered_by: str | None = None
+    answered_here: bool = False
+    retracted: str | None = None  # reason of pop.retracted
+    end_text: str | None = None  # why the call ended for this agent
+    note_saved: bool = False
+    consulting: str | None = None  # target of an attended transfer in progress
+    chosen_contact: dict[str, Any] | None = None  # picked among matches, or created
+
+    @property
+    def active(self) -> bool:
+        return self.phase is not Phase.ENDED and self.retracted is None
+
+    @property
+    def contact(self) -> dict[str, Any] | None:
+        """The contact the card is about: the one chosen, else the broker's single match."""
+        if self.chosen_contact is not None:
+            return self.chosen_contact
+        contact = (self.pop or {}).get("contact")
+        return contact if isinstance(contact, dict) else None
+
+    @property
+    def matches(self) -> list[dict[str, Any]]:
+        matches = (self.pop or {}).get("matches")
+        if not isinstance(matches, list):
+            return []
+        return [match for match in matches if isinstance(match, dict)]
+
+    @property
+    def retraction_text(self) -> str | None:
+        if self.retracted is None:
+            return None
+        return RETRACTION_TEXT.get(self.retracted, "No longer ringing here")
+
+    @property
+    def needs_note(self) -> bool:
+        """The agent talked to this caller and has not filed the outcome yet."""
+        return self.phase is Phase.ENDED and self.answered_here and not self.note_saved
+
+
+def _text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
+class CallBoard:
+    """Calls by call_id for one agent (extension); `apply` returns the call it changed."""
+
+    def __init__(self, extension: str = "") -> None:
+        self.extension = extension
+        self._calls: dict[str, CallRecord] = {}
+
+    def __iter__(self) -> Iterator[CallRecord]:
+        return iter(list(self._calls.values()))
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def get(self, call_id: str) -> CallRecord | None:
+        return self._calls.get(call_id)
+
+    def forget(self, call_id: str) -> None:
+        self._calls.pop(call_id, None)
+
+    def rebuild(self, extension: str, calls: list[dict[str, Any]]) -> None:
+        """Replace everything with a welcome's snapshot; ended calls awaiting a note stay."""
+        self.extension = extension
+        kept = {cid: call for cid, call in self._calls.items() if call.needs_note}
+        self._calls = kept
+        for entry in calls:
+            call_id = _text(entry, "call_id")
+            if call_id is None:
+                continue
+            phase = {"answered": Phase.ANSWERED, "held": Phase.HELD}.get(
+                str(entry.get("state")), Phase.RINGING
+            )
+            answered_by = _text(entry, "answered_by")
+            pop = entry.get("pop") if isinstance(entry.get("pop"), dict) else None
+            self._calls[call_id] = CallRecord(
+                call_id,
+                phase,
+                pop=pop,
+                answered_by=answered_by,
+                answered_here=answered_by == extension and phase is not Phase.RINGING,
+            )
+
+    def apply(self, kind: str, data: Mapping[str, Any]) -> CallRecord | None:
+        call_id = _text(data, "call_id")
+        if call_id is None:
+            return None
+        handler = getattr(self, "_on_" + kind.replace(".", "_"), None)
+        if handler is None:
+            return self._calls.get(call_id)
+        result: CallRecord | None = handler(call_id, data)
+        return result
+
+    def _on_call_ringing(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = CallRecord(call_id, Phase.RINGING, pop=dict(data))
+        self._calls[call_id] = record  # a new ring (say after a transfer) starts afresh
+        return record
+
+    def _known(self, call_id: str) -> CallRecord:
+        record = self._calls.get(call_id)
+        if record is None:
+            record = CallRecord(call_id, Phase.RINGING)
+            self._calls[call_id] = record
+        return record
+
+    def _on_call_answered(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = self._known(call_id)
+        record.answered_by = _text(data, "extension")
+        record.phase = Phase.ANSWERED
+        if record.answered_by == self.extension:
+            record.answered_here = True
+            record.retracted = None
+        return record
+
+    def _on_call_held(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = self._known(call_id)
+        record.phase = Phase.HELD
+        return record
+
+    def _on_call_resumed(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = self._known(call_id)
+        record.phase = Phase.ANSWERED
+        return record
+
+    def _on_call_transferred(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = self._known(call_id)
+        target = _text(data, "to") or "?"
+        record.consulting = None
+        if target != self.extension:
+            record.phase = Phase.ENDED
+            record.end_text = f"Transferred to {target}"
+        return record
+
+    def _on_call_ended(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = self._known(call_id)
+        record.phase = Phase.ENDED
+        record.consulting = None
+        cause = _text(data, "cause_text")
+        if data.get("abandoned") is True:
+            record.end_text = "Caller hung up before an answer"
+        elif record.end_text is None:
+            record.end_text = f"Call ended ({cause})" if cause else "Call ended"
+        return record
+
+    def _on_pop_retracted(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = self._known(call_id)
+        record.retracted = _text(data, "reason") or "retracted"
+        return record

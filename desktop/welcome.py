@@ -1,0 +1,46 @@
+"""The welcome frame, typed: who this agent is, what the server lets it do, its settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """`capabilities` is None when the server did not say (an older broker): then every
+    control is offered and the broker's answer tells whether it worked."""
+
+    agent: str
+    extension: str
+    seq: int
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    resync: bool = False
+    crm_url: str | None = None
+    dispositions: tuple[str, ...] = ()
+    capabilities: frozenset[str] | None = None
+
+
+def _text_list(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def parse_welcome(frame: dict[str, Any]) -> Welcome:
+    settings = frame.get("settings")
+    settings = settings if isinstance(settings, dict) else {}
+    calls = frame.get("calls")
+    seq = frame.get("seq")
+    crm_url = settings.get("crm_url")
+    capabilities = frame.get("capabilities")
+    return Welcome(
+        agent=str(frame.get("agent") or ""),
+        extension=str(frame.get("extension") or ""),
+        seq=seq if isinstance(seq, int) else 0,
+        calls=[call for call in calls if isinstance(call, dict)] if isinstance(calls, list) else [],
+        resync=frame.get("resync") is True,
+        crm_url=crm_url if isinstance(crm_url, str) and crm_url else None,
+        dispositions=_text_list(settings.get("dispositions")),
+        capabilities=frozenset(_text_list(capabilities)) if "capabilities" in frame else None,
+    )

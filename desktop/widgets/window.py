@@ -1,0 +1,250 @@
+"""The agent's main window: connection state on top, calls, pop cards, dialling.
+
+It renders what the controller reports and turns clicks into controller calls; which
+card pops when follows the agent's pop-mode setting (`desktop.popview.pops_now`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PyQt6.QtCore import Qt, QUrl, pyqtSignal
+from PyQt6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QShortcut,
+)
+from PyQt6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cti.protocol import CMD_ANSWER, CMD_HANGUP, CMD_HOLD, CMD_RESUME
+from desktop.board import CallRecord, Phase
+from desktop.connection import LinkState
+from desktop.controller import DesktopController
+from desktop.controls import dial_state
+from desktop.popview import PopMode, pop_view, pops_now
+from desktop.prefs import DesktopPrefs
+from desktop.widgets.common import plain_label
+from desktop.widgets.deck import CardDeck
+from desktop.widgets.dialbar import DialBar
+from desktop.widgets.popcard import PopCard
+from desktop.widgets.signin import SignInDialog
+from desktop.widgets.tray import RingNotifier
+
+log = logging.getLogger(__name__)
+
+LINK_TEXT = {
+    LinkState.CONNECTING: ("Connecting...", "#fff3cd"),
+    LinkState.CONNECTED: ("Connected", "#d4edda"),
+    LinkState.RECONNECTING: ("Disconnected - reconnecting", "#f8d7da"),
+    LinkState.REFUSED: ("Refused by the server", "#f8d7da"),
+    LinkState.STOPPED: ("Not connected", "#e2e3e5"),
+}
+SHORTCUTS = {"answer": "Ctrl+Shift+A", "hangup": "Ctrl+Shift+E", "hold": "Ctrl+Shift+H"}
+POP_MODES = (
+    (PopMode.ON_RING, "Pop on ring"),
+    (PopMode.ON_ANSWER, "Pop on answer"),
+    (PopMode.NEVER, "Never pop"),
+)
+CALL_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class MainWindow(QMainWindow):
+    card_shown = pyqtSignal(str)  # call_id: a pop card just became visible (showEvent)
+
+    def __init__(self, controller: DesktopController, prefs: DesktopPrefs) -> None:
+        super().__init__()
+        self.controller = controller
+        self.prefs = prefs
+        self.setWindowTitle("CTI desktop")
+        self.link = plain_label()
+        self.link.setObjectName("link-state")
+        self.identity = plain_label()
+        self.calls = QListWidget()
+        self.calls.setMaximumWidth(260)
+        self.deck = CardDeck(controller, lambda url: self.open_url(url))
+        self.cards = self.deck.cards
+        self.empty = plain_label("No calls. Pops appear here when your phone rings.")
+        self.dialbar = DialBar()
+        self.notifier = RingNotifier(self)
+        self._build()
+        self._wire()
+        self._menus()
+        self._shortcuts()
+        self.show_link(controller.link_state.value, controller.link_detail)
+        if prefs.geometry is not None:
+            self.restoreGeometry(prefs.geometry)
+        else:
+            self.resize(900, 640)
+
+    def _build(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        top = QHBoxLayout()
+        top.addWidget(self.link, 1)
+        top.addWidget(self.identity)
+        layout.addLayout(top)
+        split = QSplitter()
+        split.addWidget(self.calls)
+        pane = QWidget()
+        pane_layout = QVBoxLayout(pane)
+        pane_layout.addWidget(self.empty)
+        pane_layout.addWidget(self.deck, 1)
+        split.addWidget(pane)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.dialbar)
+        self.setCentralWidget(central)
+
+    def _wire(self) -> None:
+        c = self.controller
+        c.link_changed.connect(self.show_link)
+        c.welcomed.connect(self.refresh_all)
+        c.board_reset.connect(self.rebuild)
+        c.call_changed.connect(self.on_call_changed)
+        c.command_done.connect(self._dial_result)
+        c.search_done.connect(self.dialbar.show_contacts)
+        self.dialbar.dial_requested.connect(c.dial)
+        self.dialbar.search_requested.connect(c.search)
+        self.dialbar.contact_requested.connect(c.load_contact)
+        self.deck.card_shown.connect(self.card_shown)
+        self.deck.cards_changed.connect(self._render_list)
+        self.calls.itemActivated.connect(self._open_listed)
+
+    def _menus(self) -> None:
+        server = self.menuBar().addMenu("&Server")  # type: ignore[union-attr]
+        sign_in = QAction("Sign in again...", self)
+        sign_in.triggered.connect(self.ask_sign_in)
+        server.addAction(sign_in)  # type: ignore[union-attr]
+        menu = self.menuBar().addMenu("&Pop")  # type: ignore[union-attr]
+        group = QActionGroup(self)
+        self.pop_actions: dict[PopMode, QAction] = {}
+        for mode, text in POP_MODES:
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setChecked(self.prefs.pop_mode is mode)
+            action.triggered.connect(lambda _=False, m=mode: self.set_pop_mode(m))
+            group.addAction(action)
+            menu.addAction(action)  # type: ignore[union-attr]
+            self.pop_actions[mode] = action
+
+    def _shortcuts(self) -> None:
+        for action, keys in SHORTCUTS.items():
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda a=action: self.shortcut(a))
+
+    def set_pop_mode(self, mode: PopMode) -> None:
+        self.prefs.pop_mode = mode
+        self.pop_actions[mode].setChecked(True)
+
+    def ask_sign_in(self) -> SignInDialog:
+        """Another address or token (say after a refusal); connects once accepted."""
+        dialog = SignInDialog(self.prefs, self)
+        dialog.accepted.connect(lambda: self.controller.sign_in_as(*dialog.credentials()))
+        dialog.open()
+        return dialog
+
+    def open_url(self, url: str) -> None:
+        """Hands the CRM link to the system browser (tests replace this method)."""
+        QDesktopServices.openUrl(QUrl(url))
+
+    # -- state -----------------------------------------------------------------------------
+
+    def show_link(self, state: str, detail: str) -> None:
+        text, colour = LINK_TEXT.get(LinkState(state), (state, "#e2e3e5"))
+        self.link.setText(f"{text}: {detail}" if detail else text)
+        self.link.setStyleSheet(f"background: {colour}; padding: 4px;")
+        self.link.setProperty("state", state)
+        self.notifier.set_status(text)
+        self.refresh_all()
+
+    def refresh_all(self) -> None:
+        welcome = self.controller.welcome
+        if welcome is not None:
+            self.identity.setText(f"{welcome.agent} - extension {welcome.extension}")
+        self.dialbar.show_state(dial_state(self.controller.capabilities, self.controller.connected))
+        self.deck.show_all()
+        self._render_list()
+
+    def rebuild(self) -> None:
+        """A fresh snapshot: drop cards of calls the broker no longer has, pop the rest."""
+        for call_id in list(self.cards):
+            if self.controller.board.get(call_id) is None:
+                self.deck.remove(call_id)
+        for record in self.controller.board:
+            if pops_now(self.prefs.pop_mode, record, "snapshot"):
+                self.pop(record.call_id)
+        self._render_list()
+
+    def on_call_changed(self, call_id: str, kind: str) -> None:
+        record = self.controller.board.get(call_id)
+        if record is None:
+            return
+        if kind == "call.ringing":
+            self._notify_ring(record)
+        if call_id not in self.cards and pops_now(self.prefs.pop_mode, record, kind):
+            self.pop(call_id)
+        elif call_id in self.cards:
+            self.deck.show_call(call_id)
+            if record.needs_note:
+                self.deck.setCurrentWidget(self.cards[call_id])
+        self._render_list()
+
+    def pop(self, call_id: str) -> PopCard:
+        """Open (or raise) the call's card and bring the window forward."""
+        card = self.deck.open(call_id)
+        self.empty.hide()
+        if not self.isVisible():
+            self.show()
+        self.raise_()
+        self.activateWindow()
+        return card
+
+    def _render_list(self) -> None:
+        self.calls.clear()
+        for record in self.controller.board:
+            view = pop_view(record, self.controller.welcome, self.controller.connected)
+            item = QListWidgetItem(f"{view.status}: {view.title} {view.number}".strip())
+            item.setData(CALL_ID_ROLE, record.call_id)
+            self.calls.addItem(item)
+        self.empty.setVisible(not self.cards)
+
+    def _open_listed(self, item: QListWidgetItem | None) -> None:
+        call_id = item.data(CALL_ID_ROLE) if item is not None else None
+        if isinstance(call_id, str):
+            self.pop(call_id)
+
+    def _dial_result(self, call_id: str, name: str, ok: bool, text: str) -> None:
+        if call_id not in self.cards:
+            self.dialbar.show_result(ok, text)
+
+    def _notify_ring(self, record: CallRecord) -> None:
+        view = pop_view(record, self.controller.welcome, self.controller.connected)
+        self.notifier.notify(f"Incoming call: {view.title}", f"{view.number}\n{view.reason}")
+
+    def shortcut(self, action: str) -> bool:
+        """Answer, hang up or hold/resume the current card's call, if its button allows."""
+        card = self.deck.current_card()
+        record = self.controller.board.get(card.call_id) if card is not None else None
+        if card is None or record is None:
+            return False
+        if action == "hold":
+            name = CMD_RESUME if record.phase is Phase.HELD else CMD_HOLD
+        else:
+            name = CMD_ANSWER if action == "answer" else CMD_HANGUP
+        return card.controls.press(name)
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:
+        self.prefs.geometry = self.saveGeometry()
+        self.prefs.settings.sync()
+        super().closeEvent(event)
