@@ -18,6 +18,7 @@ from cti.protocol import (
     INTERNAL,
     NOT_ANSWERED,
     OUTBOUND,
+    TRANSFER_CANCELLED,
     Party,
 )
 
@@ -84,6 +85,9 @@ class CallFlow:
         ext = leg.extension
         if ext is None or leg.answered:
             return
+        if call.answered_by == ext and call.pops.get(ext) is PopState.ANSWERED:
+            leg.answered, leg.ringing = True, False  # back on the call (parked-call pickup)
+            return
         if ext not in call.pops and leg is not call.origin:
             self.leg_ringing(call, leg)  # answered before we saw it ring (e.g. after a resync)
         leg.answered = True
@@ -119,6 +123,20 @@ class CallFlow:
             self.retract(call, ext, ABANDONED)
         else:
             call.pops[ext] = PopState.STOPPED
+
+    def leg_left(self, call: Call, leg: Channel) -> None:
+        """The answering agent hung up while another agent who answered stays on: a
+        consulted transfer target left (the transfer was cancelled); the other agent,
+        the transferer, has the call again."""
+        ext = leg.extension
+        if ext is None or not leg.answered or call.answered_by != ext or call.legs_of(ext):
+            return
+        stays = next((ch.extension for ch in call.channels.values() if ch.answered), None)
+        if stays is None or call.originator_gone:
+            return
+        self.retract(call, ext, TRANSFER_CANCELLED)
+        call.answered_by = stays
+        self.notify.answered(call, stays)
 
     def retract(self, call: Call, extension: str, reason: str) -> None:
         if call.pops.pop(extension, None) is not None:

@@ -61,6 +61,8 @@ class Call:
     cause: int | None = None
     cause_text: str | None = None
     outbound_number: str | None = None
+    parked_space: str | None = None  # the parking space while parked (desk-phone hold)
+    parkee: str | None = None  # Uniqueid of the parked channel
     #: the channel that started the call (its Uniqueid is the Linkedid); kept after hangup
     origin: Channel | None = None
 

@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 from cti.ami.messages import Event
+from cti.calls.dialing import DialWatcher
 from cti.calls.extensions import ExtensionRules
 from cti.calls.flow import CallFlow
 from cti.calls.model import STATE_RINGING, STATE_UP, Call, Channel
 from cti.calls.notifier import CallNotifier
+from cti.calls.parking import PARKING_EVENTS, ParkingWatcher
 from cti.calls.snapshot import apply_snapshot, parse_int
 from cti.calls.transfers import TransferDetector
 from cti.protocol import ANSWERED_ELSEWHERE, DomainEvent
@@ -40,20 +42,15 @@ class CallTracker:
         self._channels: dict[str, Channel] = {}
         self._calls: dict[str, Call] = {}
         self._dead: dict[str, None] = {}
+        self._parking = ParkingWatcher(
+            self._flow, lambda ev: self._snapshot(ev, "Parkee"), self._call_of
+        )
         self._handlers: dict[str, Callable[[Event], None]] = {
             "Newchannel": self._on_channel_state,
             "Newstate": self._on_channel_state,
             "NewCallerid": self._on_channel_state,
             "NewConnectedLine": self._on_channel_state,
             "Hangup": self._on_hangup,
-            "DialBegin": self._on_dial_begin,
-            "DialState": self._on_dial_state,
-            "DialEnd": self._on_dial_end,
-            "AgentCalled": self._on_agent_called,
-            "AgentConnect": self._on_agent_connect,
-            "AgentRingNoAnswer": self._on_agent_ring_no_answer,
-            "QueueCallerJoin": self._on_queue_join,
-            "QueueCallerAbandon": self._on_queue_abandon,
             "BridgeEnter": self._on_bridge_enter,
             "BridgeLeave": self._on_bridge_leave,
             "Hold": self._on_hold,
@@ -63,6 +60,11 @@ class CallTracker:
             "BlindTransfer": self._on_blind_transfer,
             "AttendedTransfer": self._on_attended_transfer,
         }
+        self._handlers.update(DialWatcher(self._flow, self._snapshot, self._call_of).handlers())
+        self._handlers.update(dict.fromkeys(PARKING_EVENTS, self._parking.handle))
+        self._handlers["BridgeMerge"] = lambda ev: self._transfers.merged(
+            ev, self._channels.values()
+        )
 
     # -- public API ------------------------------------------------------------------
 
@@ -181,6 +183,7 @@ class CallTracker:
         call.channels.pop(channel.uniqueid, None)
         if channel.extension is not None:
             self._flow.leg_stopped(call, channel, "HANGUP")
+            self._flow.leg_left(call, channel)
         if channel is call.origin:
             call.originator_gone = True
             call.cause, call.cause_text = channel.cause, channel.cause_text
@@ -232,84 +235,6 @@ class CallTracker:
         channel.cause = parse_int(ev.get("Cause"))
         channel.cause_text = ev.get("Cause-txt") or None
         self._channel_gone(channel)
-
-    def _dial_legs(self, ev: Event) -> tuple[Call | None, Channel | None, Channel | None]:
-        caller = self._snapshot(ev)
-        dest = self._snapshot(ev, "Dest")
-        return self._call_of(dest), caller, dest
-
-    def _is_outbound_leg(self, call: Call, caller: Channel | None, dest: Channel) -> bool:
-        """The agent who placed the call is dialling an outside party."""
-        return (
-            caller is not None
-            and caller is call.origin
-            and caller.extension is not None
-            and dest.extension is None
-        )
-
-    def _on_dial_begin(self, ev: Event) -> None:
-        call, caller, dest = self._dial_legs(ev)
-        if call is None or dest is None:
-            return
-        if caller is not None and self._is_outbound_leg(call, caller, dest):
-            self._flow.outbound_dialling(call, caller, caller.exten)
-        else:
-            hint = (ev.get("DestConnectedLineNum"), ev.get("DestConnectedLineName"))
-            self._flow.leg_ringing(call, dest, hint)
-
-    def _on_dial_state(self, ev: Event) -> None:
-        call, _caller, dest = self._dial_legs(ev)
-        if call is not None and dest is not None and ev.get("DialStatus") == "RINGING":
-            self._flow.leg_ringing(call, dest)
-
-    def _on_dial_end(self, ev: Event) -> None:
-        call, caller, dest = self._dial_legs(ev)
-        if call is None or dest is None:
-            return
-        status = ev.get("DialStatus")
-        if caller is not None and self._is_outbound_leg(call, caller, dest):
-            if status == "ANSWER":
-                self._flow.outbound_answered(call, caller)
-            else:
-                self._flow.outbound_failed(call, caller)
-        elif status == "ANSWER":
-            self._flow.leg_answered(call, dest)
-        else:
-            self._flow.leg_stopped(call, dest, status)
-
-    def _queue_legs(self, ev: Event) -> tuple[Call | None, Channel | None]:
-        self._snapshot(ev)
-        dest = self._snapshot(ev, "Dest")
-        call = self._call_of(dest)
-        if call is not None and ev.get("Queue"):
-            call.queue = ev.get("Queue")
-        return call, dest
-
-    def _on_agent_called(self, ev: Event) -> None:
-        call, dest = self._queue_legs(ev)
-        if call is not None and dest is not None:
-            hint = (ev.get("DestConnectedLineNum"), ev.get("DestConnectedLineName"))
-            self._flow.leg_ringing(call, dest, hint)
-
-    def _on_agent_connect(self, ev: Event) -> None:
-        call, dest = self._queue_legs(ev)
-        if call is not None and dest is not None:
-            self._flow.leg_answered(call, dest)
-
-    def _on_agent_ring_no_answer(self, ev: Event) -> None:
-        call, dest = self._queue_legs(ev)
-        if call is not None and dest is not None:
-            self._flow.leg_stopped(call, dest, "NOANSWER")
-
-    def _on_queue_join(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        if call is not None:
-            call.queue = ev.get("Queue") or call.queue
-
-    def _on_queue_abandon(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        if call is not None:
-            self._flow.abandon(call)
 
     def _on_bridge_enter(self, ev: Event) -> None:
         channel = self._snapshot(ev)

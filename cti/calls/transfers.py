@@ -7,7 +7,7 @@ location while the agent who answered is still in it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from cti.ami.messages import Event
 from cti.calls.callerid import clean_number
@@ -42,6 +42,17 @@ class TransferDetector:
             return
         call.transfer_pending = True
         self.flow.transferred(call, agents[0].extension, channel.exten, "redirect")
+
+    @staticmethod
+    def merged(ev: Event, channels: Iterable[Channel]) -> None:
+        """BridgeMerge (attended transfer completion): channels of the merged-away bridge
+        are now in the other one, whether or not per-channel events follow."""
+        source, dest = ev.get("FromBridgeUniqueid"), ev.get("ToBridgeUniqueid")
+        if not source or not dest:
+            return
+        for channel in channels:
+            if channel.bridge == source:
+                channel.bridge = dest
 
     def blind(self, ev: Event, calls: Mapping[str, Call], channels: Mapping[str, Channel]) -> None:
         if ev.get("Result") != "Success":

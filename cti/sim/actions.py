@@ -13,6 +13,7 @@ import re
 from typing import Protocol
 
 from cti.ami.fake_session import ActionRequest, FakeAmiConnection, Reply
+from cti.sim import frames as f
 from cti.sim.frames import SimChannel
 from cti.sim.model import AGENT_CONTEXT, PbxState, SimCall
 from cti.sim.player import Player
@@ -69,6 +70,11 @@ class SimActions:
         call, channel = found
         consultation = call.consultation
         if consultation is not None and channel in (consultation.transferer, consultation.target):
+            if channel is consultation.transferer and consultation.bridge is None:
+                consultation.blond = True  # Asterisk goes on ringing the target for the caller
+                self.state.forget(call, channel)
+                self.player.send_soon([f.hangup(channel, cause)])
+                return {"Message": "Channel Hungup"}
             frames = self._end_consultation(call, channel, cause)
             talk = self.builder.talk(call, self.planner.plan())
             self.player.play(call, [(0.0, lambda: frames), *talk])

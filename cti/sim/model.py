@@ -48,6 +48,7 @@ class Consultation:
     transferer: SimChannel
     target: SimChannel
     bridge: Bridge | None = None
+    blond: bool = False  # the transferer hung up before the target answered
 
 
 @dataclass(eq=False)

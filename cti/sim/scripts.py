@@ -94,23 +94,26 @@ class ScriptBuilder:
         return Script(call, steps + self._talk(call, plan))
 
     def attended(self, call: SimCall, consultation: Consultation, plan: CallPlan) -> Script:
-        """After Atxfer: the target rings; if it answers, the transfer completes."""
+        """After Atxfer: the target rings and answers. The transferer completes (hangs
+        up) or cancels from the desktop; left alone, it hangs up after the talk time."""
         transfers, known = self.transfers, consultation.target.extension is not None
 
         def answered() -> Frames:
-            if known and consultation.target.name in self.scenes.state.channels:
-                return transfers.consult_answered(consultation)
-            return transfers.abort(call, consultation)
+            if not known or consultation.target.name not in self.scenes.state.channels:
+                return transfers.abort(call, consultation)
+            if consultation.blond:
+                return transfers.complete_blond(call, consultation)
+            return transfers.consult_answered(consultation)
 
         def complete() -> Frames:
-            if consultation.bridge is None:
+            if consultation.bridge is None or call.consultation is not consultation:
                 return []
             return transfers.complete(call, consultation)
 
         steps: list[Step] = [
             (ALERT_DELAY, lambda: transfers.consult_rings(consultation)),
             (plan.answer_after, answered),
-            (plan.hold_for, complete),
+            (plan.talk, complete),
         ]
         return Script(call, steps + self._talk(call, plan))
 

@@ -17,8 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 
 from cti.ami.fake_server import FakeAmiServer
+from cti.ami.fake_session import ActionHandler
 from cti.sim.actions import SimActions
 from cti.sim.model import IdAllocator, PbxState, SimCall
+from cti.sim.notify import PhoneNotify, write_guarded
 from cti.sim.outbound import OutboundScenes
 from cti.sim.player import Player
 from cti.sim.scenes import Scenes
@@ -58,7 +60,10 @@ class PbxSimulator:
         host: str = "127.0.0.1",
         port: int = 0,
         epoch: int | None = None,
+        write_access: bool = True,
     ) -> None:
+        """``write_access=False`` is a manager.conf user with ``write =`` empty: every
+        call-control action is refused with ``Permission denied``."""
         self.rng = random.Random(seed)
         self.agents = list(agents)
         self.queues = {name: list(members) for name, members in (queues or {}).items()}
@@ -84,6 +89,8 @@ class PbxSimulator:
         self.builder = ScriptBuilder(self.scenes, OutboundScenes(self.scenes))
         self.player = Player(self.server.send_frames, time_scale)
         self.actions = SimActions(self.state, self.scenes, self.builder, self.player, self)
+        self.notify = PhoneNotify(self.state, self.scenes, self.player)
+        self.write_access, self.username = write_access, username
         self._generator: asyncio.Task[None] | None = None
         self._register()
 
@@ -204,12 +211,17 @@ class PbxSimulator:
     # -- internals -----------------------------------------------------------------------
 
     def _register(self) -> None:
-        self.server.handle("Originate", self.actions.originate)
-        self.server.handle("Hangup", self.actions.hangup)
-        self.server.handle("Redirect", self.actions.redirect)
-        self.server.handle("BlindTransfer", self.actions.blind_transfer)
-        self.server.handle("Atxfer", self.actions.atxfer)
-        self.server.handle("Park", self.actions.park)
+        control: dict[str, ActionHandler] = {
+            "Originate": self.actions.originate,
+            "Hangup": self.actions.hangup,
+            "Redirect": self.actions.redirect,
+            "BlindTransfer": self.actions.blind_transfer,
+            "Atxfer": self.actions.atxfer,
+            "Park": self.actions.park,
+            "PJSIPNotify": self.notify.pjsip_notify,
+        }
+        for name, handler in control.items():
+            self.server.handle(name, write_guarded(handler, self.write_access, self.username))
         for queue, members in self.queues.items():
             for ext in members:
                 interface = f"PJSIP/{ext}"

@@ -69,33 +69,70 @@ class TransferScenes:
         return out
 
     def complete(self, call: SimCall, consultation: Consultation) -> Frames:
-        """The transferer hangs up: the target takes its place beside the caller."""
+        """The transferer hangs up: Asterisk merges the consultation bridge into the
+        caller's (BridgeMerge, then each move as BridgeLeave/BridgeEnter) and reports
+        the AttendedTransfer; the transferer's channel is gone."""
         first, second = call.bridge, consultation.bridge
         assert first is not None and second is not None
-        transferer, target, caller = consultation.transferer, consultation.target, call.origin
-        done = f.event(
+        transferer, target = consultation.transferer, consultation.target
+        done = self._attended_event(call, consultation)
+        second.members.remove(transferer)
+        transferer.bridge = None
+        out = [f.bridge_event("BridgeLeave", second, transferer)]
+        merge = [_prefixed(first, "ToBridge"), _prefixed(second, "FromBridge")]
+        out.append(f.event("BridgeMerge", f.CALL, *merge))
+        second.members.remove(target)
+        target.bridge = None
+        out.append(f.bridge_event("BridgeLeave", second, target))
+        out += self._join_caller(call, target)
+        out.append(f.bridge_event("BridgeDestroy", second))
+        out.append(done)
+        out.append(f.hangup(transferer, 16))
+        self.state.forget(call, transferer)
+        return out
+
+    def complete_blond(self, call: SimCall, consultation: Consultation) -> Frames:
+        """The transferer hung up while the target rang; the target answered: it goes
+        straight to the caller (Asterisk's "blond" transfer)."""
+        target = consultation.target
+        target.state = STATE_UP
+        out = [f.channel_event("Newstate", target)]
+        out.append(
+            f.dial_event("DialEnd", consultation.transferer, target, [("DialStatus", "ANSWER")])
+        )
+        out += self._join_caller(call, target)
+        return [*out, self._attended_event(call, consultation)]
+
+    def _join_caller(self, call: SimCall, target: SimChannel) -> Frames:
+        first, caller = call.bridge, call.origin
+        assert first is not None
+        first.members.append(target)
+        target.bridge = first
+        caller.conn_num, caller.conn_name = target.cid_num, target.cid_name
+        call.queue, call.consultation = None, None
+        return [
+            f.bridge_event("BridgeEnter", first, target),
+            f.channel_event("MusicOnHoldStop", caller),
+        ]
+
+    def _attended_event(self, call: SimCall, consultation: Consultation) -> bytes:
+        first, second = call.bridge, consultation.bridge
+        assert first is not None
+        transferer, target = consultation.transferer, consultation.target
+        second_bridge = _prefixed(second, "SecondBridge") if second is not None else []
+        return f.event(
             "AttendedTransfer",
             f.CALL,
             [("Result", "Success")],
             transferer.snapshot("OrigTransferer"),
             _prefixed(first, "OrigBridge"),
             transferer.snapshot("SecondTransferer"),
-            _prefixed(second, "SecondBridge"),
+            second_bridge,
             [("DestType", "Bridge"), ("DestBridgeUniqueid", first.uniqueid)],
-            caller.snapshot("Transferee"),
+            call.origin.snapshot("Transferee"),
             target.snapshot("TransferTarget"),
             [("IsExternal", "Yes")],
         )
-        out = [done, *self._dissolve(second, [target, transferer])]
-        first.members.append(target)
-        target.bridge = first
-        out.append(f.bridge_event("BridgeEnter", first, target))
-        out.append(f.hangup(transferer, 16))
-        self.state.forget(call, transferer)
-        caller.conn_num, caller.conn_name = target.cid_num, target.cid_name
-        call.queue, call.consultation = None, None
-        out.append(f.channel_event("MusicOnHoldStop", caller))
-        return out
 
     def abort(self, call: SimCall, consultation: Consultation, cause: int = 16) -> Frames:
         """The target is not taking the call: the transferer returns to the caller."""

@@ -158,12 +158,23 @@ def test_attended_transfer_event_names_both_transferer_legs_and_the_target() -> 
     frames, consultation = transfers.consult(call, agent, "1002")
     frames += transfers.consult_rings(consultation) + transfers.consult_answered(consultation)
     done = events(transfers.complete(call, consultation))
-    transfer = done[0]
-    assert transfer.name == "AttendedTransfer"
+    transfer = next(e for e in done if e.name == "AttendedTransfer")
     assert transfer["OrigTransfererChannel"] == agent.name == transfer["SecondTransfererChannel"]
     assert transfer["TransfereeChannel"] == call.origin.name
     assert transfer["TransferTargetChannel"].startswith("PJSIP/1002-")
     assert transfer["TransferTargetLinkedid"] == call.call_id
     assert transfer["DestType"] == "Bridge"
     assert transfer["DestBridgeUniqueid"] == transfer["OrigBridgeUniqueid"]
-    assert [e.name for e in done][-2:] == ["Hangup", "MusicOnHoldStop"]
+    assert [e.name for e in done] == [
+        "BridgeLeave",  # the transferer hangs up: it leaves the consultation first
+        "BridgeMerge",  # then Asterisk merges the consultation bridge into the caller's
+        "BridgeLeave",
+        "BridgeEnter",
+        "MusicOnHoldStop",
+        "BridgeDestroy",
+        "AttendedTransfer",
+        "Hangup",
+    ]
+    merge = done[1]
+    assert merge["ToBridgeUniqueid"] == transfer["OrigBridgeUniqueid"]
+    assert merge["FromBridgeUniqueid"] == transfer["SecondBridgeUniqueid"]

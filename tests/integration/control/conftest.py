@@ -1,0 +1,64 @@
+"""Call control end to end: PbxSimulator (real AMI) → CtiApp → agent WebSockets.
+
+Calls talk for an hour of simulated time (3.6 s here), so nothing ends or completes on
+its own while a test acts on it; agent 1001 has a desk phone that answers on NOTIFY.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from cti.app import CtiApp
+from cti.config import load_config
+from cti.sim import PbxSimulator
+from tests.integration.serve.conftest import AMI_SECRET, Server, add_alice, until, write_config
+
+DEVICES = """calls:
+  devices:
+    '1001': {kind: deskphone, model: Yealink T54W}
+    '1002': {kind: deskphone, model: Cisco 7941}
+"""
+
+Start = Callable[..., AbstractAsyncContextManager[Server]]
+
+
+@asynccontextmanager
+async def running(tmp_path: Path, write_access: bool = True) -> AsyncIterator[Server]:
+    pbx = PbxSimulator(
+        agents=["1001", "1002"],
+        seed=9,
+        time_scale=0.001,
+        answer_delay=(1.0, 1.0),
+        talk_time=(3600.0, 3600.0),
+        secret=AMI_SECRET,
+        write_access=write_access,
+    )
+    async with pbx:
+        config_dir = write_config(tmp_path / "config", pbx.port, DEVICES)
+        add_alice(config_dir / "contacts.db")
+        app = CtiApp(load_config(config_dir, require_secrets=True), broker_port=0)
+        await app.start()
+        await until(lambda: app.ami.state == "connected")
+        async with aiohttp.ClientSession() as session:
+            try:
+                yield Server(pbx, app, config_dir, session)
+            finally:
+                await app.stop()
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[Server]:
+    async with running(tmp_path) as started:
+        yield started
+
+
+@pytest.fixture
+async def readonly_server(tmp_path: Path) -> AsyncIterator[Server]:
+    """The AMI user has ``write =`` empty, like the readonly_permissions recording."""
+    async with running(tmp_path, write_access=False) as started:
+        yield started
