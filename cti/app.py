@@ -16,15 +16,16 @@ from functools import partial
 
 from aiohttp import web
 
+from cti.agi import AgiServer, AgiSettings
 from cti.ami.client import AmiClient
 from cti.ami.messages import Event
 from cti.assembly import (
-    LookupDirectory,
     accounts,
     agent_directory,
     broker_settings,
     build_lookup,
     changed_keys,
+    desktop_settings,
     extension_rules,
     lookup_changed,
     tls_context,
@@ -33,8 +34,8 @@ from cti.broker import BrokerContext, BrokerMetrics, build_context, make_app
 from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
-from cti.control import AmiCallControl
-from cti.lookup import LookupService
+from cti.control import AmiCallControl, settings_from
+from cti.lookup import ContactDirectory, LookupService
 from cti.protocol import CallRinging, DomainEvent
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 LOOKUP_GRACE = 0.05
 """Seconds past the lookup budget before the pop goes out without a contact anyway."""
 
-LIVE_KEYS = ("logging.", "lookup.")
+LIVE_KEYS = ("logging.", "lookup.", "desktop.")
 """Options `reload` applies live; secrets are compared one by one (see `reload`)."""
 
 
@@ -141,17 +142,24 @@ class CtiApp:
             events=self.tracker.handled_events,
         )
         self.control = AmiCallControl(
-            self.ami, self.tracker.calls, config.calls.dial_channel, config.calls.dial_context
+            self.ami,
+            self.tracker.calls,
+            settings_from(config.calls),
+            [agent.extension for agent in agent_directory(config).identities()],
         )
-        self.directory = LookupDirectory(self.lookup)
+        self.directory = ContactDirectory(self.lookup, self._store)
         self.context: BrokerContext = build_context(
             broker_settings(config, broker_port),
             agent_directory(config),
             self.control,
             self.directory,
             self.metrics,
+            contacts=self.directory,
+            desktop=desktop_settings(config),
         )
         self.pipeline = PopPipeline(self.context.broker.publish, self.lookup, self.metrics)
+        agi = AgiSettings.from_config(config.agi)
+        self.agi = AgiServer(agi, lambda: self.lookup) if config.agi.enabled else None
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._ami_task: asyncio.Task[None] | None = None
@@ -160,6 +168,8 @@ class CtiApp:
 
     async def start(self) -> None:
         """Open the broker's port, then connect to the AMI (retrying in the background)."""
+        if self.agi is not None:  # first: a taken port stops start-up before anything runs
+            await self.agi.start()
         runner = web.AppRunner(make_app(self.context))
         await runner.setup()
         self._runner = runner
@@ -185,6 +195,8 @@ class CtiApp:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.agi is not None:
+            await self.agi.stop()
         await self.lookup.aclose()
         self._store.close()
         log.info("stopped")
@@ -192,7 +204,7 @@ class CtiApp:
     async def reload(self, new: Config) -> list[str]:
         """Apply ``new`` where it can be applied live; returns the keys that need a restart.
 
-        Live: the log level, the lookup (sources, budget, cache) and agent tokens.
+        Live: the log level, the lookup (sources, budget, cache), desktop settings and tokens.
         Connected desktops and calls in progress are kept.
         """
         async with self._reloading:  # one at a time: two SIGHUPs must not interleave
@@ -203,6 +215,7 @@ class CtiApp:
         if lookup_changed(old, new):
             await self._swap_lookup(new)  # first: if a source cannot be built, nothing changed
         self.config = new
+        self.context.broker.desktop = desktop_settings(new)  # for welcomes from now on
         logging.getLogger().setLevel(new.logging.level)
         restart = [key for key in changed_keys(old, new) if not key.startswith(LIVE_KEYS)]
         if old.secrets.ami_secret != new.secrets.ami_secret:
@@ -220,6 +233,7 @@ class CtiApp:
         old_lookup, old_store = self.lookup, self._store
         self.lookup, self._store = lookup, store
         self.pipeline.lookup = self.directory.service = lookup
+        self.directory.store = store
         # lookups already running on the old service finish within its budget
         await asyncio.sleep(old_lookup.settings.budget_seconds + LOOKUP_GRACE)
         await old_lookup.aclose()

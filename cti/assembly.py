@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ssl
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from cti.broker import AgentDirectory, AgentIdentity, BrokerSettings
+from cti.broker import AgentDirectory, AgentIdentity, BrokerSettings, DesktopSettings
 from cti.broker.auth import Role
 from cti.calls.extensions import ExtensionRules
 from cti.config import OPTIONS_BY_KEY, Config
@@ -112,15 +112,8 @@ def build_lookup(config: Config) -> tuple[LookupService, ContactStore]:
         raise
 
 
-class LookupDirectory:
-    """The broker's REST contact search, answered by the same lookup as the pops."""
-
-    def __init__(self, service: LookupService) -> None:
-        self.service = service
-
-    async def lookup(self, number: str) -> list[dict[str, Any]]:
-        result = await self.service.lookup(number)
-        return [dict(contact) for contact in result.matches]
+def desktop_settings(config: Config) -> DesktopSettings:
+    return DesktopSettings(config.desktop.crm_url, config.desktop.dispositions)
 
 
 def changed_keys(old: Config, new: Config) -> list[str]:

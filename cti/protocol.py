@@ -49,6 +49,7 @@ ERR_NOT_SUPPORTED = "not-supported"
 ERR_NOT_YOUR_CALL = "not-your-call"
 ERR_NO_SUCH_CALL = "no-such-call"
 ERR_CALL_GONE = "call-gone"
+ERR_NO_SUCH_EXTENSION = "no-such-extension"
 ERR_NOT_CONFIGURED = "not-configured"
 ERR_TIMEOUT = "timeout"
 ERR_BUSY = "busy"
@@ -57,11 +58,15 @@ ERR_AMI_PERMISSION_DENIED = "ami-permission-denied"
 ERR_AMI_DISCONNECTED = "ami-disconnected"
 ERR_NO_TOKEN = "no-token"
 ERR_BAD_TOKEN = "bad-token"
+ERR_NO_SUCH_CONTACT = "no-such-contact"
+ERR_NO_CONTACT = "no-contact"  # a note needs a contact: none or several matched
+ERR_TOO_LARGE = "too-large"  # REST body larger than max_msg_size
 
 # pop.retracted reasons
 ANSWERED_ELSEWHERE = "answered_elsewhere"
 ABANDONED = "abandoned"
 NOT_ANSWERED = "not_answered"
+TRANSFER_CANCELLED = "transfer_cancelled"  # a consulted target left an attended transfer
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
@@ -234,9 +239,19 @@ def hello_frame(token: str, last_seq: int | None = None) -> dict[str, Any]:
 
 
 def welcome_frame(
-    agent: str, extension: str, seq: int, calls: list[dict[str, Any]], resync: bool = False
+    agent: str,
+    extension: str,
+    seq: int,
+    calls: list[dict[str, Any]],
+    resync: bool = False,
+    settings: dict[str, Any] | None = None,
+    capabilities: list[str] | None = None,
 ) -> dict[str, Any]:
-    """`resync` is true when the client's last_seq was too old to replay."""
+    """`resync` is true when the client's last_seq was too old to replay.
+
+    `settings` are the desktop's server-side settings (CRM link, dispositions) and
+    `capabilities` the command names this agent can use now.
+    """
     return {
         "op": OP_WELCOME,
         "agent": agent,
@@ -244,6 +259,8 @@ def welcome_frame(
         "seq": seq,
         "calls": calls,
         "resync": resync,
+        "settings": dict(settings or {}),
+        "capabilities": list(capabilities or []),
     }
 
 

@@ -2,12 +2,20 @@
 # Prepares everything the project needs on a fresh Debian machine with Python 3.11:
 # the Debian packages it uses (via apt-get), a virtual environment in .venv and the
 # project with its pip dependencies. Safe to run again: it only installs what is missing.
-# Usage: scripts/setup-env.sh [pip extras, default: dev]
+# Usage: scripts/setup-env.sh [pip extras, default: desktop,dev]
+# (dev brings pytest-qt, which refuses to start pytest without PyQt6 from `desktop`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-EXTRAS="${1:-dev}"
-APT_PACKAGES=()  # Debian packages the tests use; none yet for the server side
+EXTRAS="${1:-desktop,dev}"
+# Debian packages the tests use. Qt under Xvfb (desktop screenshot tests): without
+# libxcb-cursor0 the xcb platform plugin refuses to load. Offscreen tests need none of them.
+# sip-tester is SIPp, the far end of the softphone tests (tests/softphone).
+APT_PACKAGES=(
+  xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
+  libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
+  sip-tester
+)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -28,7 +36,8 @@ apt_install() {
 }
 
 if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
-  apt_install "${APT_PACKAGES[@]}"
+  # Not fatal: without apt-get (or root) the offscreen tests still run; Xvfb ones skip.
+  apt_install "${APT_PACKAGES[@]}" || echo "setup: could not install ${APT_PACKAGES[*]}" >&2
 fi
 
 if [ ! -x .venv/bin/python ]; then

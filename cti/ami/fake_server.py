@@ -66,6 +66,8 @@ class FakeAmiServer:
         self.actions: list[ActionRequest] = []
         self.login_attempts = 0
         self.logins = 0
+        # Called with each event just before its bytes are written (benchmarks stamp here).
+        self.before_write: Callable[[Event], None] | None = None
         self._connections: dict[FakeAmiConnection, asyncio.Task[None]] = {}
         self._server: asyncio.Server | None = None
         self._changed = asyncio.Condition()
@@ -123,6 +125,8 @@ class FakeAmiServer:
             if isinstance(message, Event):
                 self.channels.apply(message.name, message.headers)
                 self.queues.apply(message.name, message.headers)
+                if self.before_write is not None:
+                    self.before_write(message)
             for connection in self._connections:
                 if connection.logged_in:
                     connection.write(raw)

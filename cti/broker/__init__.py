@@ -3,10 +3,10 @@
 from cti.broker.app import build_context, make_app
 from cti.broker.auth import AgentDirectory, AgentIdentity, FailureThrottle
 from cti.broker.commands import CallControl, CommandError, CommandResult, CommandService
-from cti.broker.context import BROKER_CONTEXT, BrokerContext, Directory
+from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Directory
 from cti.broker.hub import Broker
 from cti.broker.metrics import STAGES, BrokerMetrics
-from cti.broker.settings import BrokerSettings
+from cti.broker.settings import BrokerSettings, DesktopSettings
 
 __all__ = [
     "BROKER_CONTEXT",
@@ -21,6 +21,8 @@ __all__ = [
     "CommandError",
     "CommandResult",
     "CommandService",
+    "ContactBook",
+    "DesktopSettings",
     "Directory",
     "FailureThrottle",
     "build_context",

@@ -13,11 +13,12 @@ from aiohttp import web
 
 from cti.broker.auth import AgentDirectory, FailureThrottle
 from cti.broker.commands import CallControl, CommandService
-from cti.broker.context import BROKER_CONTEXT, BrokerContext, Directory
+from cti.broker.contacts_api import add_contact_routes
+from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Directory
 from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.rest import add_routes
-from cti.broker.settings import BrokerSettings
+from cti.broker.settings import BrokerSettings, DesktopSettings
 from cti.broker.ws import websocket_handler
 from cti.protocol import CLOSE_GOING_AWAY
 
@@ -30,9 +31,12 @@ def build_context(
     call_control: CallControl | None = None,
     directory: Directory | None = None,
     metrics: BrokerMetrics | None = None,
+    contacts: ContactBook | None = None,
+    desktop: DesktopSettings | None = None,
 ) -> BrokerContext:
     metrics = metrics or BrokerMetrics()
     broker = Broker(agents, settings.journal_size, metrics)
+    broker.desktop = desktop or broker.desktop
     return BrokerContext(
         settings=settings,
         broker=broker,
@@ -45,6 +49,7 @@ def build_context(
         ),
         metrics=metrics,
         directory=directory,
+        contacts=contacts,
     )
 
 
@@ -71,6 +76,7 @@ def make_app(ctx: BrokerContext) -> web.Application:
     app[BROKER_CONTEXT] = ctx
     app.router.add_get("/ws", websocket_handler)
     add_routes(app)
+    add_contact_routes(app)
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(broker_lifetime)
     return app

@@ -1,7 +1,8 @@
 """Call-control commands: argument checks, authorization, then the injected CallControl.
 
-Only hang-up and dial are carried out here; the other controls answer `not-supported`
-rather than pretending to succeed.
+Every command on a call is authorized here, before the PBX is asked: the call must be
+on the agent's own extension (a pop for it, or answered by it); a supervisor may act on
+any call, on the extension that answered it (or rings for it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cti.broker.auth import AgentIdentity
-from cti.broker.routing import CallBook
+from cti.broker.routing import ActiveCall, CallBook
 from cti.protocol import (
     CMD_ANSWER,
     CMD_DIAL,
@@ -32,7 +33,9 @@ from cti.protocol import (
 
 log = logging.getLogger(__name__)
 
-NOT_SUPPORTED = frozenset({CMD_HOLD, CMD_RESUME, CMD_TRANSFER, CMD_ANSWER})
+COMMANDS = (CMD_ANSWER, CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER, CMD_DIAL)
+TRANSFER_MODES = ("blind", "attended")
+TRANSFER_STEPS = ("start", "complete", "cancel")
 
 
 class CommandError(Exception):
@@ -47,9 +50,23 @@ class CommandError(Exception):
 class CallControl(Protocol):
     """What the broker needs from the PBX side; raises CommandError when it cannot."""
 
+    def capabilities(self, extension: str) -> list[str]: ...
+
     async def hangup(self, call_id: str, extension: str) -> None: ...
 
     async def dial(self, extension: str, number: str) -> None: ...
+
+    async def transfer(self, call_id: str, extension: str, to: str, mode: str) -> str: ...
+
+    async def complete_transfer(self, call_id: str, extension: str) -> None: ...
+
+    async def cancel_transfer(self, call_id: str, extension: str) -> None: ...
+
+    async def hold(self, call_id: str, extension: str) -> None: ...
+
+    async def resume(self, call_id: str, extension: str) -> None: ...
+
+    async def answer(self, call_id: str, extension: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +81,13 @@ def _text_arg(args: dict[str, Any], name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise CommandError(ERR_BAD_ARGS, f"argument {name!r} must be a non-empty string")
     return value.strip()
+
+
+def _choice_arg(args: dict[str, Any], name: str, choices: tuple[str, ...]) -> str:
+    value = args.get(name, choices[0])
+    if value not in choices:
+        raise CommandError(ERR_BAD_ARGS, f"argument {name!r} must be one of {', '.join(choices)}")
+    return str(value)
 
 
 class CommandService:
@@ -89,34 +113,68 @@ class CommandService:
         return CommandResult(True, None, message)
 
     async def _dispatch(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> str:
-        if name in NOT_SUPPORTED:
-            raise CommandError(ERR_NOT_SUPPORTED, f"{name} is not supported by this server yet")
-        if name == CMD_HANGUP:
-            return await self.hangup(identity, _text_arg(args, "call_id"))
         if name == CMD_DIAL:
             return await self.dial(identity, _text_arg(args, "number"), args.get("extension"))
-        raise CommandError(ERR_UNKNOWN_COMMAND, f"unknown command {name!r}")
+        if name not in COMMANDS:
+            raise CommandError(ERR_UNKNOWN_COMMAND, f"unknown command {name!r}")
+        call_id = _text_arg(args, "call_id")
+        if name == CMD_TRANSFER:
+            return await self.transfer(identity, call_id, args)
+        extension = self._owner(identity, call_id, ringing=name == CMD_ANSWER)
+        control = self._require_control()
+        if name == CMD_ANSWER and CMD_ANSWER not in control.capabilities(extension):
+            raise CommandError(
+                ERR_NOT_SUPPORTED, f"the phone of {extension} cannot answer remotely"
+            )
+        action = {
+            CMD_HANGUP: control.hangup,
+            CMD_HOLD: control.hold,
+            CMD_RESUME: control.resume,
+            CMD_ANSWER: control.answer,
+        }[name]
+        async with asyncio.timeout(self._timeout):
+            await action(call_id, extension)
+        return f"{name} {call_id} done"
+
+    def capabilities(self, identity: AgentIdentity) -> list[str]:
+        """Command names this agent can use now; the desktop shows only these buttons."""
+        if self._control is None:
+            return []
+        return self._control.capabilities(identity.extension)
 
     def _require_control(self) -> CallControl:
         if self._control is None:
             raise CommandError(ERR_NOT_CONFIGURED, "call control is not configured")
         return self._control
 
-    async def hangup(self, identity: AgentIdentity, call_id: str) -> str:
+    def _owner(self, identity: AgentIdentity, call_id: str, ringing: bool = False) -> str:
+        """The extension the command acts for; refuses calls that are not the agent's."""
         call = self._calls.get(call_id)
         if call is None:
             raise CommandError(ERR_NO_SUCH_CALL, f"no active call {call_id}")
         owners = call.owners()
-        if identity.is_supervisor:
-            extension = call.answered_by or next(iter(sorted(owners)), identity.extension)
-        elif identity.extension in owners:
-            extension = identity.extension
-        else:
+        if identity.extension in owners:
+            return identity.extension
+        if not identity.is_supervisor:
             raise CommandError(ERR_NOT_YOUR_CALL, "this call is not on your extension")
+        return _supervised_extension(call, ringing) or identity.extension
+
+    async def transfer(self, identity: AgentIdentity, call_id: str, args: dict[str, Any]) -> str:
+        """``step`` start (default, needs ``to`` and ``mode``), complete or cancel."""
+        step = _choice_arg(args, "action", TRANSFER_STEPS)
+        extension = self._owner(identity, call_id)
         control = self._require_control()
         async with asyncio.timeout(self._timeout):
-            await control.hangup(call_id, extension)
-        return f"hung up {call_id}"
+            if step == "complete":
+                await control.complete_transfer(call_id, extension)
+                return f"transfer of {call_id} completed"
+            if step == "cancel":
+                await control.cancel_transfer(call_id, extension)
+                return f"transfer of {call_id} cancelled"
+            mode = _choice_arg(args, "mode", TRANSFER_MODES)
+            to = _text_arg(args, "to")
+            route = await control.transfer(call_id, extension, to, mode)
+        return f"{route} transfer of {call_id} to {to} started"
 
     async def dial(self, identity: AgentIdentity, number: str, extension: Any) -> str:
         """Agents dial from their own extension; a supervisor may name another one."""
@@ -129,3 +187,10 @@ class CommandService:
         async with asyncio.timeout(self._timeout):
             await control.dial(source, number)
         return f"dialling {number} from {source}"
+
+
+def _supervised_extension(call: ActiveCall, ringing: bool) -> str | None:
+    """A supervisor acts on the answering extension, or (to answer) on a ringing one."""
+    if not ringing and call.answered_by is not None:
+        return call.answered_by
+    return next(iter(sorted(call.pops)), None) or call.answered_by

@@ -21,6 +21,27 @@ class Directory(Protocol):
     async def lookup(self, number: str) -> list[dict[str, Any]]: ...
 
 
+class ContactBook(Directory, Protocol):
+    """The contact store behind the REST contact routes; served by cti/lookup.
+
+    Writes also forget cached lookups of the numbers concerned, so the next pop shows them.
+    """
+
+    def search(self, text: str, limit: int) -> list[dict[str, Any]]: ...
+
+    def contact(self, contact_id: int, history: int) -> dict[str, Any] | None:
+        """The contact with its phones and its newest `history` interactions."""
+        ...
+
+    def create_contact(
+        self, name: str, phones: list[tuple[str, str | None]], details: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Raises ValueError naming the field when a number is not a phone number."""
+        ...
+
+    def add_interaction(self, contact_id: int, record: dict[str, Any]) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class BrokerContext:
     settings: BrokerSettings
@@ -29,6 +50,7 @@ class BrokerContext:
     throttle: FailureThrottle
     metrics: BrokerMetrics
     directory: Directory | None
+    contacts: ContactBook | None = None
 
     async def authenticate(self, token: str, address: str) -> AgentIdentity | None:
         """Check a token; an address with recent failures waits longer for every answer."""

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cti.broker.auth import AgentDirectory, AgentIdentity
+from cti.broker.calllog import CallLog
 from cti.broker.journal import Journal
 from cti.broker.metrics import BrokerMetrics
-from cti.broker.routing import CallBook, receives
+from cti.broker.routing import CallBook
 from cti.broker.sessions import Session
+from cti.broker.settings import DesktopSettings
 from cti.protocol import CallRinging, DomainEvent, event_envelope, utc_timestamp, welcome_frame
 
 log = logging.getLogger(__name__)
@@ -40,19 +42,33 @@ class Broker:
         self.agents = agents
         self.metrics = metrics
         self.calls = CallBook()
+        self.call_log = CallLog()  # outlives the calls, for notes filed after hang-up
+        self.desktop = DesktopSettings()  # replaced on reload; read by each new welcome
         self._states = {
             identity.agent_id: AgentState(identity, Journal(journal_size))
             for identity in agents.identities()
         }
+        # Routing looks up the event's audience instead of asking every agent.
+        self._by_extension: dict[str, list[AgentState]] = {}
+        self._supervisors: list[AgentState] = []
+        for state in self._states.values():
+            if state.identity.is_supervisor:
+                self._supervisors.append(state)
+            else:
+                self._by_extension.setdefault(state.identity.extension, []).append(state)
         metrics.bind_connected_agents(self.connected_agents)
+
+    def recipients(self, event: DomainEvent) -> list[AgentState]:
+        """The agents that receive `event` (see `receives`), found without scanning them all."""
+        found = [s for ext in sorted(event.audience) for s in self._by_extension.get(ext, ())]
+        return found + self._supervisors
 
     def publish(self, event: DomainEvent) -> None:
         self.calls.apply(event)
+        self.call_log.apply(event)
         ts = utc_timestamp()
-        for state in self._states.values():
+        for state in self.recipients(event):
             identity = state.identity
-            if not receives(event, identity.extension, identity.is_supervisor):
-                continue
             seq = state.journal.next_seq()
             text = encode(event_envelope(event, seq, ts))
             state.journal.append(seq, text)
@@ -65,7 +81,9 @@ class Broker:
             return self.calls.all_calls()
         return self.calls.calls_of(identity.extension)
 
-    def attach(self, session: Session, last_seq: int | None) -> None:
+    def attach(
+        self, session: Session, last_seq: int | None, capabilities: list[str] | None = None
+    ) -> None:
         """Send the welcome (and replay, or a resync snapshot), then live events follow."""
         identity = session.identity
         state = self._states[identity.agent_id]
@@ -77,6 +95,8 @@ class Broker:
             state.journal.seq,
             self.calls_for(identity),
             resync=resync,
+            settings=self.desktop.welcome_data(),
+            capabilities=capabilities,
         )
         session.start([encode(welcome), *(replay or [])])
         state.sessions.add(session)

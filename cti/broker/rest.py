@@ -22,12 +22,16 @@ from cti.protocol import (
     ERR_BAD_TOKEN,
     ERR_CALL_GONE,
     ERR_FAILED,
+    ERR_NO_CONTACT,
     ERR_NO_SUCH_CALL,
+    ERR_NO_SUCH_CONTACT,
+    ERR_NO_SUCH_EXTENSION,
     ERR_NO_TOKEN,
     ERR_NOT_CONFIGURED,
     ERR_NOT_SUPPORTED,
     ERR_NOT_YOUR_CALL,
     ERR_TIMEOUT,
+    ERR_TOO_LARGE,
     ERR_UNKNOWN_COMMAND,
 )
 
@@ -39,7 +43,11 @@ STATUS_OF_ERROR = {
     ERR_UNKNOWN_COMMAND: 400,
     ERR_NOT_YOUR_CALL: 403,
     ERR_NO_SUCH_CALL: 404,
+    ERR_NO_SUCH_EXTENSION: 404,
+    ERR_NO_SUCH_CONTACT: 404,
+    ERR_NO_CONTACT: 409,
     ERR_CALL_GONE: 410,
+    ERR_TOO_LARGE: 413,
     ERR_NOT_SUPPORTED: 501,
     ERR_NOT_CONFIGURED: 503,
     ERR_TIMEOUT: 504,
@@ -84,6 +92,14 @@ async def read_object(request: web.Request) -> dict[str, Any]:
         body = await request.json()
     except ValueError:
         raise json_error(web.HTTPBadRequest, ERR_BAD_FRAME, "body is not JSON") from None
+    except web.HTTPRequestEntityTooLarge:
+        limit = request.app[BROKER_CONTEXT].settings.max_msg_size
+        text = json.dumps(
+            {"ok": False, "error": ERR_TOO_LARGE, "message": f"body larger than {limit} bytes"}
+        )
+        raise web.HTTPRequestEntityTooLarge(
+            limit, text=text, content_type="application/json"
+        ) from None
     if not isinstance(body, dict):
         raise json_error(web.HTTPBadRequest, ERR_BAD_FRAME, "body must be a JSON object")
     return body
@@ -117,6 +133,15 @@ async def hangup(request: web.Request) -> web.Response:
     return await run(request.app[BROKER_CONTEXT], identity, CMD_HANGUP, {"call_id": call_id})
 
 
+async def call_command(request: web.Request) -> web.Response:
+    """``POST /api/calls/{call_id}/hold`` (resume, answer, transfer): the body adds args."""
+    identity = await identify(request)
+    args = await read_object(request)
+    args["call_id"] = request.match_info["call_id"]
+    name = "call." + request.match_info["verb"]
+    return await run(request.app[BROKER_CONTEXT], identity, name, args)
+
+
 async def dial(request: web.Request) -> web.Response:
     identity = await identify(request)
     args = await read_object(request)
@@ -138,27 +163,11 @@ async def run(
     return result_response(await ctx.commands.run(identity, name, args))
 
 
-async def lookup(request: web.Request) -> web.Response:
-    await identify(request)
-    directory = request.app[BROKER_CONTEXT].directory
-    if directory is None:
-        return error_response(503, ERR_NOT_CONFIGURED, "no contact directory is configured")
-    number = request.query.get("number", "").strip()
-    if not number:
-        return error_response(400, ERR_BAD_ARGS, "query parameter 'number' is required")
-    try:
-        matches = await directory.lookup(number)
-    except Exception:
-        log.exception("contact lookup failed")
-        return error_response(502, ERR_FAILED, "the contact directory failed")
-    return web.json_response({"number": number, "matches": matches})
-
-
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/health", health)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/calls", list_calls)
     app.router.add_post("/api/calls/{call_id}/hangup", hangup)
+    app.router.add_post("/api/calls/{call_id}/{verb:hold|resume|answer|transfer}", call_command)
     app.router.add_post("/api/dial", dial)
     app.router.add_post("/api/commands", command)
-    app.router.add_get("/api/contacts/lookup", lookup)

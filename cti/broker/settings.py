@@ -24,3 +24,17 @@ class BrokerSettings:
     auth_fail_addresses: int = 10_000  # addresses remembered at most
     close_timeout: float = 2.0  # seconds to wait for a close handshake
     heartbeat: float | None = 30.0  # ping interval that finds vanished desktops; None: off
+
+
+DEFAULT_DISPOSITIONS = ("resolved", "callback", "voicemail", "wrong-number", "escalated")
+
+
+@dataclass(frozen=True, slots=True)
+class DesktopSettings:
+    """What every desktop is told in its welcome; replaced whole on a config reload."""
+
+    crm_url: str | None = None  # link template: {contact_id}, {crm_id}, {number}
+    dispositions: tuple[str, ...] = DEFAULT_DISPOSITIONS  # allowed outcomes of a call note
+
+    def welcome_data(self) -> dict[str, object]:
+        return {"crm_url": self.crm_url, "dispositions": list(self.dispositions)}

@@ -112,7 +112,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         ctx.settings.close_timeout,
         request.transport,
     )
-    ctx.broker.attach(session, last_seq)
+    ctx.broker.attach(session, last_seq, ctx.commands.capabilities(identity))
     try:
         await serve_session(session, ctx)
     finally:

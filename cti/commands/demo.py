@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cti.demo.client import ClientRefused
+from cti.demo.desktop import why_no_desktop
 from cti.demo.session import DemoOptions, run_demo
 from cti.demo.view import TerminalView
 
@@ -21,8 +22,16 @@ def register(sub: Any) -> None:
         description=(
             "Creates a demo directory of a few hundred contacts, starts the built-in PBX "
             "simulator (real AMI on 127.0.0.1) and the server, signs in four demo agents "
-            "(1001-1004) and shows their screen-pops live. Runs until Ctrl-C."
+            "(1001-1004) and shows their screen-pops live. When a display exists and the "
+            "desktop extra is installed, it also opens the agent desktop signed in as 1001. "
+            "Runs until Ctrl-C (or until the desktop window is closed)."
         ),
+    )
+    parser.add_argument(
+        "--desktop",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="open the agent desktop (default: when a display and PyQt6 are available)",
     )
     parser.add_argument("--calls", type=int, default=None, metavar="N", help="exit after N calls")
     parser.add_argument(
@@ -49,6 +58,13 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0 or args.rate <= 0:
         print("cti demo: --speed and --rate must be positive", file=sys.stderr)
         return 2
+    desktop = args.desktop
+    reason = why_no_desktop()
+    if desktop and reason is not None:
+        print(f"cti demo: cannot open the desktop: {reason}", file=sys.stderr)
+        return 2
+    if desktop is None:
+        desktop = reason is None
     with tempfile.TemporaryDirectory(prefix="cti-demo-") as scratch:
         workdir = args.data or Path(scratch)
         options = DemoOptions(
@@ -57,10 +73,15 @@ def run(args: argparse.Namespace) -> int:
             calls_per_second=args.rate,
             speed=args.speed,
             seed=args.seed,
+            desktop=desktop,
         )
         try:
             with TerminalView() as view:
                 view.note("demo: PBX simulator and server starting on 127.0.0.1")
+                if desktop:
+                    view.note("demo: opening the agent desktop as agent 1001")
+                elif reason is not None:
+                    view.note(f"demo: terminal view only: {reason}")
                 played = asyncio.run(run_demo(options, view))
         except ClientRefused as exc:
             print(f"cti demo: {exc}", file=sys.stderr)

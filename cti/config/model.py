@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from cti.config.agents import AgentAccount
+from cti.config.call_options import Device
 from cti.config.options import OPTIONS, OPTIONS_BY_KEY
 from cti.config.problems import ConfigProblem
 
@@ -44,6 +45,14 @@ class CallsConfig:
     channel_patterns: tuple[str, ...]
     dial_channel: str
     dial_context: str
+    dial_rules: tuple[str, ...]
+    device: str
+    devices: Mapping[str, Device] | None
+    answer_notify_event: str
+    answer_notify_models: tuple[str, ...]
+    parking_lot: str
+    parking_context: str
+    park_timeout: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +81,26 @@ class LookupConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AgiConfig:
+    enabled: bool
+    host: str
+    port: int
+    budget_seconds: float
+    max_connections: int
+    max_line_bytes: int
+    caller_name: Literal["if-missing", "always", "never"]
+
+
+@dataclass(frozen=True, slots=True)
 class NumbersConfig:
     default_region: str
     match_last_digits: int
+
+
+@dataclass(frozen=True, slots=True)
+class DesktopConfig:
+    crm_url: str | None
+    dispositions: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +132,9 @@ class Config:
     calls: CallsConfig
     broker: BrokerConfig
     lookup: LookupConfig
+    agi: AgiConfig
     numbers: NumbersConfig
+    desktop: DesktopConfig
     logging: LoggingConfig
     secrets: Secrets
     directory: Path
@@ -145,7 +173,9 @@ def build_config(
         calls=_section(CallsConfig, "calls", values),
         broker=_section(BrokerConfig, "broker", values),
         lookup=_section(LookupConfig, "lookup", values),
+        agi=_section(AgiConfig, "agi", values),
         numbers=_section(NumbersConfig, "numbers", values),
+        desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),
         secrets=Secrets(**secret_values),
         directory=directory,

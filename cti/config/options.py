@@ -13,6 +13,9 @@ import difflib
 from collections.abc import Iterable, Mapping
 
 from cti.calls.extensions import DEFAULT_CHANNEL_PATTERNS, ExtensionRules
+from cti.config.agi_options import AGI_OPTIONS, AGI_SECTION
+from cti.config.call_options import CALL_CONTROL_OPTIONS
+from cti.config.desktop_options import DESKTOP_OPTIONS
 from cti.config.option import (
     LOG_LEVELS,
     MAIN_FILE,
@@ -55,7 +58,9 @@ SECTIONS: dict[str, str] = {
     "calls": "How channels are turned into calls and agents.",
     "broker": "The agents' WebSocket and REST endpoint, and who may connect to it.",
     "lookup": "Finding the caller's contact record for the screen-pop.",
+    "agi": AGI_SECTION,
     "numbers": "Phone number normalisation and matching.",
+    "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
     "logging": "Logging of the server process.",
 }
 
@@ -129,8 +134,10 @@ OPTIONS: tuple[Option, ...] = (
         "from-internal",
         "Dialplan context the dialled number is sent to once the agent answers.",
     ),
+    *CALL_CONTROL_OPTIONS,
     *BROKER_OPTIONS,
     *LOOKUP_OPTIONS,
+    *AGI_OPTIONS,
     Option(
         "numbers.default_region",
         Region(),
@@ -143,6 +150,7 @@ OPTIONS: tuple[Option, ...] = (
         9,
         "When no exact E.164 match exists, a contact matches on this many trailing digits.",
     ),
+    *DESKTOP_OPTIONS,
     Option(
         "logging.level",
         Choice(LOG_LEVELS),

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from cti.app import CtiApp
 from cti.config import Config, load_config
 from cti.demo.client import watch, ws_url
 from cti.demo.contacts import build_demo_directory
+from cti.demo.desktop import DesktopProcess
 from cti.demo.view import TerminalView
 from cti.lookup import ContactStore
 from cti.sim import PbxSimulator
@@ -26,6 +28,7 @@ from cti.sim import PbxSimulator
 log = logging.getLogger(__name__)
 
 DEMO_AGENTS = ("1001", "1002", "1003", "1004")
+DESKTOP_AGENT = "1001"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class DemoOptions:
     speed: float = 1.0  # 2.0 plays every call twice as fast
     seed: int = 7
     contacts: int = 300
+    desktop: bool = False  # also open the agent desktop, signed in as DESKTOP_AGENT
 
 
 def write_demo_config(
@@ -45,7 +49,12 @@ def write_demo_config(
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
         f"ami:\n  port: {ami_port}\n  auth: md5\n"
-        f"lookup:\n  database: '{directory / 'contacts.db'}'\n",
+        f"lookup:\n  database: '{directory / 'contacts.db'}'\n"
+        # simulated desk phones that answer on NOTIFY, so every button works in the demo
+        "calls:\n  devices:\n"
+        + "".join(
+            f"    '{ext}': {{kind: deskphone, model: Yealink T54W}}\n" for ext in DEMO_AGENTS
+        ),
         encoding="utf-8",
     )
     agents = "".join(
@@ -89,23 +98,42 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         assert app.port is not None
         url = ws_url("127.0.0.1", app.port)
         viewer = asyncio.create_task(watch(url, list(tokens.values()), view))
+        server = f"http://127.0.0.1:{app.port}"
+        desk = DesktopProcess(server, tokens[DESKTOP_AGENT], options.workdir)
         try:
-            await _wait_connected(app, len(tokens))
+            if options.desktop:
+                await desk.start()
+            await _wait_connected(app, len(tokens) + options.desktop)
             if options.calls is None:
-                await viewer
+                await _until_first(viewer, desk.wait() if options.desktop else None)
                 return 0
             return await _play(simulator, options.calls, options.speed)
         finally:
+            await desk.stop()
             viewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await viewer
             await app.stop()
 
 
-async def _wait_connected(app: CtiApp, agents: int, timeout: float = 10.0) -> None:
-    """Until the server is on the AMI and every demo agent's view is signed in."""
+async def _until_first(viewer: asyncio.Task[None], desktop: Awaitable[int] | None) -> None:
+    """Until the terminal view ends, or the user closes the desktop window."""
+    if desktop is None:
+        await viewer
+        return
+    closed = asyncio.ensure_future(desktop)
+    try:
+        await asyncio.wait({viewer, closed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        closed.cancel()
+    if viewer.done():
+        viewer.result()
+
+
+async def _wait_connected(app: CtiApp, sessions: int, timeout: float = 20.0) -> None:
+    """Until the server is on the AMI and every demo view (and the desktop) is signed in."""
     for _ in range(int(timeout / 0.05)):
-        if app.context.broker.connected_agents() >= agents and app.ami.state == "connected":
+        if len(app.context.broker.sessions()) >= sessions and app.ami.state == "connected":
             return
         await asyncio.sleep(0.05)
     raise TimeoutError("the demo server did not come up in time")
@@ -114,8 +142,11 @@ async def _wait_connected(app: CtiApp, agents: int, timeout: float = 10.0) -> No
 async def _play(simulator: PbxSimulator, calls: int, speed: float) -> int:
     """Place `calls` calls a little apart, then wait until each one has ended."""
     placed: list[str] = []
+    agents = list(DEMO_AGENTS)
     for index in range(calls):
         kind = "direct" if index % 3 == 2 else "queue"
+        # A call placed while every agent is busy would only wait in the queue unseen.
+        await simulator.wait_until(lambda: bool(simulator.state.free_agents(agents)), 120.0)
         placed.append(await simulator.place_call(kind))
         await asyncio.sleep(1.0 / speed)
     await simulator.wait_until(lambda: not simulator.calls, timeout=120.0)

@@ -1,6 +1,7 @@
 """Caller ID → contact(s) for the screen-pop: the SQLite store, other sources, import."""
 
 from cti.lookup.cache import TtlCache
+from cti.lookup.directory import ContactDirectory
 from cti.lookup.httpsource import HttpSource, SourceError
 from cti.lookup.importer import ImportReport, ProgressBar, import_contacts, import_off_loop
 from cti.lookup.records import ContactFileError, ContactRecord, Phone, Rejection
@@ -12,6 +13,7 @@ from cti.lookup.store import ContactStore
 
 __all__ = [
     "DEFAULT_DB_PATH",
+    "ContactDirectory",
     "ContactFileError",
     "ContactRecord",
     "ContactSource",

@@ -220,6 +220,14 @@ class ContactStore:
         rows = self._conn.execute(HISTORY_SQL, (contact_id, limit)).fetchall()
         return [dict(zip(_HISTORY_KEYS, row, strict=True)) for row in rows]
 
+    def interaction(self, interaction_id: int) -> dict[str, Any] | None:
+        """One interaction as `history` lists it, plus its contact_id; or None."""
+        sql = f"SELECT contact_id, {', '.join(_HISTORY_KEYS)} FROM interactions WHERE id = ?"
+        row = self._conn.execute(sql, (interaction_id,)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("contact_id", *_HISTORY_KEYS), row, strict=True))
+
     def get_contact(self, contact_id: int) -> dict[str, Any] | None:
         """One contact with its phone numbers, or None."""
         sql = f"{_SELECT} FROM contacts c WHERE c.id = ?"

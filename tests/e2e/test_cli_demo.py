@@ -20,7 +20,8 @@ def test_demo_pops_contacts_and_exits_after_n_calls() -> None:
     assert lines[-1] == "demo: 4 calls played"
     assert sum("connected (extension" in line for line in lines) == 4, "four agents signed in"
     ringing = [line for line in lines if " call.ringing " in line]
-    assert ringing, "pops appeared"
+    popped_calls = {line.split(" call=", 1)[1].split(" ", 1)[0] for line in ringing}
+    assert len(popped_calls) == 4, f"every call popped somewhere: {sorted(popped_calls)}"
     assert any("contact=" in line for line in ringing), "a caller was found in the directory"
     assert any(" call.ended " in line for line in lines)
     assert "Traceback" not in result.stderr

@@ -230,3 +230,18 @@ async def test_replay_in_two_parts_around_a_drop_resyncs_the_client(
     assert "Local/1002@agents-00000001;1" not in live  # hung up, Cause 26, before the split
     assert "Local/1002@agents-00000001;2" in live  # its ;2 half hangs up just after
     assert ami_server.channels.channels == {}  # every call ended by the end of the recording
+
+
+async def test_before_write_sees_each_event_that_is_then_written(
+    ami_server: FakeAmiServer, raw_client: Stream
+) -> None:
+    await login(raw_client)
+    await ami_server.wait_logged_in()
+    seen: list[str] = []
+    reader, _ = raw_client
+    ami_server.before_write = lambda event: seen.append(event.name)
+    frames = [b"Event: Newchannel\r\nUniqueid: 1.1\r\n\r\n", b"Event: DialBegin\r\nX: y\r\n\r\n"]
+    await ami_server.send_frames(frames)
+    assert seen == ["Newchannel", "DialBegin"]
+    for frame in frames:
+        assert await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 2) == frame

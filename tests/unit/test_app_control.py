@@ -13,7 +13,7 @@ from cti.ami.messages import Response
 from cti.app import PopPipeline
 from cti.broker import BrokerMetrics, CommandError
 from cti.calls.model import Call, Channel
-from cti.control import AmiCallControl, error_for
+from cti.control import AmiCallControl, ControlSettings, error_for
 from cti.lookup import LookupResult, LookupService
 from cti.protocol import Called, CallEnded, CallRinging, DomainEvent, Party
 
@@ -73,7 +73,8 @@ async def test_refused_hangup_carries_the_mapped_error() -> None:
 
 async def test_dial_originates_from_the_configured_device() -> None:
     ami = FakeAmi()
-    control = AmiCallControl(ami, {}, "SIP/{extension}", "agents")
+    settings = ControlSettings(dial_channel="SIP/{extension}", dial_context="agents")
+    control = AmiCallControl(ami, {}, settings)
     await control.dial("1001", "+14155550123")
     name, fields = ami.sent[0]
     assert name == "Originate"

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -18,9 +19,11 @@ from cti.broker import (
     BrokerContext,
     BrokerSettings,
     CommandError,
+    DesktopSettings,
     build_context,
     make_app,
 )
+from cti.lookup import ContactDirectory, ContactStore, LookupService, LookupSettings, StoreSource
 from cti.protocol import hello_frame
 
 TOKENS = {
@@ -51,7 +54,13 @@ class RecordingCallControl:
     hangups: list[tuple[str, str]] = field(default_factory=list)
     dials: list[tuple[str, str]] = field(default_factory=list)
     gone: set[str] = field(default_factory=set)
-    hold: asyncio.Event | None = None  # when set up, dial waits for it
+    gate: asyncio.Event | None = None  # when set up, dial waits for it
+    others: list[tuple[str, ...]] = field(default_factory=list)  # hold, transfer, ...
+
+    commands: list[str] = field(default_factory=lambda: ["call.hangup", "call.dial"])
+
+    def capabilities(self, extension: str) -> list[str]:
+        return list(self.commands)
 
     async def hangup(self, call_id: str, extension: str) -> None:
         if call_id in self.gone:
@@ -59,9 +68,28 @@ class RecordingCallControl:
         self.hangups.append((call_id, extension))
 
     async def dial(self, extension: str, number: str) -> None:
-        if self.hold is not None:
-            await self.hold.wait()
+        if self.gate is not None:
+            await self.gate.wait()
         self.dials.append((extension, number))
+
+    async def transfer(self, call_id: str, extension: str, to: str, mode: str) -> str:
+        self.others.append(("transfer", call_id, extension, to, mode))
+        return mode
+
+    async def complete_transfer(self, call_id: str, extension: str) -> None:
+        self.others.append(("complete", call_id, extension))
+
+    async def cancel_transfer(self, call_id: str, extension: str) -> None:
+        self.others.append(("cancel", call_id, extension))
+
+    async def hold(self, call_id: str, extension: str) -> None:
+        self.others.append(("hold", call_id, extension))
+
+    async def resume(self, call_id: str, extension: str) -> None:
+        self.others.append(("resume", call_id, extension))
+
+    async def answer(self, call_id: str, extension: str) -> None:
+        self.others.append(("answer", call_id, extension))
 
 
 @dataclass
@@ -123,10 +151,19 @@ StartServer = Callable[..., Awaitable[BrokerServer]]
 async def start_broker() -> AsyncIterator[StartServer]:
     servers: list[BrokerServer] = []
 
-    async def start(directory: Any = None, **overrides: Any) -> BrokerServer:
+    async def start(
+        directory: Any = None, contacts: Any = None, desktop: Any = None, **overrides: Any
+    ) -> BrokerServer:
         settings = replace(SETTINGS, **overrides)
         control = RecordingCallControl()
-        ctx = build_context(settings, AgentDirectory(TOKENS), control, directory)
+        ctx = build_context(
+            settings,
+            AgentDirectory(TOKENS),
+            control,
+            directory,
+            contacts=contacts,
+            desktop=desktop,
+        )
         runner = web.AppRunner(make_app(ctx), shutdown_timeout=2.0)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
@@ -147,3 +184,19 @@ async def start_broker() -> AsyncIterator[StartServer]:
 @pytest.fixture
 async def broker(start_broker: StartServer) -> BrokerServer:
     return await start_broker()
+
+
+@pytest.fixture
+async def book(tmp_path: Path) -> AsyncIterator[ContactDirectory]:
+    """The real contact book: a SQLite file behind the same lookup service as the pops."""
+    store = ContactStore(tmp_path / "contacts.db")
+    service = LookupService([StoreSource(store)], LookupSettings(default_region="FR"))
+    yield ContactDirectory(service, store)
+    await service.aclose()
+    store.close()
+
+
+@pytest.fixture
+async def contacts_broker(start_broker: StartServer, book: ContactDirectory) -> BrokerServer:
+    desktop = DesktopSettings("https://crm.example.com/c/{crm_id}", ("resolved", "callback"))
+    return await start_broker(directory=book, contacts=book, desktop=desktop)

@@ -55,12 +55,23 @@ async def test_unknown_and_gone_calls(broker: BrokerServer) -> None:
     assert (result["ok"], result["error"]) == (False, "call-gone")
 
 
-@pytest.mark.parametrize("name", ["call.hold", "call.resume", "call.transfer", "call.answer"])
-async def test_other_controls_answer_not_supported(broker: BrokerServer, name: str) -> None:
+@pytest.mark.parametrize("name", ["call.hold", "call.resume", "call.transfer"])
+async def test_other_controls_reach_the_pbx_for_the_owner_only(
+    broker: BrokerServer, name: str
+) -> None:
     broker.ctx.broker.publish(ringing("c1", "1001"))
-    result = await command(broker, "tok-alice", name, call_id="c1")
+    refused = await command(broker, "tok-bob", name, call_id="c1", to="1002")
+    assert (refused["ok"], refused["error"]) == (False, "not-your-call")
+    result = await command(broker, "tok-alice", name, call_id="c1", to="1002")
+    assert result["ok"] is True, result
+    assert broker.control.others[0][:3] == (name.removeprefix("call."), "c1", "1001")
+
+
+async def test_answer_is_not_supported_where_the_phone_cannot(broker: BrokerServer) -> None:
+    broker.ctx.broker.publish(ringing("c1", "1001"))
+    result = await command(broker, "tok-alice", "call.answer", call_id="c1")
     assert (result["ok"], result["error"]) == (False, "not-supported")
-    assert broker.control.hangups == []
+    assert broker.control.others == []
 
 
 async def test_unknown_command_and_bad_args(broker: BrokerServer) -> None:
@@ -100,8 +111,8 @@ async def test_rest_dial_and_generic_commands(broker: BrokerServer) -> None:
         json={"name": "call.hold", "args": {"call_id": "c1"}},
         headers=headers,
     ) as response:
-        assert response.status == 501
-        assert (await response.json())["error"] == "not-supported"
+        assert response.status == 404
+        assert (await response.json())["error"] == "no-such-call"
     async with broker.http.post(
         f"{broker.url}/api/commands", data="[1]", headers=headers
     ) as response:
@@ -111,13 +122,13 @@ async def test_rest_dial_and_generic_commands(broker: BrokerServer) -> None:
 
 async def test_too_many_commands_in_flight_are_answered_busy(start_broker: StartServer) -> None:
     server = await start_broker(commands_in_flight=2)
-    server.control.hold = asyncio.Event()
+    server.control.gate = asyncio.Event()
     ws, _ = await server.connect("tok-alice")
     for index in range(3):
         await ws.send_json(command_frame(f"d{index}", "call.dial", {"number": "0612"}))
     first = await receive_json(ws)
     assert (first["id"], first["error"]) == ("d2", "busy")
-    server.control.hold.set()
+    server.control.gate.set()
     done = sorted([(await receive_json(ws))["id"] for _ in range(2)])
     assert done == ["d0", "d1"]
     assert len(server.control.dials) == 2
