@@ -38,7 +38,7 @@ def write_config(directory: Path, ami_port: int, db: Path, creds: list[tuple[str
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
         f"ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
-        f"lookup:\n  database: {db}\n",
+        f"lookup:\n  database: {db}\nagi:\n  enabled: false\n",
         encoding="utf-8",
     )
     lines = "".join(

@@ -14,9 +14,9 @@ AGI_OPTIONS: tuple[Option, ...] = (
     Option(
         "agi.enabled",
         Bool(),
-        False,
-        "Run the FastAGI server in `cti serve`. Off by default: nothing listens unless "
-        "the dialplan calls it.",
+        True,
+        "Run the FastAGI server in `cti serve`, for the dialplan's "
+        "`AGI(agi://HOST:4573/lookup)`. Set false when the dialplan does not use it.",
     ),
     Option("agi.host", Str(), "127.0.0.1", "Address the FastAGI server listens on."),
     Option(

@@ -50,6 +50,7 @@ def write_demo_config(
     (directory / "cti.yaml").write_text(
         f"ami:\n  port: {ami_port}\n  auth: md5\n"
         f"lookup:\n  database: '{directory / 'contacts.db'}'\n"
+        "agi:\n  enabled: false\n"  # the simulator runs no dialplan
         # simulated desk phones that answer on NOTIFY, so every button works in the demo
         "calls:\n  devices:\n"
         + "".join(

@@ -45,6 +45,7 @@ def write_config(directory: Path, ami_port: int) -> Path:
     (directory / "cti.yaml").write_text(
         f"ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
         f"lookup:\n  database: {directory / 'contacts.db'}\n"
+        "agi:\n  enabled: false\n"
         f"desktop:\n  crm_url: '{CRM_URL}'\n",
         encoding="utf-8",
     )

@@ -25,10 +25,14 @@ AMI_SECRET = "sim-secret-for-tests"
 
 
 def write_config(directory: Path, ami_port: int, extra: str = "", agents: str = "") -> Path:
-    """A config directory for the simulator on ``ami_port``; ``extra`` is more cti.yaml."""
+    """A config directory for the simulator on ``ami_port``; ``extra`` is more cti.yaml.
+
+    FastAGI is off unless ``extra`` configures it, so tests never contend for port 4573.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    agi = "" if "agi:" in extra else "agi:\n  enabled: false\n"
     (directory / "cti.yaml").write_text(
-        f"ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
+        f"{agi}ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
         f"lookup:\n  database: {directory / 'contacts.db'}\n{extra}",
         encoding="utf-8",
     )
