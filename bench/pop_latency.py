@@ -36,7 +36,14 @@ from typing import Any
 
 from pop_bench.agents import agents_process
 from pop_bench.pbx import pbx_process
-from pop_bench.server import GcWatch, agent_credentials, make_contacts, stage_means, write_config
+from pop_bench.server import (
+    GcWatch,
+    ServerStamps,
+    agent_credentials,
+    make_contacts,
+    stage_means,
+    write_config,
+)
 from pop_bench.stats import summary, table
 
 
@@ -73,9 +80,11 @@ async def run_config(
     pbx = Peer(ctx, pbx_process, [ext for _, ext in creds])
     clients = Peer(ctx, agents_process)
     watch = GcWatch()
+    stamps = ServerStamps()
     try:
         config_dir = workdir / f"cfg-{agents}-{int(rate)}"
         write_config(config_dir, await pbx.recv("port"), db, creds)
+        stamps.install()  # before the app binds the methods it calls
         app = CtiApp(load_config(config_dir, require_secrets=True), broker_port=0)
         await app.start()
         try:
@@ -91,6 +100,7 @@ async def run_config(
             clients.send(list(sent), args.grace)
             got = await clients.recv("received")
         finally:
+            stamps.uninstall()
             if watch in gc.callbacks:
                 gc.callbacks.remove(watch)
             stages = stage_means(app.metrics.render())
@@ -99,7 +109,11 @@ async def run_config(
     finally:
         await pbx.join()
         await clients.join()
-    return result(agents, rate, sent, got, stages, watch)
+    received = {call_id: stamp for call_id, (_, stamp) in got["ringing"].items()}
+    split = stamps.split({call_id: t0 for call_id, (_, t0) in sent.items()}, received)
+    return result(agents, rate, sent, got, stages, watch) | {
+        "split_ms": {segment: summary(values) for segment, values in split.items()}
+    }
 
 
 def result(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from pop_bench.pbx import AMI_SECRET
 
@@ -79,3 +80,58 @@ def stage_means(text: str) -> dict[str, float]:
             stage = name.split('stage="', 1)[1].split('"', 1)[0]
             (sums if "_sum" in name else counts)[stage] = float(value)
     return {k: 1000 * sums[k] / counts[k] for k in sums if counts.get(k)}
+
+
+class ServerStamps:
+    """Where a pop spends its time inside the server process (this process).
+
+    Wraps ``CtiApp._on_ami_event`` (the DialBegin is parsed and handed to the tracker) and
+    ``Broker.publish`` (the ringing pop, contact attached, goes to the agent's socket queue)
+    with ``time.time_ns()`` stamps, so the end-to-end time splits into PBX → server,
+    inside the server, and server → agent. Instrumentation of this benchmark only.
+    """
+
+    def __init__(self) -> None:
+        self.read: dict[str, int] = {}
+        self.published: dict[str, int] = {}
+        self._undo: list[tuple[type, str, Any]] = []
+
+    def install(self) -> None:
+        from cti.app import CtiApp
+        from cti.broker.hub import Broker
+        from cti.protocol import CallRinging
+
+        read, published = self.read, self.published
+        on_event, publish = CtiApp._on_ami_event, Broker.publish
+
+        def stamped_event(app: CtiApp, event: Any) -> None:
+            if event.name == "DialBegin":
+                read.setdefault(event.headers["Linkedid"], time.time_ns())
+            on_event(app, event)
+
+        def stamped_publish(broker: Broker, event: Any) -> None:
+            if isinstance(event, CallRinging):
+                published.setdefault(event.call_id, time.time_ns())
+            publish(broker, event)
+
+        self._undo = [(CtiApp, "_on_ami_event", on_event), (Broker, "publish", publish)]
+        CtiApp._on_ami_event = stamped_event  # type: ignore[method-assign]
+        Broker.publish = stamped_publish  # type: ignore[method-assign]
+
+    def uninstall(self) -> None:
+        for owner, name, original in self._undo:
+            setattr(owner, name, original)
+        self._undo = []
+
+    def split(self, sent: dict[str, int], received: dict[str, int]) -> dict[str, list[float]]:
+        """Milliseconds per segment for every call stamped at all four points."""
+        out: dict[str, list[float]] = {"pbx_to_server": [], "in_server": [], "server_to_agent": []}
+        for call_id, t0 in sent.items():
+            t1, t2 = self.read.get(call_id), self.published.get(call_id)
+            t3 = received.get(call_id)
+            if t1 is None or t2 is None or t3 is None:
+                continue
+            out["pbx_to_server"].append((t1 - t0) / 1e6)
+            out["in_server"].append((t2 - t1) / 1e6)
+            out["server_to_agent"].append((t3 - t2) / 1e6)
+        return out
