@@ -11,10 +11,11 @@ EXTRAS="${1:-desktop,dev}"
 # Debian packages the tests use. Qt under Xvfb (desktop screenshot tests): without
 # libxcb-cursor0 the xcb platform plugin refuses to load. Offscreen tests need none of them.
 # sip-tester is SIPp, the far end of the softphone tests (tests/softphone).
+# fonts-droid-fallback draws CJK names (the demo directory has some) instead of boxes.
 APT_PACKAGES=(
   xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
-  sip-tester
+  fonts-droid-fallback sip-tester
 )
 
 as_root() {
@@ -36,7 +37,8 @@ apt_install() {
 }
 
 if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
-  # Not fatal: without apt-get (or root) the offscreen tests still run; Xvfb ones skip.
+  # Not fatal, so the demo still runs without root; the tests that need Xvfb or SIPp then
+  # fail and name what is missing.
   apt_install "${APT_PACKAGES[@]}" || echo "setup: could not install ${APT_PACKAGES[*]}" >&2
 fi
 

@@ -7,6 +7,7 @@ the far end of each call from a scenario in `scenarios/` and must exit 0.
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,12 @@ from tests.softphone.sipp import SIPP, Sipp
 E = TypeVar("E")
 NO_SIPP = "sipp is not installed (Debian package sip-tester; scripts/setup-env.sh installs it)"
 NO_PJSUA2 = "pjsua2-python is not installed (the 'softphone' extra)"
+
+
+def require_pjsua2() -> None:
+    """The test command installs the extra: a missing one fails rather than skips."""
+    if importlib.util.find_spec("pjsua2") is None:
+        pytest.fail(NO_PJSUA2)
 
 
 class Recorder(SoftphoneListener):
@@ -94,7 +101,7 @@ class Phone:
 
 @pytest.fixture(scope="package")
 def shared_engine() -> Iterator[tuple[SoftphoneEngine, Recorder]]:
-    pytest.importorskip("pjsua2", reason=NO_PJSUA2)
+    require_pjsua2()
     recorder = Recorder()
     engine = SoftphoneEngine(EngineConfig(request_timeout=1.0, log_level=4), recorder)
     yield engine, recorder
@@ -115,7 +122,7 @@ def phone(shared_engine: tuple[SoftphoneEngine, Recorder]) -> Iterator[Phone]:
 @pytest.fixture
 def start_sipp(tmp_path: Path) -> Iterator[Callable[..., Sipp]]:
     if SIPP is None:
-        pytest.skip(NO_SIPP)
+        pytest.fail(NO_SIPP)  # the test command installs it: never skip silently
     started: list[Sipp] = []
 
     def start(scenario: str, **options: Any) -> Sipp:

@@ -16,7 +16,7 @@ import pytest
 
 from desktop.softphone import EngineConfig, SoftphoneEngine, SoftphoneError
 from desktop.softphone.errors import ENDPOINT_EXISTS, NO_ACCOUNT, WRONG_THREAD
-from tests.softphone.conftest import NO_PJSUA2, Phone
+from tests.softphone.conftest import Phone, require_pjsua2
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +50,7 @@ def test_operations_without_an_account_are_refused(phone: Phone) -> None:
 
 
 def test_engine_starts_again_after_close_and_refuses_use_when_closed() -> None:
-    pytest.importorskip("pjsua2", reason=NO_PJSUA2)
+    require_pjsua2()
     out = run_child("""
         from desktop.softphone import EngineConfig, SoftphoneEngine, SoftphoneError
         first = SoftphoneEngine(EngineConfig())
@@ -69,7 +69,7 @@ def test_engine_starts_again_after_close_and_refuses_use_when_closed() -> None:
 
 
 def test_taken_port_is_a_network_error_and_frees_the_endpoint() -> None:
-    pytest.importorskip("pjsua2", reason=NO_PJSUA2)
+    require_pjsua2()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind(("127.0.0.1", 0))
         port = taken.getsockname()[1]

@@ -21,3 +21,7 @@ def test_every_subcommand_has_a_row_in_the_readme() -> None:
     assert {"demo", "replay", "serve", "reload", "check-config", "lookup", "contacts"} <= set(names)
     for name in names:
         assert f"| `cti {name}" in text, name
+
+
+def test_the_desktop_command_has_a_row_in_the_readme() -> None:
+    assert "| `cti-desktop" in README.read_text(encoding="utf-8")
