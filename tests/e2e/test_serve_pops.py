@@ -11,7 +11,6 @@ import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -24,6 +23,7 @@ from tests.integration.serve.conftest import (
     ALICE_TOKEN,
     AMI_SECRET,
     BOB_TOKEN,
+    Agent,
     add_alice,
     free_port,
     write_config,
@@ -34,35 +34,17 @@ SHORT = CallPlan(answer_by="1001", answer_after=0.2, talk=0.2)
 
 
 @dataclass
-class Desk:
-    """One agent's desktop connection, and the events it has read so far."""
-
-    ws: aiohttp.ClientWebSocketResponse
-    welcome: dict[str, Any]
-
-    async def frame(self, timeout: float = 5.0) -> dict[str, Any]:
-        frame: dict[str, Any] = await self.ws.receive_json(timeout=timeout)
-        return frame
-
-    async def event(self, kind: str) -> dict[str, Any]:
-        async with asyncio.timeout(10):
-            while (frame := await self.frame())["op"] != "event" or frame["type"] != kind:
-                pass
-            return frame
-
-
-@dataclass
 class Stack:
     pbx: PbxSimulator
     url: str
     session: aiohttp.ClientSession
 
-    async def desk(self, token: str, last_seq: int | None = None) -> Desk:
+    async def desk(self, token: str, last_seq: int | None = None) -> Agent:
         ws = await self.session.ws_connect(self.url)
         await ws.send_json(hello_frame(token, last_seq))
         welcome = await ws.receive_json(timeout=5)
         assert welcome["op"] == "welcome", welcome
-        return Desk(ws, welcome)
+        return Agent(ws, welcome)
 
 
 async def ami_connected(session: aiohttp.ClientSession, port: int) -> None:
@@ -104,11 +86,11 @@ async def test_only_the_ringing_agent_gets_the_pop_with_its_contact(stack: Stack
     assert data["caller"]["number_e164"] == ALICE[0]
     refused = {"op": "command", "id": "h1", "name": "call.hangup", "args": {"call_id": call_id}}
     await bob.ws.send_json(refused)
-    result = await bob.frame()
+    result = await bob.next()
     assert (result["op"], result["ok"], result["error"]) == ("result", False, "not-your-call")
     assert call_id in stack.pbx.calls
     with pytest.raises(TimeoutError):
-        await bob.frame(timeout=0.3)  # bob never heard of alice's call
+        await bob.next(timeout=0.3)  # bob never heard of alice's call
 
 
 async def test_reconnect_with_last_seq_replays_the_missed_call_in_order(stack: Stack) -> None:
@@ -125,7 +107,7 @@ async def test_reconnect_with_last_seq_replays_the_missed_call_in_order(stack: S
 
     back = await stack.desk(ALICE_TOKEN, last_seq=last_seq)
     assert back.welcome["seq"] > last_seq
-    replayed = [await back.frame() for _ in range(back.welcome["seq"] - last_seq)]
+    replayed = [await back.next() for _ in range(back.welcome["seq"] - last_seq)]
     assert [frame["seq"] for frame in replayed] == list(
         range(last_seq + 1, back.welcome["seq"] + 1)
     )
