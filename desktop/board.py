@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cti.protocol import ABANDONED, ANSWERED_ELSEWHERE
+from cti.protocol import ABANDONED, ANSWERED_ELSEWHERE, TRANSFER_CANCELLED
 
 
 class Phase(StrEnum):
@@ -24,6 +24,7 @@ class Phase(StrEnum):
 RETRACTION_TEXT = {
     ANSWERED_ELSEWHERE: "Answered elsewhere",
     ABANDONED: "Caller hung up",
+    TRANSFER_CANCELLED: "Transfer cancelled",
 }
 
 

@@ -24,6 +24,7 @@ from desktop.api import ApiError, BrokerApi, ContactDraft
 from desktop.board import CallBoard, CallRecord
 from desktop.connection import BrokerConnection, CommandOutcome, LinkState, cancel_quietly
 from desktop.controls import CONTROL_LABELS
+from desktop.phone import PhoneBridge
 from desktop.welcome import Welcome
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ class DesktopController(QObject):
         self.api: BrokerApi | None = None
         self._run_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.phone = PhoneBridge(lambda: self.board, self)
+        self.phone.leg_changed.connect(lambda call_id: self.call_changed.emit(call_id, "softphone"))
+        self.phone.command_done.connect(self.command_done)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -101,6 +105,7 @@ class DesktopController(QObject):
         self.start()
 
     async def stop(self) -> None:
+        self.phone.close()
         tasks = list(self._tasks)
         if self._run_task is not None:
             tasks.append(self._run_task)
@@ -136,17 +141,24 @@ class DesktopController(QObject):
         self.welcome = welcome
         if fresh:
             self.board.rebuild(welcome.extension, welcome.calls)
+            for record in self.board:
+                self.phone.pop_changed(record)
             self.board_reset.emit()
         self.welcomed.emit()
 
     def on_event(self, kind: str, data: Mapping[str, Any]) -> None:
         record = self.board.apply(kind, data)
         if record is not None:
+            self.phone.pop_changed(record)
             self.call_changed.emit(record.call_id, kind)
 
     # -- commands ------------------------------------------------------------------------
 
     def send(self, name: str, args: dict[str, Any], call_id: str = "") -> None:
+        """To the softphone when the call is on its SIP leg, else to the server."""
+        if self.phone.takes(name, call_id):
+            self.phone.run(name, call_id)
+            return
         self._spawn(self._send(name, args, call_id))
 
     async def _send(self, name: str, args: dict[str, Any], call_id: str) -> None:
@@ -157,6 +169,8 @@ class DesktopController(QObject):
         log.info("command %s: ok=%s error=%s", name, outcome.ok, outcome.error)
         if outcome.ok and name == CMD_TRANSFER:
             self._transfer_step(call_id, args)
+        if not outcome.ok and name == CMD_DIAL:
+            self.phone.expect_callback(None)
         self.command_done.emit(call_id, name, outcome.ok, describe(outcome))
 
     def _transfer_step(self, call_id: str, args: dict[str, Any]) -> None:
@@ -191,6 +205,7 @@ class DesktopController(QObject):
         self.send(CMD_TRANSFER, {"call_id": call_id, "action": action}, call_id)
 
     def dial(self, number: str) -> None:
+        self.phone.expect_callback(self.welcome.extension if self.welcome else None)
         self.send(CMD_DIAL, {"number": number})
 
     # -- directory -----------------------------------------------------------------------

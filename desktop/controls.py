@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from cti.protocol import CMD_ANSWER, CMD_DIAL, CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER
 from desktop.board import CallRecord, Phase
+from desktop.phonelegs import SoftLeg
+from desktop.softphone.events import CallState
 
 CONTROL_LABELS = {
     CMD_ANSWER: "Answer",
@@ -39,6 +41,7 @@ _ALLOWED: dict[str, tuple[frozenset[Phase], str]] = {
     ),
 }
 _NEEDS_OWN_ANSWER = frozenset({CMD_HOLD, CMD_RESUME, CMD_TRANSFER, CMD_HANGUP})
+SOFTPHONE_CONTROLS = frozenset({CMD_ANSWER, CMD_HOLD, CMD_RESUME, CMD_HANGUP})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +66,30 @@ def command_state(
     return None
 
 
+def softphone_control_state(name: str, leg: SoftLeg) -> ControlState:
+    """The agent's own SIP leg decides, not the server: no capability or link needed."""
+    if not leg.live:
+        return ControlState(False, "The call has ended on your softphone")
+    if name == CMD_ANSWER:
+        return ControlState(leg.ringing, "" if leg.ringing else "The softphone is not ringing")
+    if name == CMD_HANGUP:
+        return ControlState(True)
+    if leg.state is not CallState.CONFIRMED:
+        return ControlState(False, "Only a call in conversation on your softphone")
+    if name == CMD_HOLD:
+        return ControlState(not leg.held, "The call is on hold" if leg.held else "")
+    return ControlState(leg.held, "" if leg.held else "The call is not on hold")
+
+
 def call_control_state(
-    name: str, call: CallRecord | None, capabilities: frozenset[str] | None, connected: bool
+    name: str,
+    call: CallRecord | None,
+    capabilities: frozenset[str] | None,
+    connected: bool,
+    leg: SoftLeg | None = None,
 ) -> ControlState:
+    if leg is not None and name in SOFTPHONE_CONTROLS:
+        return softphone_control_state(name, leg)
     refusal = command_state(name, capabilities, connected)
     if refusal is not None:
         return refusal
@@ -82,10 +106,15 @@ def call_control_state(
 
 
 def control_states(
-    call: CallRecord | None, capabilities: frozenset[str] | None, connected: bool
+    call: CallRecord | None,
+    capabilities: frozenset[str] | None,
+    connected: bool,
+    leg: SoftLeg | None = None,
 ) -> dict[str, ControlState]:
+    """`leg`: the pop's call on the built-in softphone, which then carries answer, hold,
+    resume and hang-up; transfer always takes the server's route."""
     states = {
-        name: call_control_state(name, call, capabilities, connected) for name in CALL_CONTROLS
+        name: call_control_state(name, call, capabilities, connected, leg) for name in CALL_CONTROLS
     }
     transfer = states[CMD_TRANSFER]
     consulting = call.consulting if call is not None else None

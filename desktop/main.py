@@ -19,6 +19,7 @@ from PyQt6.QtCore import QSettings
 from PyQt6.QtWidgets import QApplication, QDialog
 
 from desktop.controller import DesktopController
+from desktop.phoneprefs import load_softphone
 from desktop.prefs import DesktopPrefs, system_keyring
 from desktop.widgets.signin import SignInDialog
 from desktop.widgets.window import MainWindow
@@ -38,6 +39,7 @@ def build_main_window(
     controller = DesktopController(server_url, token, **options)
     window = MainWindow(controller, prefs)
     controller.setParent(window)
+    controller.phone.apply(load_softphone(prefs))  # off unless the agent turned it on
     return window
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from desktop.board import CallRecord, Phase
 from desktop.controls import ControlState, control_states
+from desktop.phonelegs import SoftLeg
 from desktop.text import crm_link, visible_text
 from desktop.welcome import Welcome
 
@@ -53,6 +54,7 @@ class PopView:
     needs_note: bool = False
     note_form: bool = False  # the after-call form shows (filed or not)
     dispositions: tuple[str, ...] = ()
+    softphone: str = ""  # the call on the built-in softphone, when it rings there
 
 
 def _mapping(value: object) -> dict[str, Any]:
@@ -108,7 +110,9 @@ def crm_values(record: CallRecord, contact: dict[str, Any] | None) -> dict[str, 
     }
 
 
-def pop_view(record: CallRecord, welcome: Welcome | None, connected: bool) -> PopView:
+def pop_view(
+    record: CallRecord, welcome: Welcome | None, connected: bool, leg: SoftLeg | None = None
+) -> PopView:
     pop = record.pop or {}
     caller = caller_of(record)
     contact = record.contact
@@ -148,10 +152,11 @@ def pop_view(record: CallRecord, welcome: Welcome | None, connected: bool) -> Po
         history=[history_line(item) for item in _history(contact)],
         crm_url=crm_url,
         crm_reason=crm_reason,
-        controls=control_states(record, caps, connected),
+        controls=control_states(record, caps, connected, leg),
         needs_note=record.needs_note,
         note_form=record.phase is Phase.ENDED and record.answered_here,
         dispositions=welcome.dispositions if welcome else (),
+        softphone=leg.text if leg is not None else "",
     )
 
 

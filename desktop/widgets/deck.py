@@ -68,7 +68,8 @@ class CardDeck(QTabWidget):
         card, record = self.cards.get(call_id), self.controller.board.get(call_id)
         if card is None or record is None:
             return
-        view = pop_view(record, self.controller.welcome, self.controller.connected)
+        leg = self.controller.phone.leg_for(call_id)
+        view = pop_view(record, self.controller.welcome, self.controller.connected, leg)
         dial = dial_state(self.controller.capabilities, self.controller.connected)
         card.show_view(view, dial.enabled, dial.reason)
         card.controls.set_targets(self.known_extensions())

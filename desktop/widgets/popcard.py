@@ -49,6 +49,8 @@ class PopCard(QWidget):
         self.banner = plain_label(wrap=True)
         self.banner.setStyleSheet("background: #fff3cd; padding: 4px;")
         self.reason = plain_label(wrap=True)
+        self.softphone = plain_label()
+        self.softphone.setObjectName("softphone-leg")
         self.matches = QComboBox()
         self.matches_box = QGroupBox("Several contacts match this number")
         QVBoxLayout(self.matches_box).addWidget(self.matches)
@@ -74,7 +76,8 @@ class PopCard(QWidget):
         header.addWidget(self.title, 1)
         header.addWidget(self.status)
         layout.addLayout(header)
-        for widget in (self.number, self.reason, self.banner, self.matches_box, self.contact_box):
+        shown: tuple[QWidget, ...] = (self.number, self.reason, self.softphone, self.banner)
+        for widget in (*shown, self.matches_box, self.contact_box):
             layout.addWidget(widget)
         self.contact_form.addRow(plain_label("Tags"), self.tags)
         for widget in (self.history_box, self.create_form):
@@ -121,6 +124,8 @@ class PopCard(QWidget):
         self.banner.setText(view.banner)
         self.banner.setVisible(bool(view.banner))
         self.reason.setText(view.reason)
+        self.softphone.setText(view.softphone)
+        self.softphone.setVisible(bool(view.softphone))
         self._render_contact(view)
         self.crm.setEnabled(view.crm_url is not None)
         self.crm.setToolTip(view.crm_url or view.crm_reason)

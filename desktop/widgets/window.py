@@ -32,6 +32,7 @@ from desktop.board import CallRecord, Phase
 from desktop.connection import LinkState
 from desktop.controller import DesktopController
 from desktop.controls import dial_state
+from desktop.phonelegs import STATUS_COLOUR, PhoneStatus
 from desktop.popview import PopMode, pop_view, pops_now
 from desktop.prefs import DesktopPrefs
 from desktop.widgets.common import plain_label
@@ -39,6 +40,7 @@ from desktop.widgets.deck import CardDeck
 from desktop.widgets.dialbar import DialBar
 from desktop.widgets.popcard import PopCard
 from desktop.widgets.signin import SignInDialog
+from desktop.widgets.softphone import SoftphoneDialog
 from desktop.widgets.tray import RingNotifier
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CTI desktop")
         self.link = plain_label()
         self.link.setObjectName("link-state")
+        self.phone_state = plain_label()
+        self.phone_state.setObjectName("softphone-state")
         self.identity = plain_label()
         self.calls = QListWidget()
         self.calls.setMaximumWidth(260)
@@ -82,6 +86,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self._shortcuts()
         self.show_link(controller.link_state.value, controller.link_detail)
+        self.show_phone(controller.phone.status.value, controller.phone.status_text)
         if prefs.geometry is not None:
             self.restoreGeometry(prefs.geometry)
         else:
@@ -92,6 +97,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         top = QHBoxLayout()
         top.addWidget(self.link, 1)
+        top.addWidget(self.phone_state, 1)
         top.addWidget(self.identity)
         layout.addLayout(top)
         split = QSplitter()
@@ -109,6 +115,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         c = self.controller
         c.link_changed.connect(self.show_link)
+        c.phone.status_changed.connect(self.show_phone)
         c.welcomed.connect(self.refresh_all)
         c.board_reset.connect(self.rebuild)
         c.call_changed.connect(self.on_call_changed)
@@ -126,6 +133,10 @@ class MainWindow(QMainWindow):
         sign_in = QAction("Sign in again...", self)
         sign_in.triggered.connect(self.ask_sign_in)
         server.addAction(sign_in)  # type: ignore[union-attr]
+        phone = self.menuBar().addMenu("P&hone")  # type: ignore[union-attr]
+        self.softphone_action = QAction("Softphone...", self)
+        self.softphone_action.triggered.connect(self.ask_softphone)
+        phone.addAction(self.softphone_action)  # type: ignore[union-attr]
         menu = self.menuBar().addMenu("&Pop")  # type: ignore[union-attr]
         group = QActionGroup(self)
         self.pop_actions: dict[PopMode, QAction] = {}
@@ -153,6 +164,23 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.controller.sign_in_as(*dialog.credentials()))
         dialog.open()
         return dialog
+
+    def ask_softphone(self) -> SoftphoneDialog:
+        """The agent's SIP account; the softphone (re)registers once accepted."""
+        phone = self.controller.phone
+        dialog = SoftphoneDialog(self.prefs, phone.available(), self)
+        dialog.accepted.connect(lambda: phone.apply(dialog.settings()))
+        dialog.open()
+        return dialog
+
+    def show_phone(self, status: str, text: str) -> None:
+        """The softphone's registration next to the connection state; hidden when off."""
+        self.phone_state.setText(text)
+        self.phone_state.setProperty("state", status)
+        colour = STATUS_COLOUR.get(PhoneStatus(status), "#e2e3e5")
+        self.phone_state.setStyleSheet(f"background: {colour}; padding: 4px;")
+        self.phone_state.setVisible(status != PhoneStatus.OFF)
+        self.deck.show_all()
 
     def open_url(self, url: str) -> None:
         """Hands the CRM link to the system browser (tests replace this method)."""
@@ -213,7 +241,8 @@ class MainWindow(QMainWindow):
     def _render_list(self) -> None:
         self.calls.clear()
         for record in self.controller.board:
-            view = pop_view(record, self.controller.welcome, self.controller.connected)
+            leg = self.controller.phone.leg_for(record.call_id)
+            view = pop_view(record, self.controller.welcome, self.controller.connected, leg)
             item = QListWidgetItem(f"{view.status}: {view.title} {view.number}".strip())
             item.setData(CALL_ID_ROLE, record.call_id)
             self.calls.addItem(item)
@@ -239,7 +268,9 @@ class MainWindow(QMainWindow):
         if card is None or record is None:
             return False
         if action == "hold":
-            name = CMD_RESUME if record.phase is Phase.HELD else CMD_HOLD
+            leg = self.controller.phone.leg_for(record.call_id)
+            held = leg.held if leg is not None and leg.live else record.phase is Phase.HELD
+            name = CMD_RESUME if held else CMD_HOLD
         else:
             name = CMD_ANSWER if action == "answer" else CMD_HANGUP
         return card.controls.press(name)
