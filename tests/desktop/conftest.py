@@ -46,6 +46,8 @@ def write_config(directory: Path, ami_port: int) -> Path:
         f"ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
         f"lookup:\n  database: {directory / 'contacts.db'}\n"
         "agi:\n  enabled: false\n"
+        # alice's desk phone answers on NOTIFY (call.answer offered); bob's model is unknown
+        "calls:\n  devices:\n    '1001': {kind: deskphone, model: Yealink T54W}\n"
         f"desktop:\n  crm_url: '{CRM_URL}'\n",
         encoding="utf-8",
     )
