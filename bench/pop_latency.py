@@ -46,6 +46,8 @@ from pop_bench.server import (
 )
 from pop_bench.stats import summary, table
 
+PEER_CPUS: set[int] | None = None  # --pin: the PBX and the agents share the other CPU
+
 
 class Peer:
     """A child process and the pipe the benchmark talks to it over."""
@@ -54,6 +56,8 @@ class Peer:
         self.pipe, child = ctx.Pipe()
         self.proc = ctx.Process(target=target, args=(child, *args), daemon=True)
         self.proc.start()
+        if PEER_CPUS is not None:
+            os.sched_setaffinity(self.proc.pid, PEER_CPUS)
 
     def send(self, *message: Any) -> None:
         self.pipe.send(message)
@@ -186,6 +190,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--hold", type=float, default=0.2, help="seconds from DialBegin to answer")
     p.add_argument("--grace", type=float, default=5.0, help="seconds to wait for late pops")
     p.add_argument("--floor-frames", type=int, default=1000, help="frames in the TCP floor")
+    p.add_argument(
+        "--pin",
+        action="store_true",
+        help="run the CTI server alone on CPU 0, the PBX and the agents on CPU 1\n"
+        "(as on separate machines; needs 2 CPUs)",
+    )
     p.add_argument("--json", metavar="PATH", help="also save the results as JSON")
     return p.parse_args(argv)
 
@@ -215,7 +225,11 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PEER_CPUS
     args = parse_args(argv)
+    if args.pin:
+        os.sched_setaffinity(0, {0})
+        PEER_CPUS = {1}
     logging.basicConfig(level=logging.WARNING)
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
