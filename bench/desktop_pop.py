@@ -11,7 +11,7 @@ Two processes (spawn):
   ``time.time_ns()``.
 
 Each call rings agent 1001 for ``--ring`` seconds, then the caller hangs up; the benchmark
-closes the card as an agent would, and the next call comes. Both clocks are
+closes the card as an agent would, and the next call comes ``--gap`` seconds later. Both clocks are
 CLOCK_REALTIME on one machine.
 
 Cold start: ``python -m desktop.main --exit-when-connected`` as a new process, from
@@ -81,7 +81,7 @@ async def _server_main(conn: Any, workdir: Path) -> None:
             await app.stop()
 
 
-async def run_pops(window: Any, peer: Any, pops: int, ring: float) -> dict[str, Any]:
+async def run_pops(window: Any, peer: Any, pops: int, ring: float, gap: float) -> dict[str, Any]:
     shown: dict[str, int] = {}
     window.card_shown.connect(lambda call_id: shown.setdefault(call_id, time.time_ns()))
     connected = asyncio.Event()
@@ -103,6 +103,7 @@ async def run_pops(window: Any, peer: Any, pops: int, ring: float) -> dict[str, 
         card = window.cards.get(call_id)
         if card is not None:
             card.close_requested.emit(call_id)  # the agent closes the card
+        await asyncio.sleep(gap)  # the next call finds the desktop idle, as most calls do
     peer.send(("stop",))
     _, sent = await asyncio.to_thread(peer.recv)
     await window.controller.stop()
@@ -126,7 +127,7 @@ def desktop_pops(args: argparse.Namespace, workdir: Path, peer: Any, url: str) -
     asyncio.set_event_loop(loop)
     with loop:
         result: dict[str, Any] = loop.run_until_complete(
-            run_pops(window, peer, args.pops, args.ring)
+            run_pops(window, peer, args.pops, args.ring, args.gap)
         )
     return result
 
@@ -164,6 +165,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--pops", type=int, default=200, help="calls popped on the desktop")
     p.add_argument("--ring", type=float, default=0.3, help="seconds each call rings")
+    p.add_argument("--gap", type=float, default=0.2, help="idle seconds between calls")
     p.add_argument("--cold-runs", type=int, default=5, help="cold starts measured")
     p.add_argument("--platform", default="offscreen", help="Qt platform (offscreen or xcb)")
     p.add_argument("--json", metavar="PATH", help="also save the results as JSON")
