@@ -10,14 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import QTimer, pyqtSignal
+from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QTabWidget, QWidget
 
+from desktop.board import Phase
 from desktop.controller import DesktopController
 from desktop.controls import dial_state
 from desktop.popview import pop_view
 from desktop.widgets.popcard import PopCard
 
 LINGER_MS = 8000
+RINGING_TAB = QColor("#b00020")  # a ringing call's tab stands out when it is not in front
+TALKING = (Phase.ANSWERED, Phase.HELD)
 
 
 class CardDeck(QTabWidget):
@@ -42,11 +46,23 @@ class CardDeck(QTabWidget):
         controller.contact_saved.connect(lambda cid, ok, text: self._form(cid, "create", ok, text))
         controller.note_saved.connect(self._note_saved)
 
-    def open(self, call_id: str) -> PopCard:
+    def open(self, call_id: str, focus: bool = True) -> PopCard:
+        """The call's card, created if needed; in front unless `focus` is False."""
         card = self.cards.get(call_id) or self._new_card(call_id)
         self.show_call(call_id)
-        self.setCurrentWidget(card)
+        if focus:
+            self.setCurrentWidget(card)
         return card
+
+    def in_conversation(self) -> bool:
+        """Whether the card in front is a call the agent is talking on or holding.
+
+        A new pop then opens behind it (its tab marked): bringing it forward would move
+        another call's buttons under the agent's pointer mid-click.
+        """
+        card = self.currentWidget()
+        record = self.controller.board.get(card.call_id) if isinstance(card, PopCard) else None
+        return record is not None and record.active and record.phase in TALKING
 
     def _new_card(self, call_id: str) -> PopCard:
         c = self.controller
@@ -73,7 +89,10 @@ class CardDeck(QTabWidget):
         dial = dial_state(self.controller.capabilities, self.controller.connected)
         card.show_view(view, dial.enabled, dial.reason)
         card.controls.set_targets(self.known_extensions())
-        self.setTabText(self.indexOf(card), f"{view.title} ({view.status})")
+        index = self.indexOf(card)
+        self.setTabText(index, f"{view.title} ({view.status})")
+        ringing = record.active and record.phase is Phase.RINGING
+        self.tabBar().setTabTextColor(index, RINGING_TAB if ringing else QColor())  # type: ignore[union-attr]
         if not record.active and not record.needs_note and call_id not in self._lingering:
             self._linger(call_id)
 

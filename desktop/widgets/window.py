@@ -221,16 +221,16 @@ class MainWindow(QMainWindow):
         if kind == "call.ringing":
             self._notify_ring(record)
         if call_id not in self.cards and pops_now(self.prefs.pop_mode, record, kind):
-            self.pop(call_id)
+            self.pop(call_id, focus=not self.deck.in_conversation())
         elif call_id in self.cards:
             self.deck.show_call(call_id)
-            if record.needs_note:
+            if record.needs_note and not self.deck.in_conversation():
                 self.deck.setCurrentWidget(self.cards[call_id])
         self._render_list()
 
-    def pop(self, call_id: str) -> PopCard:
+    def pop(self, call_id: str, focus: bool = True) -> PopCard:
         """Open (or raise) the call's card and bring the window forward."""
-        card = self.deck.open(call_id)
+        card = self.deck.open(call_id, focus)
         self.empty.hide()
         if not self.isVisible():
             self.show()
