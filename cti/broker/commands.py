@@ -90,6 +90,15 @@ def _choice_arg(args: dict[str, Any], name: str, choices: tuple[str, ...]) -> st
     return str(value)
 
 
+# What the PBX has accepted to do: the call's new state follows as events (call.held ...).
+ACCEPTED = {
+    CMD_HANGUP: "the PBX is hanging up {extension}'s side of the call",
+    CMD_HOLD: "the caller is parked (on hold); your phone is free",
+    CMD_RESUME: "your phone {extension} is ringing: pick it up to take the call back",
+    CMD_ANSWER: "phone {extension} was asked to answer",
+}
+
+
 class CommandService:
     """Runs one command for one identity and always answers with a CommandResult."""
 
@@ -134,7 +143,7 @@ class CommandService:
         }[name]
         async with asyncio.timeout(self._timeout):
             await action(call_id, extension)
-        return f"{name} {call_id} done"
+        return ACCEPTED[name].format(extension=extension)
 
     def capabilities(self, identity: AgentIdentity) -> list[str]:
         """Command names this agent can use now; the desktop shows only these buttons."""
