@@ -11,10 +11,12 @@ from PyQt6.QtGui import QFont, QShowEvent
 from PyQt6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -71,7 +73,17 @@ class PopCard(QWidget):
         self._wire()
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        # The card scrolls: with a long history or the after-call form open, nothing
+        # (the Save button least of all) may fall off the bottom of a small window.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        scroll.setWidget(content)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.status)

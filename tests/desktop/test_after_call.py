@@ -3,6 +3,8 @@ an unknown caller can be saved as a contact from the card."""
 
 from __future__ import annotations
 
+from PyQt6.QtWidgets import QScrollArea
+
 from cti.sim import CallPlan
 from desktop.board import Phase
 from tests.desktop.conftest import ALICE, LiveServer, WindowFactory, until
@@ -121,3 +123,25 @@ def test_call_ended_for_the_agent_shows_why(server: LiveServer, open_window: Win
     card = window.cards[call_id]
     assert card.banner.text().startswith("Call ended")
     assert card.status.text() == "Ended"
+
+
+def test_the_after_call_form_can_be_reached_in_a_small_window(
+    server: LiveServer, open_window: WindowFactory
+) -> None:
+    """The card scrolls, so its content never pushes Save note off the window."""
+    window = open_window()
+    window.resize(900, 640)
+    call_id = server.run(
+        server.pbx.place_call("direct", target="1001", caller=ALICE, plan=SHORT_TALK)
+    )
+    server.run(until(lambda: window.controller.board.get(call_id) is not None))
+    server.run(until(lambda: window.controller.board.get(call_id).needs_note))  # type: ignore[union-attr]
+    card = window.cards[call_id]
+    assert card.minimumSizeHint().height() < 300  # the content does not force its height
+    scroll = card.findChild(QScrollArea)
+    assert scroll is not None
+    scroll.ensureWidgetVisible(card.after_call.save)
+    viewport = scroll.viewport()
+    assert viewport is not None
+    corner = card.after_call.save.mapTo(viewport, card.after_call.save.rect().bottomRight())
+    assert viewport.rect().contains(corner)
