@@ -242,15 +242,30 @@ class PbxSimulator:
             return ANONYMOUS
         return self.rng.choice(self.contacts)
 
+    async def _wait_for_free_agent(self) -> list[str]:
+        """The free agents, waiting a while (simulated minute) when every one is busy.
+
+        Asterisk holds a queue caller until a member frees up (queue ``retry``); here the
+        caller arrives then, so a generated call always rings someone instead of waiting
+        in the queue unseen and abandoning.
+        """
+        if not self.state.free_agents(self.agents) and self.time_scale > 0:
+            with contextlib.suppress(TimeoutError):
+                await self.player.wait_until(
+                    lambda: bool(self.state.free_agents(self.agents)), 60 * self.time_scale
+                )
+        return self.state.free_agents(self.agents)
+
     async def _generate(self) -> None:
         """Poisson arrivals at `calls_per_second`, while fewer than `max_calls` are live."""
         while True:
             await asyncio.sleep(self.rng.expovariate(self.calls_per_second) * self.time_scale)
             if len(self.state.calls) >= self.max_calls:
                 continue
-            free = self.state.free_agents(self.agents)
-            queued = bool(self.queues) and (self.rng.random() < self.queue_ratio or not free)
-            if queued:
+            free = await self._wait_for_free_agent()
+            if not free:
+                continue  # still nobody after a simulated minute: this caller gave up
+            if self.queues and self.rng.random() < self.queue_ratio:
                 await self.place_call("queue")
-            elif free:
+            else:
                 await self.place_call("direct")

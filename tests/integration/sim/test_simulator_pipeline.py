@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cti.ami.messages import Event
 from cti.sim import CallPlan, PbxSimulator
 from cti.sim.model import SimCall
 from tests.helpers import AMI_FIXTURES, EXPECTED, brief_event
@@ -286,3 +287,32 @@ async def test_hanging_up_one_ringing_member_leaves_the_others_ringing(pbx: PbxS
             ("call.answered", "1001"),
             ("call.ended", 16, "1001", False),
         ]
+
+
+async def test_generated_calls_always_ring_someone_even_when_every_agent_is_busy() -> None:
+    """A caller arriving while both agents talk waits until one is free, then rings."""
+    sim = PbxSimulator(
+        agents=["1001", "1002"],
+        queues={"support": ["1001", "1002"]},
+        contacts=[ALICE, CAROL],
+        seed=11,
+        calls_per_second=5.0,
+        abandon_ratio=0.0,
+        answer_delay=(0.5, 1.0),
+        talk_time=(2.0, 4.0),
+        time_scale=0.01,
+    )
+    ended: set[str] = set()
+    dialled: set[str] = set()
+
+    def seen(event: Event) -> None:
+        linked = event.headers.get("Linkedid", "")
+        if event.name == "DialBegin":
+            dialled.add(linked)
+        elif event.name == "Hangup" and event.headers.get("Uniqueid") == linked:
+            ended.add(linked)  # the caller's own channel hung up: the call is over
+
+    sim.server.before_write = seen
+    async with sim:
+        await sim.wait_until(lambda: len(ended) >= 12, timeout=20)
+    assert ended <= dialled, "a call ended without ever ringing an agent"
