@@ -160,6 +160,8 @@ class CtiApp:
         self.pipeline = PopPipeline(self.context.broker.publish, self.lookup, self.metrics)
         agi = AgiSettings.from_config(config.agi)
         self.agi = AgiServer(agi, lambda: self.lookup) if config.agi.enabled else None
+        if self.agi is not None:
+            self.metrics.add_section(self.agi.stats.prometheus_lines)
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._ami_task: asyncio.Task[None] | None = None

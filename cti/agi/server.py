@@ -41,6 +41,24 @@ class AgiStats:
     def sessions(self) -> int:
         return sum(self.outcomes.values())
 
+    def prometheus_lines(self) -> list[str]:
+        """These counters in Prometheus text format, for GET /metrics."""
+        by_outcome = sorted(self.outcomes.items())
+        return [
+            "# HELP cti_agi_sessions_total FastAGI sessions served, by outcome.",
+            "# TYPE cti_agi_sessions_total counter",
+            *(f'cti_agi_sessions_total{{outcome="{o}"}} {n}' for o, n in by_outcome),
+            "# HELP cti_agi_refused_total FastAGI connections closed at once (max_connections).",
+            "# TYPE cti_agi_refused_total counter",
+            f"cti_agi_refused_total {self.refused}",
+            "# HELP cti_agi_session_seconds_total Time FastAGI sessions held their calls.",
+            "# TYPE cti_agi_session_seconds_total counter",
+            f"cti_agi_session_seconds_total {self.seconds_total!r}",
+            "# HELP cti_agi_session_seconds_max Longest FastAGI session so far.",
+            "# TYPE cti_agi_session_seconds_max gauge",
+            f"cti_agi_session_seconds_max {self.seconds_max!r}",
+        ]
+
 
 class AgiServer:
     """Listens for ``AGI(agi://host:port/lookup)``; `start()`, then `stop()`.

@@ -46,6 +46,11 @@ class BrokerMetrics:
         self.auth_failures = 0
         self._connected_agents = connected_agents
         self._latency = {stage: Histogram() for stage in STAGES}
+        self._sections: list[Callable[[], list[str]]] = []
+
+    def add_section(self, lines: Callable[[], list[str]]) -> None:
+        """More metrics from another part of the server (e.g. FastAGI), rendered after these."""
+        self._sections.append(lines)
 
     def bind_connected_agents(self, source: Callable[[], int]) -> None:
         self._connected_agents = source
@@ -81,4 +86,6 @@ class BrokerMetrics:
         ]
         for stage, histogram in self._latency.items():
             lines.extend(histogram.lines("cti_stage_latency_seconds", f'stage="{stage}"'))
+        for section in self._sections:
+            lines.extend(section())
         return "\n".join(lines) + "\n"

@@ -46,9 +46,31 @@ async def test_enabled_agi_names_the_caller_from_the_apps_directory(tmp_path: Pa
         await asyncio.open_connection("127.0.0.1", app.agi.port)
 
 
-async def test_agi_is_off_unless_enabled(tmp_path: Path) -> None:
-    app = CtiApp(load_config(app_config(tmp_path / "c", ""), require_secrets=True), broker_port=0)
-    assert app.agi is None
+async def test_agi_is_on_by_default_and_off_when_disabled(tmp_path: Path) -> None:
+    default = load_config(app_config(tmp_path / "on", "agi: {}\n"), require_secrets=True)
+    assert default.agi.enabled and (default.agi.host, default.agi.port) == ("127.0.0.1", 4573)
+    assert CtiApp(default, broker_port=0).agi is not None  # built, not started: no port taken
+    off = load_config(
+        app_config(tmp_path / "off", "agi:\n  enabled: false\n"), require_secrets=True
+    )
+    assert CtiApp(off, broker_port=0).agi is None
+
+
+async def test_agi_sessions_are_counted_in_the_metrics(tmp_path: Path) -> None:
+    app = CtiApp(
+        load_config(app_config(tmp_path / "c", AGI_ON), require_secrets=True), broker_port=0
+    )
+    await app.start()
+    try:
+        assert app.agi is not None and app.agi.port is not None
+        await play(app.agi.port, [lookup_block(b"+14155550123")])
+        await play(app.agi.port, [lookup_block(CAROL.encode())])
+        text = app.metrics.render()
+    finally:
+        await app.stop()
+    assert 'cti_agi_sessions_total{outcome="exact"} 1' in text.splitlines()
+    assert 'cti_agi_sessions_total{outcome="none"} 1' in text.splitlines()
+    assert "cti_agi_refused_total 0" in text.splitlines()
 
 
 async def test_agi_uses_the_lookup_a_reload_installed(tmp_path: Path) -> None:
