@@ -35,9 +35,10 @@ class Recorder:
     def __init__(self) -> None:
         self.events: list[tuple[str, Mapping[str, Any]]] = []
         self.welcomes: list[tuple[Welcome, bool]] = []
+        self.links: list[tuple[LinkState, str]] = []
 
     def on_link(self, state: LinkState, detail: str) -> None:
-        pass
+        self.links.append((state, detail))
 
     def on_welcome(self, welcome: Welcome, fresh: bool) -> None:
         self.welcomes.append((welcome, fresh))

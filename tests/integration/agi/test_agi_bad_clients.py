@@ -18,7 +18,7 @@ async def wait_closed_by_server(reader: asyncio.StreamReader, timeout: float = 3
     started = time.monotonic()
     async with asyncio.timeout(timeout):
         while await reader.read(4096):
-            pass
+            continue  # drain until the server closes
     return time.monotonic() - started
 
 

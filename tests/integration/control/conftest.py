@@ -10,13 +10,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
-import aiohttp
 import pytest
 
-from cti.app import CtiApp
-from cti.config import load_config
 from cti.sim import PbxSimulator
-from tests.integration.serve.conftest import AMI_SECRET, Server, add_alice, until, write_config
+from tests.integration.serve.conftest import AMI_SECRET, Server
+from tests.integration.serve.conftest import running as serve
 
 DEVICES = """calls:
   devices:
@@ -38,17 +36,8 @@ async def running(tmp_path: Path, write_access: bool = True) -> AsyncIterator[Se
         secret=AMI_SECRET,
         write_access=write_access,
     )
-    async with pbx:
-        config_dir = write_config(tmp_path / "config", pbx.port, DEVICES)
-        add_alice(config_dir / "contacts.db")
-        app = CtiApp(load_config(config_dir, require_secrets=True), broker_port=0)
-        await app.start()
-        await until(lambda: app.ami.state == "connected")
-        async with aiohttp.ClientSession() as session:
-            try:
-                yield Server(pbx, app, config_dir, session)
-            finally:
-                await app.stop()
+    async with serve(pbx, tmp_path / "config", DEVICES) as started:
+        yield started
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,13 +114,11 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
 
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[Server]:
-    pbx = PbxSimulator(
-        agents=["1001", "1002"], contacts=[ALICE], seed=5, time_scale=0.001, secret=AMI_SECRET
-    )
+@asynccontextmanager
+async def running(pbx: PbxSimulator, config_dir: Path, extra: str = "") -> AsyncIterator[Server]:
+    """``pbx`` started, then the whole server on its AMI, with Alice in the directory."""
     async with pbx:
-        config_dir = write_config(tmp_path / "config", pbx.port)
+        write_config(config_dir, pbx.port, extra)
         add_alice(config_dir / "contacts.db")
         app = CtiApp(load_config(config_dir, require_secrets=True), broker_port=0)
         await app.start()
@@ -129,3 +128,12 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
                 yield Server(pbx, app, config_dir, session)
             finally:
                 await app.stop()
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[Server]:
+    pbx = PbxSimulator(
+        agents=["1001", "1002"], contacts=[ALICE], seed=5, time_scale=0.001, secret=AMI_SECRET
+    )
+    async with running(pbx, tmp_path / "config") as started:
+        yield started
