@@ -24,7 +24,7 @@ from PyQt6.QtWidgets import QApplication
 from cti.app import CtiApp
 from cti.config import load_config
 from cti.lookup import ContactStore
-from cti.sim import PbxSimulator
+from cti.sim import CallPlan, PbxSimulator
 from desktop.connection import Backoff
 from desktop.main import build_main_window
 from desktop.prefs import DesktopPrefs
@@ -79,7 +79,24 @@ def add_contacts(database: Path) -> int:
         store.close()
 
 
-async def until(condition: Callable[[], object], timeout: float = 5.0) -> None:
+# Generous deadlines: a condition that holds returns at once, so only a broken test waits
+# this long, and a machine whose cores are all busy still passes (issue 10, item 4).
+WAIT_S = 30.0
+RUN_S = 90.0  # one `server.run` may hold several waits
+LONG_MS = 600_000.0  # simulated plan durations (ms at time_scale 0.001): 10 min real
+
+
+def plan_ringing() -> CallPlan:
+    """A call that keeps ringing for as long as any test runs."""
+    return CallPlan(answer_after=LONG_MS)
+
+
+def plan_talking(answer_after: float = 1.0) -> CallPlan:
+    """A call alice (1001) answers at once and talks on for as long as any test runs."""
+    return CallPlan(answer_by="1001", answer_after=answer_after, talk=LONG_MS)
+
+
+async def until(condition: Callable[[], object], timeout: float = WAIT_S) -> None:
     """Wait while Qt and asyncio both run (qasync), re-checking every 10 ms."""
     async with asyncio.timeout(timeout):
         while not condition():  # noqa: ASYNC110 - widgets have no awaitable state
@@ -106,7 +123,7 @@ class LiveServer:
         self.app: CtiApp
         self.proxy: CuttableProxy
 
-    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 20.0) -> T:
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = RUN_S) -> T:
         return run_in(self.loop, coro, timeout)
 
     async def start(self) -> None:
@@ -145,7 +162,7 @@ def loop(qapp: QApplication, qtbot: Any) -> Iterator[asyncio.AbstractEventLoop]:
     try:
         yield event_loop
     finally:
-        run_in(event_loop, asyncio.sleep(0.01), 1.0)
+        run_in(event_loop, asyncio.sleep(0.01), WAIT_S)
         event_loop.close()
         asyncio.set_event_loop(None)
 
@@ -181,7 +198,7 @@ def open_window(server: LiveServer, prefs: DesktopPrefs, qtbot: Any) -> Iterator
             prefs=prefs,
             backoff=Backoff(0.05, 0.2),
             heartbeat=None,
-            command_timeout=5.0,
+            command_timeout=WAIT_S,
         )
         windows.append(window)  # not qtbot.addWidget: pytest-qt would close it too early
         window.controller.start()

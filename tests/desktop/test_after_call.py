@@ -7,10 +7,10 @@ from PyQt6.QtWidgets import QScrollArea
 
 from cti.sim import CallPlan
 from desktop.board import Phase
-from tests.desktop.conftest import ALICE, LiveServer, WindowFactory, until
+from tests.desktop.conftest import ALICE, LiveServer, WindowFactory, plan_ringing, until
 
 SHORT_TALK = CallPlan(answer_by="1001", answer_after=1.0, talk=20.0)  # 20 ms real
-RINGING = CallPlan(answer_after=30_000.0)
+RINGING = plan_ringing()
 
 
 def test_notes_saved_after_a_call_show_in_the_history_of_the_next_call(

@@ -28,10 +28,10 @@ def run_desktop(server: LiveServer, tmp_path: Path, token: str) -> subprocess.Co
     async def in_thread() -> subprocess.CompletedProcess[str]:
         return await asyncio.get_running_loop().run_in_executor(
             None,
-            lambda: subprocess.run(command, env=env, capture_output=True, text=True, timeout=30),
+            lambda: subprocess.run(command, env=env, capture_output=True, text=True, timeout=60),
         )
 
-    return server.run(in_thread(), timeout=40)
+    return server.run(in_thread(), timeout=90)
 
 
 def test_cti_desktop_connects_with_url_and_token_and_reports_the_time(

@@ -18,11 +18,13 @@ from tests.desktop.conftest import (
     BOB_TOKEN,
     LiveServer,
     WindowFactory,
+    plan_ringing,
+    plan_talking,
     until,
 )
 
-RINGING = CallPlan(answer_after=30_000.0)
-TALKING = CallPlan(answer_by="1001", answer_after=1.0, talk=30_000.0)
+RINGING = plan_ringing()
+TALKING = plan_talking(1.0)
 
 
 def pop_call(server: LiveServer, window: MainWindow, plan: CallPlan) -> str:
@@ -212,7 +214,7 @@ def test_transfer_to_a_colleague_moves_the_call_away(
     controls.buttons[CMD_TRANSFER].click()
     server.run(until(lambda: controls.result.text()))
     assert controls.result.text().startswith("Transfer: done"), controls.result.text()
-    server.run(until(lambda: phase_of(window, call_id) is Phase.ENDED), timeout=10)
+    server.run(until(lambda: phase_of(window, call_id) is Phase.ENDED))
     assert window.cards[call_id].banner.text() == "Transferred to 1002"
 
 

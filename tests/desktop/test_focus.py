@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from cti.sim import CallPlan
 from desktop.board import Phase
 from desktop.widgets.deck import RINGING_TAB
-from tests.desktop.conftest import ALICE, LiveServer, WindowFactory, until
+from tests.desktop.conftest import (
+    ALICE,
+    LiveServer,
+    WindowFactory,
+    plan_ringing,
+    plan_talking,
+    until,
+)
 
-TALKING = CallPlan(answer_by="1001", answer_after=0.5, talk=30_000.0)
-RINGING = CallPlan(answer_after=30_000.0)
+TALKING = plan_talking(0.5)
+RINGING = plan_ringing()
 STRANGER = ("+14155550777", "Second Caller")
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel
 
-from cti.sim import CallPlan
 from desktop.widgets.window import MainWindow
-from tests.desktop.conftest import ALICE, SHARED_NUMBER, LiveServer, WindowFactory, until
+from tests.desktop.conftest import (
+    ALICE,
+    SHARED_NUMBER,
+    LiveServer,
+    WindowFactory,
+    plan_ringing,
+    until,
+)
 
-RINGING = CallPlan(answer_after=30_000.0)  # 30 s real: rings for the whole test
+RINGING = plan_ringing()  # rings for the whole test
 
 
 def card_texts(window: MainWindow, call_id: str) -> dict[str, str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from cti.app import CtiApp
 from cti.config import load_config
 from cti.sim import CallPlan
-from tests.desktop.conftest import ALICE, LiveServer, WindowFactory, until
+from tests.desktop.conftest import ALICE, LONG_MS, LiveServer, WindowFactory, plan_ringing, until
 
-RINGING = CallPlan(answer_after=30_000.0)
+RINGING = plan_ringing()
 
 
 def test_connection_state_is_shown_from_connecting_to_connected(
@@ -64,7 +64,7 @@ def test_after_a_broker_restart_the_desktop_rebuilds_from_the_fresh_snapshot(
     window = open_window(url=server.proxied_url)
     resets: list[int] = []
     window.controller.board_reset.connect(lambda: resets.append(1))
-    plan = CallPlan(answer_after=30_000.0, abandon_after=300.0)  # gone 0.3 s later
+    plan = CallPlan(answer_after=LONG_MS, abandon_after=300.0)  # gone 0.3 s later
     call_id = server.run(
         server.pbx.place_call("direct", target="1001", caller=ALICE, plan=plan, abandon=False)
     )

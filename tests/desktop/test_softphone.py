@@ -17,18 +17,17 @@ from typing import Any
 import pytest
 
 from cti.protocol import CMD_ANSWER, CMD_HANGUP, CMD_HOLD, CMD_RESUME
-from cti.sim import CallPlan
 from desktop.softphone import EngineConfig, SoftphoneEngine
 from desktop.widgets.softphone import SoftphoneDialog
 from desktop.widgets.window import MainWindow
-from tests.desktop.conftest import ALICE, LiveServer, WindowFactory, until
+from tests.desktop.conftest import ALICE, LiveServer, WindowFactory, plan_ringing, until
 from tests.softphone.sipp import SIPP, Sipp
 
 pytest.importorskip("pjsua2", reason="pjsua2-python is not installed (the 'softphone' extra)")
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 PASSWORD = "sip-pw-5e1d-never-logged"
-RINGING = CallPlan(answer_after=30_000.0)  # the simulated PBX leaves the call ringing
+RINGING = plan_ringing()  # the simulated PBX leaves the call ringing
 StartSipp = Callable[..., Sipp]
 
 
@@ -88,7 +87,7 @@ def press(server: LiveServer, window: MainWindow, call_id: str, name: str, expec
     controls = window.cards[call_id].controls
     assert controls.buttons[name].isEnabled(), controls.buttons[name].toolTip()
     controls.buttons[name].click()
-    server.run(until(lambda: controls.result.text() == expected), timeout=6)
+    server.run(until(lambda: controls.result.text() == expected))
     assert controls.result.property("ok") is True
 
 

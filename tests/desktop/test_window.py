@@ -15,10 +15,19 @@ from desktop.main import build_main_window
 from desktop.popview import PopMode
 from desktop.prefs import KEY_TOKEN, PLAIN_TOKEN_NOTE, DesktopPrefs
 from desktop.widgets.signin import SignInDialog
-from tests.desktop.conftest import ALICE, BOB_TOKEN, LiveServer, WindowFactory, until
+from tests.desktop.conftest import (
+    ALICE,
+    BOB_TOKEN,
+    LONG_MS,
+    LiveServer,
+    WindowFactory,
+    plan_ringing,
+    plan_talking,
+    until,
+)
 
-RINGING = CallPlan(answer_after=30_000.0)
-TALKING = CallPlan(answer_by="1001", answer_after=1.0, talk=30_000.0)
+RINGING = plan_ringing()
+TALKING = plan_talking(1.0)
 
 
 class MemoryKeyring:
@@ -77,7 +86,7 @@ def test_a_call_answered_elsewhere_marks_the_card(
     server: LiveServer, open_window: WindowFactory
 ) -> None:
     window = open_window()
-    plan = CallPlan(answer_by="1002", answer_after=50.0, talk=30_000.0)
+    plan = CallPlan(answer_by="1002", answer_after=50.0, talk=LONG_MS)
     server.pbx.queues["support"] = ["1001", "1002"]
     call_id = server.run(server.pbx.place_call("queue", target="support", caller=ALICE, plan=plan))
     server.run(until(lambda: call_id in window.cards))
@@ -147,7 +156,7 @@ def test_a_retracted_card_is_marked_then_closes_by_itself(
 ) -> None:
     window = open_window()
     window.deck.linger_ms = 100
-    plan = CallPlan(answer_after=30_000.0, abandon_after=100.0)  # caller gives up after 0.1 s
+    plan = CallPlan(answer_after=LONG_MS, abandon_after=100.0)  # caller gives up after 0.1 s
     call_id = server.run(
         server.pbx.place_call("direct", target="1001", caller=ALICE, plan=plan, abandon=True)
     )
