@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 import time
 from typing import Any
@@ -26,6 +27,7 @@ from desktop.widgets.window import MainWindow
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "CTI_DESKTOP_TOKEN"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # close the window as its close button does
 
 
 def build_main_window(
@@ -77,14 +79,27 @@ def credentials(args: argparse.Namespace, prefs: DesktopPrefs) -> tuple[str, str
 
 
 async def run_until_closed(window: MainWindow) -> None:
+    """Until the window is closed (its close button, Quit, SIGTERM or SIGINT), then stop
+    the connection while the loop still runs, so the process ends cleanly with status 0.
+
+    Qt must not quit on its own when the last window closes (see `main`): that would
+    stop the loop under this coroutine, the "Event loop stopped before Future
+    completed" crash of every close.
+    """
     closed = asyncio.Event()
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        app.lastWindowClosed.connect(closed.set)
-    window.controller.start()
-    window.show()
-    await closed.wait()
-    await window.controller.stop()
+    window.closed.connect(closed.set)
+    loop = asyncio.get_running_loop()
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, window.close)
+    try:
+        window.controller.start()
+        window.show()
+        await closed.wait()
+        log.info("window closed: signing out")
+        await window.controller.stop()
+    finally:
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
 
 
 async def run_until_connected(window: MainWindow, started: float) -> int:
@@ -112,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # run_until_closed ends the loop, not Qt
     settings = QSettings(args.settings, QSettings.Format.IniFormat) if args.settings else None
     prefs = DesktopPrefs(settings, keyring=system_keyring())
     found = credentials(args, prefs)

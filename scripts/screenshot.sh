@@ -13,7 +13,7 @@ xvfb_pid=$!
 read -r display <&3
 export DISPLAY=":${display}"
 unset QT_QPA_PLATFORM
-.venv/bin/cti demo --calls 3 --speed 2 --seed "${SEED:-4}" >"$log" 2>&1 &
+.venv/bin/cti demo --calls 3 --exit-after-calls --speed 2 --seed "${SEED:-4}" >"$log" 2>&1 &
 demo_pid=$!
 trap 'kill "$demo_pid" "$xvfb_pid" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 300); do

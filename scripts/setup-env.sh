@@ -12,10 +12,13 @@ EXTRAS="${1:-desktop,dev}"
 # libxcb-cursor0 the xcb platform plugin refuses to load. Offscreen tests need none of them.
 # sip-tester is SIPp, the far end of the softphone tests (tests/softphone).
 # fonts-droid-fallback draws CJK names (the demo directory has some) instead of boxes.
+# matchbox-window-manager, wmctrl and xdotool: the desktop tests close the window through a
+# real window manager (its close request) and type Ctrl+Q on a real X keyboard.
 APT_PACKAGES=(
   xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
   fonts-droid-fallback sip-tester
+  matchbox-window-manager wmctrl xdotool
 )
 
 as_root() {

@@ -24,7 +24,8 @@ def register(sub: Any) -> None:
             "simulator (real AMI on 127.0.0.1) and the server, signs in four demo agents "
             "(1001-1004) and shows their screen-pops live. When a display exists and the "
             "desktop extra is installed, it also opens the agent desktop signed in as 1001. "
-            "Runs until Ctrl-C (or until the desktop window is closed)."
+            "Runs until Ctrl-C (or until the desktop window is closed); with --calls N, "
+            "until the N calls have ended and the desktop window (if any) is closed."
         ),
     )
     parser.add_argument(
@@ -33,7 +34,19 @@ def register(sub: Any) -> None:
         default=None,
         help="open the agent desktop (default: when a display and PyQt6 are available)",
     )
-    parser.add_argument("--calls", type=int, default=None, metavar="N", help="exit after N calls")
+    parser.add_argument(
+        "--calls",
+        type=int,
+        default=None,
+        metavar="N",
+        help="play N calls, then exit (with the desktop: once its window is closed)",
+    )
+    parser.add_argument(
+        "--exit-after-calls",
+        action="store_true",
+        help="with --calls and the desktop: close the desktop after the last call too "
+        "(scripts and tests)",
+    )
     parser.add_argument(
         "--rate", type=float, default=0.2, help="new calls per second (default: 0.2)"
     )
@@ -74,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             speed=args.speed,
             seed=args.seed,
             desktop=desktop,
+            exit_after_calls=args.exit_after_calls,
         )
         try:
             with TerminalView() as view:

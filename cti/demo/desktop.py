@@ -52,6 +52,10 @@ class DesktopProcess:
         )
         log.info("desktop started (pid %d)", self.process.pid)
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
     async def wait(self) -> int:
         """Until the user closes the desktop; its exit status."""
         assert self.process is not None

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,7 @@ class DemoOptions:
     seed: int = 7
     contacts: int = 300
     desktop: bool = False  # also open the agent desktop, signed in as DESKTOP_AGENT
+    exit_after_calls: bool = False  # with `calls`: close the desktop too, not wait for it
 
 
 def write_demo_config(
@@ -104,11 +105,14 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         try:
             if options.desktop:
                 await desk.start()
-            await _wait_connected(app, len(tokens) + options.desktop)
+            await _wait_connected(app, lambda: len(tokens) + desk.running)
             if options.calls is None:
                 await _until_first(viewer, desk.wait() if options.desktop else None)
                 return 0
-            return await _play(simulator, options.calls, options.speed)
+            played = await _play(simulator, options.calls, options.speed)
+            if options.desktop and not options.exit_after_calls:
+                await _until_desktop_closed(viewer, desk, view, played)
+            return played
         finally:
             await desk.stop()
             viewer.cancel()
@@ -131,10 +135,22 @@ async def _until_first(viewer: asyncio.Task[None], desktop: Awaitable[int] | Non
         viewer.result()
 
 
-async def _wait_connected(app: CtiApp, sessions: int, timeout: float = 20.0) -> None:
-    """Until the server is on the AMI and every demo view (and the desktop) is signed in."""
+async def _until_desktop_closed(
+    viewer: asyncio.Task[None], desk: DesktopProcess, view: TerminalView, played: int
+) -> None:
+    """The last call's note is still to be written: the person closes the window."""
+    view.note(f"demo: {played} calls played; close the desktop window to finish")
+    await _until_first(viewer, desk.wait())
+
+
+async def _wait_connected(app: CtiApp, sessions: Callable[[], int], timeout: float = 20.0) -> None:
+    """Until the server is on the AMI and every demo view (and the desktop) is signed in.
+
+    `sessions` is asked anew each time: a desktop window closed at once (or one that
+    could not start) is no longer waited for.
+    """
     for _ in range(int(timeout / 0.05)):
-        if len(app.context.broker.sessions()) >= sessions and app.ami.state == "connected":
+        if len(app.context.broker.sessions()) >= sessions() and app.ami.state == "connected":
             return
         await asyncio.sleep(0.05)
     raise TimeoutError("the demo server did not come up in time")

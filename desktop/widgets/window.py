@@ -63,6 +63,7 @@ CALL_ID_ROLE = Qt.ItemDataRole.UserRole
 
 class MainWindow(QMainWindow):
     card_shown = pyqtSignal(str)  # call_id: a pop card just became visible (showEvent)
+    closed = pyqtSignal()  # the agent closed the window: `desktop.main` stops and exits
 
     def __init__(self, controller: DesktopController, prefs: DesktopPrefs) -> None:
         super().__init__()
@@ -129,10 +130,15 @@ class MainWindow(QMainWindow):
         self.calls.itemActivated.connect(self._open_listed)
 
     def _menus(self) -> None:
-        server = self.menuBar().addMenu("&Server")  # type: ignore[union-attr]
+        server = self.server_menu = self.menuBar().addMenu("&Server")  # type: ignore[union-attr]
         sign_in = QAction("Sign in again...", self)
         sign_in.triggered.connect(self.ask_sign_in)
         server.addAction(sign_in)  # type: ignore[union-attr]
+        server.addSeparator()  # type: ignore[union-attr]
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        server.addAction(self.quit_action)  # type: ignore[union-attr]
         phone = self.menuBar().addMenu("P&hone")  # type: ignore[union-attr]
         self.softphone_action = QAction("Softphone...", self)
         self.softphone_action.triggered.connect(self.ask_softphone)
@@ -279,3 +285,4 @@ class MainWindow(QMainWindow):
         self.prefs.geometry = self.saveGeometry()
         self.prefs.settings.sync()
         super().closeEvent(event)
+        self.closed.emit()
