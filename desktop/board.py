@@ -2,11 +2,16 @@
 
 No Qt and no I/O: the controller feeds it frames, widgets read it. A call stays on the
 board after it ends so the agent can file the after-call note; `forget` removes it.
+
+Call timers count on this desktop's monotonic clock from the moment it learned of each
+change: an agent PC's wall clock may be minutes off the server's, and timers must never
+run backwards. A call found in a welcome snapshot is timed from that welcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -40,6 +45,25 @@ class CallRecord:
     note_saved: bool = False
     consulting: str | None = None  # target of an attended transfer in progress
     chosen_contact: dict[str, Any] | None = None  # picked among matches, or created
+    seen: float = 0.0  # monotonic time the desktop first saw the call
+    since: float = 0.0  # ... the current phase began
+    until: float | None = None  # ... the call stopped being active here (ended, retracted)
+
+    def enter(self, phase: Phase, now: float) -> None:
+        """Move to `phase`; its timer restarts only when the phase really changes."""
+        if phase is not self.phase:
+            self.phase, self.since = phase, now
+        if not self.active and self.until is None:
+            self.until = now
+
+    @property
+    def party_number(self) -> str | None:
+        """The other party's number (E.164 when known): the caller, or whom the agent dialled."""
+        caller = (self.pop or {}).get("caller")
+        if not isinstance(caller, dict):
+            return None
+        number = caller.get("number_e164") or caller.get("number")
+        return number if isinstance(number, str) and number else None
 
     @property
     def active(self) -> bool:
@@ -80,8 +104,9 @@ def _text(data: Mapping[str, Any], key: str) -> str | None:
 class CallBoard:
     """Calls by call_id for one agent (extension); `apply` returns the call it changed."""
 
-    def __init__(self, extension: str = "") -> None:
+    def __init__(self, extension: str = "", clock: Callable[[], float] = time.monotonic) -> None:
         self.extension = extension
+        self.clock = clock
         self._calls: dict[str, CallRecord] = {}
 
     def __iter__(self) -> Iterator[CallRecord]:
@@ -110,12 +135,15 @@ class CallBoard:
             )
             answered_by = _text(entry, "answered_by")
             pop = entry.get("pop") if isinstance(entry.get("pop"), dict) else None
+            now = self.clock()
             self._calls[call_id] = CallRecord(
                 call_id,
                 phase,
                 pop=pop,
                 answered_by=answered_by,
                 answered_here=answered_by == extension and phase is not Phase.RINGING,
+                seen=now,
+                since=now,
             )
 
     def apply(self, kind: str, data: Mapping[str, Any]) -> CallRecord | None:
@@ -129,34 +157,37 @@ class CallBoard:
         return result
 
     def _on_call_ringing(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
-        record = CallRecord(call_id, Phase.RINGING, pop=dict(data))
+        now = self.clock()
+        record = CallRecord(call_id, Phase.RINGING, pop=dict(data), seen=now, since=now)
         self._calls[call_id] = record  # a new ring (say after a transfer) starts afresh
         return record
 
     def _known(self, call_id: str) -> CallRecord:
         record = self._calls.get(call_id)
         if record is None:
-            record = CallRecord(call_id, Phase.RINGING)
+            now = self.clock()
+            record = CallRecord(call_id, Phase.RINGING, seen=now, since=now)
             self._calls[call_id] = record
         return record
 
     def _on_call_answered(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
         record = self._known(call_id)
         record.answered_by = _text(data, "extension")
-        record.phase = Phase.ANSWERED
         if record.answered_by == self.extension:
             record.answered_here = True
             record.retracted = None
+            record.until = None
+        record.enter(Phase.ANSWERED, self.clock())
         return record
 
     def _on_call_held(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
         record = self._known(call_id)
-        record.phase = Phase.HELD
+        record.enter(Phase.HELD, self.clock())
         return record
 
     def _on_call_resumed(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
         record = self._known(call_id)
-        record.phase = Phase.ANSWERED
+        record.enter(Phase.ANSWERED, self.clock())
         return record
 
     def _on_call_transferred(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
@@ -164,13 +195,13 @@ class CallBoard:
         target = _text(data, "to") or "?"
         record.consulting = None
         if target != self.extension:
-            record.phase = Phase.ENDED
             record.end_text = f"Transferred to {target}"
+            record.enter(Phase.ENDED, self.clock())
         return record
 
     def _on_call_ended(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
         record = self._known(call_id)
-        record.phase = Phase.ENDED
+        record.enter(Phase.ENDED, self.clock())
         record.consulting = None
         cause = _text(data, "cause_text")
         if data.get("abandoned") is True:
@@ -182,4 +213,5 @@ class CallBoard:
     def _on_pop_retracted(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
         record = self._known(call_id)
         record.retracted = _text(data, "reason") or "retracted"
+        record.enter(record.phase, self.clock())
         return record

@@ -19,11 +19,13 @@ from cti.protocol import (
     CMD_HOLD,
     CMD_RESUME,
     CMD_TRANSFER,
+    PbxLink,
 )
-from desktop.api import ApiError, BrokerApi, ContactDraft
+from desktop.api import BrokerApi
 from desktop.board import CallBoard, CallRecord
 from desktop.connection import BrokerConnection, CommandOutcome, LinkState, cancel_quietly
 from desktop.controls import CONTROL_LABELS
+from desktop.directory import Directory
 from desktop.phone import PhoneBridge
 from desktop.welcome import Welcome
 
@@ -33,12 +35,12 @@ CONNECT_TIMEOUT = 10.0  # seconds to open a connection to the server
 
 
 def describe(outcome: CommandOutcome) -> str:
-    """One line for the window; a refusal always reads as a failure, with the reason."""
+    """One line for the window; a refusal always reads as a failure, with the server's
+    own explanation (its error id only when it gave none: the id goes to the log)."""
     label = CONTROL_LABELS.get(outcome.name, outcome.name)
     if outcome.ok:
         return f"{label}: done" + (f" - {outcome.message}" if outcome.message else "")
-    reason = outcome.message or "no reason given"
-    return f"{label} failed: {reason} [{outcome.error}]"
+    return f"{label} failed: {outcome.message or f'no reason given ({outcome.error})'}"
 
 
 class DesktopController(QObject):
@@ -47,9 +49,7 @@ class DesktopController(QObject):
     board_reset = pyqtSignal()
     call_changed = pyqtSignal(str, str)  # call_id, event type
     command_done = pyqtSignal(str, str, bool, str)  # call_id ("" for dial), name, ok, text
-    contact_saved = pyqtSignal(str, bool, str)  # call_id, ok, text
-    note_saved = pyqtSignal(str, bool, str)  # call_id, ok, text
-    search_done = pyqtSignal(list, str)  # contacts, error text ("" when fine)
+    pbx_changed = pyqtSignal(bool)  # whether the server has its AMI link to the PBX
 
     def __init__(
         self, server_url: str, token: str, parent: QObject | None = None, **options: Any
@@ -66,6 +66,10 @@ class DesktopController(QObject):
         self.api: BrokerApi | None = None
         self._run_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.pbx_up = True  # the server's AMI link, as the welcome and pbx.link events say
+        self.pbx_since: str | None = None
+        self.directory = Directory(lambda: self.board, lambda: self.api, self._spawn, self)
+        self.directory.call_changed.connect(self.call_changed)
         self.phone = PhoneBridge(lambda: self.board, self)
         self.phone.leg_changed.connect(lambda call_id: self.call_changed.emit(call_id, "softphone"))
         self.phone.command_done.connect(self.command_done)
@@ -139,6 +143,7 @@ class DesktopController(QObject):
 
     def on_welcome(self, welcome: Welcome, fresh: bool) -> None:
         self.welcome = welcome
+        self._set_pbx(welcome.pbx_connected, welcome.pbx_since)
         if fresh:
             self.board.rebuild(welcome.extension, welcome.calls)
             for record in self.board:
@@ -147,10 +152,27 @@ class DesktopController(QObject):
         self.welcomed.emit()
 
     def on_event(self, kind: str, data: Mapping[str, Any]) -> None:
+        if kind == PbxLink.type:
+            self._pbx_link(data)
+            return
         record = self.board.apply(kind, data)
         if record is not None:
             self.phone.pop_changed(record)
             self.call_changed.emit(record.call_id, kind)
+
+    def _pbx_link(self, data: Mapping[str, Any]) -> None:
+        connected, since = data.get("connected"), data.get("since")
+        if not isinstance(connected, bool):
+            log.warning("ignoring a pbx.link event without a connected flag")
+            return
+        self._set_pbx(connected, since if isinstance(since, str) else None)
+
+    def _set_pbx(self, up: bool, since: str | None) -> None:
+        changed = up is not self.pbx_up
+        self.pbx_up, self.pbx_since = up, since
+        if changed:
+            log.info("the server's PBX link is %s", "up" if up else "down")
+        self.pbx_changed.emit(up)
 
     # -- commands ------------------------------------------------------------------------
 
@@ -207,93 +229,6 @@ class DesktopController(QObject):
     def dial(self, number: str) -> None:
         self.phone.expect_callback(self.welcome.extension if self.welcome else None)
         self.send(CMD_DIAL, {"number": number})
-
-    # -- directory -----------------------------------------------------------------------
-
-    def choose_contact(self, call_id: str, contact: dict[str, Any]) -> None:
-        """The agent picked one of several matches: show it, then load its history."""
-        record = self.board.get(call_id)
-        if record is None:
-            return
-        record.chosen_contact = contact
-        self.call_changed.emit(call_id, "contact.chosen")
-        contact_id = contact.get("id")
-        if isinstance(contact_id, int):
-            self._spawn(self._load_contact(call_id, contact_id))
-
-    async def _load_contact(self, call_id: str, contact_id: int) -> None:
-        if self.api is None:
-            return
-        try:
-            full = await self.api.contact(contact_id)
-        except ApiError as exc:
-            log.info("could not load contact %s: %s", contact_id, exc.error)
-            return
-        record = self.board.get(call_id)
-        if record is not None and full:
-            record.chosen_contact = full
-            self.call_changed.emit(call_id, "contact.loaded")
-
-    def create_contact(self, call_id: str, draft: ContactDraft) -> None:
-        self._spawn(self._create_contact(call_id, draft))
-
-    async def _create_contact(self, call_id: str, draft: ContactDraft) -> None:
-        try:
-            contact = await self._require_api().create_contact(draft)
-        except ApiError as exc:
-            self.contact_saved.emit(call_id, False, f"Contact not saved: {exc}")
-            return
-        record = self.board.get(call_id)
-        if record is not None:
-            record.chosen_contact = contact
-            self.call_changed.emit(call_id, "contact.created")
-        self.contact_saved.emit(call_id, True, f"Contact {contact.get('name', '')} saved")
-
-    def save_note(self, call_id: str, disposition: str, notes: str) -> None:
-        self._spawn(self._save_note(call_id, disposition, notes))
-
-    async def _save_note(self, call_id: str, disposition: str, notes: str) -> None:
-        record = self.board.get(call_id)
-        contact = record.contact if record is not None else None
-        contact_id = contact.get("id") if contact is not None else None
-        try:
-            await self._require_api().save_interaction(
-                call_id, disposition, notes, contact_id if isinstance(contact_id, int) else None
-            )
-        except ApiError as exc:
-            self.note_saved.emit(call_id, False, f"Note not saved: {exc}")
-            return
-        if record is not None:
-            record.note_saved = True
-        self.note_saved.emit(call_id, True, "Note saved")
-
-    def load_contact(self, contact_id: int) -> None:
-        """Fetch one contact with its numbers (click-to-dial); answers on `search_done`."""
-        self._spawn(self._load_for_dial(contact_id))
-
-    async def _load_for_dial(self, contact_id: int) -> None:
-        try:
-            contact = await self._require_api().contact(contact_id)
-        except ApiError as exc:
-            self.search_done.emit([], f"Could not load the contact: {exc}")
-            return
-        self.search_done.emit([contact], "")
-
-    def search(self, query: str) -> None:
-        self._spawn(self._search(query))
-
-    async def _search(self, query: str) -> None:
-        try:
-            found = await self._require_api().search(query)
-        except ApiError as exc:
-            self.search_done.emit([], f"Search failed: {exc}")
-            return
-        self.search_done.emit(found, "")
-
-    def _require_api(self) -> BrokerApi:
-        if self.api is None:
-            raise ApiError("not-connected", "the desktop is not started")
-        return self.api
 
     def forget(self, call_id: str) -> CallRecord | None:
         record = self.board.get(call_id)

@@ -7,7 +7,9 @@ shown as its tooltip: the desktop never offers a button that silently does nothi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from cti.protocol import CMD_ANSWER, CMD_DIAL, CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER
 from desktop.board import CallRecord, Phase
@@ -41,6 +43,10 @@ _ALLOWED: dict[str, tuple[frozenset[Phase], str]] = {
     ),
 }
 _NEEDS_OWN_ANSWER = frozenset({CMD_HOLD, CMD_RESUME, CMD_TRANSFER, CMD_HANGUP})
+NOT_CONNECTED = "Not connected to the server"
+PBX_DOWN = "The server has lost its link to the PBX: this works again once the link is back"
+CALLER_BUSY = "This caller still has a call ringing or in progress with you: call back after it"
+NO_NUMBER = "There is no number to call back"
 SOFTPHONE_CONTROLS = frozenset({CMD_ANSWER, CMD_HOLD, CMD_RESUME, CMD_HANGUP})
 
 
@@ -56,11 +62,14 @@ def unsupported_reason(name: str) -> str:
 
 
 def command_state(
-    name: str, capabilities: frozenset[str] | None, connected: bool
+    name: str, capabilities: frozenset[str] | None, connected: bool, pbx_up: bool = True
 ) -> ControlState | None:
-    """The refusal that does not depend on the call, or None when there is none."""
+    """The refusal that does not depend on the call, or None when there is none. Every
+    command goes through the server's AMI link, so none works while that link is down."""
     if not connected:
-        return ControlState(False, "Not connected to the server")
+        return ControlState(False, NOT_CONNECTED)
+    if not pbx_up:
+        return ControlState(False, PBX_DOWN)
     if capabilities is not None and name not in capabilities:
         return ControlState(False, unsupported_reason(name))
     return None
@@ -87,10 +96,11 @@ def call_control_state(
     capabilities: frozenset[str] | None,
     connected: bool,
     leg: SoftLeg | None = None,
+    pbx_up: bool = True,
 ) -> ControlState:
     if leg is not None and name in SOFTPHONE_CONTROLS:
         return softphone_control_state(name, leg)
-    refusal = command_state(name, capabilities, connected)
+    refusal = command_state(name, capabilities, connected, pbx_up)
     if refusal is not None:
         return refusal
     if call is None:
@@ -110,11 +120,14 @@ def control_states(
     capabilities: frozenset[str] | None,
     connected: bool,
     leg: SoftLeg | None = None,
+    pbx_up: bool = True,
 ) -> dict[str, ControlState]:
     """`leg`: the pop's call on the built-in softphone, which then carries answer, hold,
-    resume and hang-up; transfer always takes the server's route."""
+    resume and hang-up (SIP, so even while the server's PBX link is down); transfer always
+    takes the server's route."""
     states = {
-        name: call_control_state(name, call, capabilities, connected, leg) for name in CALL_CONTROLS
+        name: call_control_state(name, call, capabilities, connected, leg, pbx_up)
+        for name in CALL_CONTROLS
     }
     transfer = states[CMD_TRANSFER]
     consulting = call.consulting if call is not None else None
@@ -131,5 +144,58 @@ def control_states(
     return states
 
 
-def dial_state(capabilities: frozenset[str] | None, connected: bool) -> ControlState:
-    return command_state(CMD_DIAL, capabilities, connected) or ControlState(True)
+def dial_state(
+    capabilities: frozenset[str] | None, connected: bool, pbx_up: bool = True
+) -> ControlState:
+    return command_state(CMD_DIAL, capabilities, connected, pbx_up) or ControlState(True)
+
+
+def call_back_state(
+    call: CallRecord, calls: Iterable[CallRecord], dial: ControlState
+) -> ControlState:
+    """Call back dials at once, so it waits until this caller has no ringing or live call
+    with the agent: two mis-clicks must not place two calls to someone still on the line."""
+    if not dial.enabled:
+        return dial
+    number = call.party_number
+    if number is None:
+        return ControlState(False, NO_NUMBER)
+    if any(other.active and other.party_number == number for other in (call, *calls)):
+        return ControlState(False, CALLER_BUSY)
+    return ControlState(True)
+
+
+PBX_DOWN_NOTICE = "PBX link down: calls will not pop"
+
+
+@dataclass(frozen=True, slots=True)
+class PbxNotice:
+    text: str  # empty: nothing to warn about
+    detail: str = ""
+
+
+def pbx_notice(connected: bool, pbx_up: bool, since: str | None) -> PbxNotice:
+    """What the window says about the server's AMI link. While the desktop itself is
+    disconnected it knows nothing of that link, and its own state says so already."""
+    if not connected or pbx_up:
+        return PbxNotice("")
+    when = local_time(since)
+    lost = f"The server lost its link to the PBX{f' at {when}' if when else ''}"
+    return PbxNotice(
+        PBX_DOWN_NOTICE,
+        f"{lost}: until it is back no call pops here, and the "
+        "call buttons and dialling cannot work.",
+    )
+
+
+def local_time(stamp: str | None) -> str:
+    """An ISO-8601 UTC stamp as this PC's local HH:MM:SS, or "" when unreadable."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        return ""
+    return moment.astimezone().strftime("%H:%M:%S")

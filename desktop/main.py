@@ -73,6 +73,7 @@ def credentials(args: argparse.Namespace, prefs: DesktopPrefs) -> tuple[str, str
     dialog = SignInDialog(prefs)
     if url:
         dialog.url.setText(url)
+        dialog.url.setCursorPosition(0)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.credentials()

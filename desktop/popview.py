@@ -6,12 +6,13 @@ Every string that came from a caller, the PBX or the directory passes through
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from desktop.board import CallRecord, Phase
-from desktop.controls import ControlState, control_states
+from desktop.controls import ControlState, call_back_state, control_states, dial_state
 from desktop.phonelegs import SoftLeg
 from desktop.text import crm_link, visible_text
 from desktop.welcome import Welcome
@@ -55,6 +56,8 @@ class PopView:
     note_form: bool = False  # the after-call form shows (filed or not)
     dispositions: tuple[str, ...] = ()
     softphone: str = ""  # the call on the built-in softphone, when it rings there
+    call_back: ControlState = field(default_factory=lambda: ControlState(False))
+    dial_number: str = ""  # what Call back dials
 
 
 def _mapping(value: object) -> dict[str, Any]:
@@ -111,8 +114,15 @@ def crm_values(record: CallRecord, contact: dict[str, Any] | None) -> dict[str, 
 
 
 def pop_view(
-    record: CallRecord, welcome: Welcome | None, connected: bool, leg: SoftLeg | None = None
+    record: CallRecord,
+    welcome: Welcome | None,
+    connected: bool,
+    leg: SoftLeg | None = None,
+    *,
+    pbx_up: bool = True,
+    calls: Iterable[CallRecord] = (),
 ) -> PopView:
+    """`calls`: the agent's other calls (Call back waits while the same caller has one)."""
     pop = record.pop or {}
     caller = caller_of(record)
     contact = record.contact
@@ -152,11 +162,13 @@ def pop_view(
         history=[history_line(item) for item in _history(contact)],
         crm_url=crm_url,
         crm_reason=crm_reason,
-        controls=control_states(record, caps, connected, leg),
+        controls=control_states(record, caps, connected, leg, pbx_up),
         needs_note=record.needs_note,
         note_form=record.phase is Phase.ENDED and record.answered_here,
         dispositions=welcome.dispositions if welcome else (),
         softphone=leg.text if leg is not None else "",
+        call_back=call_back_state(record, calls, dial_state(caps, connected, pbx_up)),
+        dial_number=visible_text(caller.get("number")),
     )
 
 

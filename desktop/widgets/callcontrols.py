@@ -10,9 +10,10 @@ from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QW
 
 from cti.protocol import CMD_ANSWER, CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER
 from desktop.controls import CONTROL_LABELS, TRANSFER_CANCEL, TRANSFER_COMPLETE, ControlState
-from desktop.widgets.common import apply_control, plain_label
+from desktop.widgets.common import FadingMessage, apply_control, fits_text, plain_label
 
 TRANSFER_MODES = (("Blind", "blind"), ("Attended", "attended"))
+TARGET_HINT = "extension or number"
 
 
 class CallControls(QWidget):
@@ -31,8 +32,8 @@ class CallControls(QWidget):
         transfer_row = QHBoxLayout()
         self.target = QComboBox()
         self.target.setEditable(True)
-        self.target.setMinimumWidth(140)
-        self.target.lineEdit().setPlaceholderText("extension or number")  # type: ignore[union-attr]
+        self.target.lineEdit().setPlaceholderText(TARGET_HINT)  # type: ignore[union-attr]
+        self.target.setMinimumWidth(fits_text(self.target, TARGET_HINT))
         self.mode = QComboBox()
         for label, mode in TRANSFER_MODES:
             self.mode.addItem(label, mode)
@@ -53,7 +54,7 @@ class CallControls(QWidget):
             )
             self.buttons[name] = step
             transfer_row.addWidget(step)
-        self.result = plain_label(wrap=True)
+        self.result = FadingMessage()
         self.result.setObjectName("result")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,9 +88,7 @@ class CallControls(QWidget):
             self.buttons[name].setVisible(consulting)
 
     def show_result(self, ok: bool, text: str) -> None:
-        self.result.setProperty("ok", ok)
-        self.result.setStyleSheet("color: #1b5e20;" if ok else "color: #b71c1c;")
-        self.result.setText(text)
+        self.result.show_message(ok, text)
 
     def press(self, name: str) -> bool:
         """Press a button as the keyboard shortcut does: only when it is enabled."""

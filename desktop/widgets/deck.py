@@ -1,25 +1,30 @@
 """The pop cards of the window, one tab per call, wired to the controller.
 
 A card whose call is over and needs no note (answered elsewhere, caller hung up)
-stays marked for `linger_ms` so the agent sees what happened, then closes itself.
+stays marked for `linger_ms` so the agent sees what happened, then closes itself; once
+its note is saved, after `saved_linger_ms`. Tabs and timers say each call's state and
+time, re-rendered by `tick` once a second.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QTabWidget, QWidget
 
-from desktop.board import Phase
+from desktop.board import CallRecord, Phase
+from desktop.calltime import card_timer, tab_text
 from desktop.controller import DesktopController
-from desktop.controls import dial_state
-from desktop.popview import pop_view
+from desktop.popview import PopView, pop_view
 from desktop.widgets.popcard import PopCard
 
 LINGER_MS = 8000
+SAVED_LINGER_MS = 2000  # "Note saved" stays this long, then the ended call's tab closes
 RINGING_TAB = QColor("#b00020")  # a ringing call's tab stands out when it is not in front
 TALKING = (Phase.ANSWERED, Phase.HELD)
 
@@ -38,13 +43,17 @@ class CardDeck(QTabWidget):
         self.controller = controller
         self.open_url = open_url
         self.linger_ms = LINGER_MS
+        self.saved_linger_ms = SAVED_LINGER_MS
         self.cards: dict[str, PopCard] = {}
         self._lingering: dict[str, QTimer] = {}
+        self._notes_revealed: set[str] = set()
         self.setTabsClosable(True)
         self.tabCloseRequested.connect(self._close_tab)
+        self.currentChanged.connect(lambda _: self._reveal_note())
+        directory = controller.directory
         controller.command_done.connect(self._command_done)
-        controller.contact_saved.connect(lambda cid, ok, text: self._form(cid, "create", ok, text))
-        controller.note_saved.connect(self._note_saved)
+        directory.contact_saved.connect(lambda cid, ok, text: self._form(cid, "create", ok, text))
+        directory.note_saved.connect(self._note_saved)
 
     def open(self, call_id: str, focus: bool = True) -> PopCard:
         """The call's card, created if needed; in front unless `focus` is False."""
@@ -70,8 +79,8 @@ class CardDeck(QTabWidget):
         card.shown.connect(self.card_shown)
         card.command_requested.connect(lambda name, args: c.send(name, args, call_id))
         card.contact_chosen.connect(self._choose_contact)
-        card.contact_submitted.connect(c.create_contact)
-        card.note_submitted.connect(c.save_note)
+        card.contact_submitted.connect(c.directory.create_contact)
+        card.note_submitted.connect(c.directory.save_note)
         card.crm_requested.connect(lambda url: self.open_url(url))
         card.dial_requested.connect(c.dial)
         card.close_requested.connect(self.remove)
@@ -80,25 +89,53 @@ class CardDeck(QTabWidget):
         self.cards_changed.emit()
         return card
 
+    def view_of(self, record: CallRecord) -> PopView:
+        c = self.controller
+        leg = c.phone.leg_for(record.call_id)
+        others = (other for other in c.board if other is not record)
+        return pop_view(record, c.welcome, c.connected, leg, pbx_up=c.pbx_up, calls=others)
+
     def show_call(self, call_id: str) -> None:
         card, record = self.cards.get(call_id), self.controller.board.get(call_id)
         if card is None or record is None:
             return
-        leg = self.controller.phone.leg_for(call_id)
-        view = pop_view(record, self.controller.welcome, self.controller.connected, leg)
-        dial = dial_state(self.controller.capabilities, self.controller.connected)
-        card.show_view(view, dial.enabled, dial.reason)
+        card.show_view(self.view_of(record))
         card.controls.set_targets(self.known_extensions())
-        index = self.indexOf(card)
-        self.setTabText(index, f"{view.title} ({view.status})")
+        self._show_time(card, record)
         ringing = record.active and record.phase is Phase.RINGING
-        self.tabBar().setTabTextColor(index, RINGING_TAB if ringing else QColor())  # type: ignore[union-attr]
+        self.tabBar().setTabTextColor(self.indexOf(card), RINGING_TAB if ringing else QColor())  # type: ignore[union-attr]
         if not record.active and not record.needs_note and call_id not in self._lingering:
-            self._linger(call_id)
+            self._linger(call_id, self.saved_linger_ms if record.note_saved else self.linger_ms)
+        if record.needs_note and self.currentWidget() is card:
+            self._reveal_note()
 
     def show_all(self) -> None:
         for call_id in list(self.cards):
             self.show_call(call_id)
+
+    def tick(self) -> None:
+        """Advance every card's timer and tab (once a second, from the window)."""
+        for call_id, card in list(self.cards.items()):
+            record = self.controller.board.get(call_id)
+            if record is not None:
+                self._show_time(card, record)
+
+    def _show_time(self, card: PopCard, record: CallRecord) -> None:
+        now, title = time.monotonic(), card.title.text()
+        card.show_time(card_timer(record, now))
+        index = self.indexOf(card)
+        self.setTabText(index, tab_text(title, record, now, datetime.now()))
+        self.setTabToolTip(index, f"{title} {card.number.text()}".strip())
+
+    def _reveal_note(self) -> None:
+        """Once per call: the card in front needs its note, so the form comes into view."""
+        card = self.current_card()
+        record = self.controller.board.get(card.call_id) if card is not None else None
+        if card is None or record is None or not record.needs_note:
+            return
+        if card.call_id not in self._notes_revealed:
+            self._notes_revealed.add(card.call_id)
+            card.reveal_note()
 
     def known_extensions(self) -> list[str]:
         """Colleagues' extensions seen on calls: the transfer picker's suggestions."""
@@ -111,14 +148,14 @@ class CardDeck(QTabWidget):
         }
         return sorted(seen)
 
-    def _linger(self, call_id: str) -> None:
+    def _linger(self, call_id: str, delay_ms: int) -> None:
         """Close the card later; the timer is the deck's child, so it dies with the deck."""
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.timeout.connect(lambda: self._close_if_done(call_id))
         timer.timeout.connect(timer.deleteLater)
         self._lingering[call_id] = timer
-        timer.start(self.linger_ms)
+        timer.start(delay_ms)
 
     def _close_if_done(self, call_id: str) -> None:
         self._lingering.pop(call_id, None)
@@ -128,6 +165,7 @@ class CardDeck(QTabWidget):
 
     def remove(self, call_id: str) -> None:
         card = self.cards.pop(call_id, None)
+        self._notes_revealed.discard(call_id)
         record = self.controller.board.get(call_id)
         if record is not None and not record.active:
             self.controller.forget(call_id)
@@ -148,7 +186,7 @@ class CardDeck(QTabWidget):
     def _choose_contact(self, call_id: str, index: int) -> None:
         record = self.controller.board.get(call_id)
         if record is not None and 0 <= index < len(record.matches):
-            self.controller.choose_contact(call_id, record.matches[index])
+            self.controller.directory.choose_contact(call_id, record.matches[index])
 
     def _command_done(self, call_id: str, name: str, ok: bool, text: str) -> None:
         card = self.cards.get(call_id)

@@ -17,7 +17,7 @@ from PyQt6.QtWidgets import (
 
 from desktop.controls import ControlState
 from desktop.text import visible_text
-from desktop.widgets.common import apply_control, plain_label
+from desktop.widgets.common import FadingMessage, apply_control
 
 
 def phone_numbers(contact: dict[str, Any]) -> list[tuple[str, str]]:
@@ -49,7 +49,7 @@ class DialBar(QWidget):
         self.find_button = QPushButton("Find")
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
-        self.result = plain_label(wrap=True)
+        self.result = FadingMessage()
         self.result.setObjectName("dial-result")
         top = QHBoxLayout()
         for widget in (self.number, self.dial, self.query, self.find_button):
@@ -75,7 +75,7 @@ class DialBar(QWidget):
     def _search(self) -> None:
         query = self.query.text().strip()
         if query:
-            self.result.setText("Searching...")
+            self.result.show_note("Searching...")
             self.search_requested.emit(query)
 
     def _dial_item(self, item: QListWidgetItem | None) -> None:
@@ -84,7 +84,7 @@ class DialBar(QWidget):
         if isinstance(data, str) and self._dial_state.enabled:
             self.dial_requested.emit(data)
         elif isinstance(data, int):
-            self.result.setText("Loading numbers...")
+            self.result.show_note("Loading numbers...")
             self.contact_requested.emit(data)
 
     def show_contacts(self, contacts: list[dict[str, Any]], error: str) -> None:
@@ -103,13 +103,11 @@ class DialBar(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, number)
                 self.results.addItem(item)
         self.results.setVisible(self.results.count() > 0)
-        self.result.setStyleSheet("")
-        self.result.setText(error or f"{len(contacts)} contact(s) found")
+        self.result.show_note(error or f"{len(contacts)} contact(s) found")
 
     def show_state(self, state: ControlState) -> None:
         self._dial_state = state
         apply_control(self.dial, state)
 
     def show_result(self, ok: bool, text: str) -> None:
-        self.result.setStyleSheet("color: #1b5e20;" if ok else "color: #b71c1c;")
-        self.result.setText(text)
+        self.result.show_message(ok, text)

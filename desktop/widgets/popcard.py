@@ -6,7 +6,7 @@ measures pop latency with it.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QFont, QShowEvent
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -23,7 +23,7 @@ from PyQt6.QtWidgets import (
 
 from desktop.popview import PopView
 from desktop.widgets.callcontrols import CallControls, with_call
-from desktop.widgets.common import plain_label
+from desktop.widgets.common import apply_control, plain_label
 from desktop.widgets.forms import AfterCallForm, ContactForm
 
 
@@ -48,6 +48,8 @@ class PopCard(QWidget):
         self.title.setFont(font)
         self.number = plain_label()
         self.status = plain_label()
+        self.timer = plain_label()
+        self.timer.setObjectName("call-timer")
         self.banner = plain_label(wrap=True)
         self.banner.setStyleSheet("background: #fff3cd; padding: 4px;")
         self.reason = plain_label(wrap=True)
@@ -69,6 +71,8 @@ class PopCard(QWidget):
         self.close_button = QPushButton("Close")
         self.controls = CallControls()
         self.after_call = AfterCallForm()
+        self.scroll_area = QScrollArea()
+        self.content = QWidget()
         self._build()
         self._wire()
 
@@ -77,29 +81,29 @@ class PopCard(QWidget):
         # (the Save button least of all) may fall off the bottom of a small window.
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        content = QWidget()
-        scroll.setWidget(content)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(content)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.content)
+        outer.addWidget(self.scroll_area)
+        layout = QVBoxLayout(self.content)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(self.status)
+        for item in (self.status, self.timer, self.crm):
+            header.addWidget(item)
         layout.addLayout(header)
-        shown: tuple[QWidget, ...] = (self.number, self.reason, self.softphone, self.banner)
-        for widget in (*shown, self.matches_box, self.contact_box):
+        # The call's buttons come right under who is calling; Call back sits at the very
+        # bottom, far from Answer and Hang up, since it dials at once.
+        shown: tuple[QWidget, ...] = (self.number, self.reason, self.banner, self.softphone)
+        for widget in (*shown, self.controls, self.matches_box, self.contact_box):
             layout.addWidget(widget)
         self.contact_form.addRow(plain_label("Tags"), self.tags)
-        for widget in (self.history_box, self.create_form):
-            layout.addWidget(widget)
-        links = QHBoxLayout()
-        for button in (self.crm, self.call_back, self.close_button):
-            links.addWidget(button)
-        layout.addLayout(links)
-        layout.addWidget(self.controls)
-        layout.addWidget(self.after_call)
+        for box in (self.history_box, self.create_form, self.after_call):
+            layout.addWidget(box)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.call_back)
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
         layout.addStretch(1)
 
     def _wire(self) -> None:
@@ -125,10 +129,23 @@ class PopCard(QWidget):
             self.crm_requested.emit(self.view.crm_url)
 
     def _call_back(self) -> None:
-        if self.view is not None and self.view.number:
-            self.dial_requested.emit(self.view.number)
+        if self.view is not None and self.view.call_back.enabled and self.view.dial_number:
+            self.dial_requested.emit(self.view.dial_number)
 
-    def show_view(self, view: PopView, dial_enabled: bool, dial_reason: str) -> None:
+    def show_time(self, text: str) -> None:
+        self.timer.setText(text)
+
+    def reveal_note(self) -> None:
+        """Bring the after-call form into view with the cursor in Notes: the call just
+        ended and the agent's next job is to write what happened."""
+        layout = self.content.layout()
+        if layout is not None:
+            layout.activate()  # the form was hidden until now: place it before scrolling
+        self.scroll_area.ensureWidgetVisible(self.after_call.save)
+        self.scroll_area.ensureWidgetVisible(self.after_call.notes)
+        self.after_call.notes.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_view(self, view: PopView) -> None:
         self.view = view
         self.title.setText(view.title)
         self.number.setText(view.number)
@@ -141,8 +158,7 @@ class PopCard(QWidget):
         self._render_contact(view)
         self.crm.setEnabled(view.crm_url is not None)
         self.crm.setToolTip(view.crm_url or view.crm_reason)
-        self.call_back.setEnabled(dial_enabled and bool(view.number))
-        self.call_back.setToolTip("" if dial_enabled else dial_reason)
+        apply_control(self.call_back, view.call_back, f"Call {view.dial_number} now")
         self.controls.show_states(view.controls)
         self.after_call.setVisible(view.note_form)
         self.after_call.set_dispositions(view.dispositions)

@@ -11,7 +11,10 @@ from PyQt6.QtWidgets import (
 )
 
 from desktop.prefs import DesktopPrefs
-from desktop.widgets.common import plain_label
+from desktop.widgets.common import fits_text, plain_label
+
+DEFAULT_URL = "http://127.0.0.1:8765"
+ROOM_FOR = "https://cti-broker.example.com:8765"  # the URL field shows one this long whole
 
 
 class SignInDialog(QDialog):
@@ -19,7 +22,9 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.prefs = prefs
         self.setWindowTitle("Sign in - CTI desktop")
-        self.url = QLineEdit(prefs.server_url or "http://127.0.0.1:8765")
+        self.url = QLineEdit(prefs.server_url or DEFAULT_URL)
+        self.url.setMinimumWidth(fits_text(self.url, ROOM_FOR))
+        self.url.setCursorPosition(0)  # the start of an address says most: show it first
         self.token = QLineEdit(prefs.token(prefs.server_url) if prefs.server_url else "")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.note = plain_label(prefs.token_note, wrap=True)

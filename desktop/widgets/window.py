@@ -7,8 +7,10 @@ card pops when follows the agent's pop-mode setting (`desktop.popview.pops_now`)
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime
 
-from PyQt6.QtCore import Qt, QUrl, pyqtSignal
+from PyQt6.QtCore import QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import (
     QAction,
     QActionGroup,
@@ -18,9 +20,6 @@ from PyQt6.QtGui import (
     QShortcut,
 )
 from PyQt6.QtWidgets import (
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -29,15 +28,16 @@ from PyQt6.QtWidgets import (
 
 from cti.protocol import CMD_ANSWER, CMD_HANGUP, CMD_HOLD, CMD_RESUME
 from desktop.board import CallRecord, Phase
-from desktop.connection import LinkState
+from desktop.calltime import list_text
 from desktop.controller import DesktopController
-from desktop.controls import dial_state
-from desktop.phonelegs import STATUS_COLOUR, PhoneStatus
+from desktop.controls import dial_state, pbx_notice
 from desktop.popview import PopMode, pop_view, pops_now
 from desktop.prefs import DesktopPrefs
+from desktop.widgets.calllist import CallList
 from desktop.widgets.common import plain_label
 from desktop.widgets.deck import CardDeck
 from desktop.widgets.dialbar import DialBar
+from desktop.widgets.linkbar import LinkBar
 from desktop.widgets.popcard import PopCard
 from desktop.widgets.signin import SignInDialog
 from desktop.widgets.softphone import SoftphoneDialog
@@ -45,20 +45,13 @@ from desktop.widgets.tray import RingNotifier
 
 log = logging.getLogger(__name__)
 
-LINK_TEXT = {
-    LinkState.CONNECTING: ("Connecting...", "#fff3cd"),
-    LinkState.CONNECTED: ("Connected", "#d4edda"),
-    LinkState.RECONNECTING: ("Disconnected - reconnecting", "#f8d7da"),
-    LinkState.REFUSED: ("Refused by the server", "#f8d7da"),
-    LinkState.STOPPED: ("Not connected", "#e2e3e5"),
-}
 SHORTCUTS = {"answer": "Ctrl+Shift+A", "hangup": "Ctrl+Shift+E", "hold": "Ctrl+Shift+H"}
 POP_MODES = (
     (PopMode.ON_RING, "Pop on ring"),
     (PopMode.ON_ANSWER, "Pop on answer"),
     (PopMode.NEVER, "Never pop"),
 )
-CALL_ID_ROLE = Qt.ItemDataRole.UserRole
+TICK_MS = 1000  # call timers advance once a second
 
 
 class MainWindow(QMainWindow):
@@ -70,13 +63,11 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.prefs = prefs
         self.setWindowTitle("CTI desktop")
-        self.link = plain_label()
-        self.link.setObjectName("link-state")
-        self.phone_state = plain_label()
-        self.phone_state.setObjectName("softphone-state")
-        self.identity = plain_label()
-        self.calls = QListWidget()
-        self.calls.setMaximumWidth(260)
+        self.linkbar = LinkBar()
+        self.link, self.pbx = self.linkbar.link, self.linkbar.pbx
+        self.phone_state, self.identity = self.linkbar.phone_state, self.linkbar.identity
+        self.calls = CallList()
+        self.ticker = QTimer(self)
         self.deck = CardDeck(controller, lambda url: self.open_url(url))
         self.cards = self.deck.cards
         self.empty = plain_label("No calls. Pops appear here when your phone rings.")
@@ -88,6 +79,7 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.show_link(controller.link_state.value, controller.link_detail)
         self.show_phone(controller.phone.status.value, controller.phone.status_text)
+        self.ticker.start(TICK_MS)
         if prefs.geometry is not None:
             self.restoreGeometry(prefs.geometry)
         else:
@@ -96,11 +88,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
-        top = QHBoxLayout()
-        top.addWidget(self.link, 1)
-        top.addWidget(self.phone_state, 1)
-        top.addWidget(self.identity)
-        layout.addLayout(top)
+        layout.addWidget(self.linkbar)
         split = QSplitter()
         split.addWidget(self.calls)
         pane = QWidget()
@@ -120,14 +108,16 @@ class MainWindow(QMainWindow):
         c.welcomed.connect(self.refresh_all)
         c.board_reset.connect(self.rebuild)
         c.call_changed.connect(self.on_call_changed)
+        c.pbx_changed.connect(lambda _: self.refresh_all())
         c.command_done.connect(self._dial_result)
-        c.search_done.connect(self.dialbar.show_contacts)
+        c.directory.search_done.connect(self.dialbar.show_contacts)
         self.dialbar.dial_requested.connect(c.dial)
-        self.dialbar.search_requested.connect(c.search)
-        self.dialbar.contact_requested.connect(c.load_contact)
+        self.dialbar.search_requested.connect(c.directory.search)
+        self.dialbar.contact_requested.connect(c.directory.load_contact)
         self.deck.card_shown.connect(self.card_shown)
         self.deck.cards_changed.connect(self._render_list)
-        self.calls.itemActivated.connect(self._open_listed)
+        self.calls.call_chosen.connect(self.pop)
+        self.ticker.timeout.connect(self.tick)
 
     def _menus(self) -> None:
         server = self.server_menu = self.menuBar().addMenu("&Server")  # type: ignore[union-attr]
@@ -180,12 +170,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_phone(self, status: str, text: str) -> None:
-        """The softphone's registration next to the connection state; hidden when off."""
-        self.phone_state.setText(text)
-        self.phone_state.setProperty("state", status)
-        colour = STATUS_COLOUR.get(PhoneStatus(status), "#e2e3e5")
-        self.phone_state.setStyleSheet(f"background: {colour}; padding: 4px;")
-        self.phone_state.setVisible(status != PhoneStatus.OFF)
+        self.linkbar.show_phone(status, text)
         self.deck.show_all()
 
     def open_url(self, url: str) -> None:
@@ -195,19 +180,23 @@ class MainWindow(QMainWindow):
     # -- state -----------------------------------------------------------------------------
 
     def show_link(self, state: str, detail: str) -> None:
-        text, colour = LINK_TEXT.get(LinkState(state), (state, "#e2e3e5"))
-        self.link.setText(f"{text}: {detail}" if detail else text)
-        self.link.setStyleSheet(f"background: {colour}; padding: 4px;")
-        self.link.setProperty("state", state)
-        self.notifier.set_status(text)
+        self.notifier.set_status(self.linkbar.show_link(state, detail))
         self.refresh_all()
 
     def refresh_all(self) -> None:
-        welcome = self.controller.welcome
-        if welcome is not None:
-            self.identity.setText(f"{welcome.agent} - extension {welcome.extension}")
-        self.dialbar.show_state(dial_state(self.controller.capabilities, self.controller.connected))
+        c = self.controller
+        if c.welcome is not None:
+            self.identity.setText(f"{c.welcome.agent} - extension {c.welcome.extension}")
+        notice = pbx_notice(c.connected, c.pbx_up, c.pbx_since)
+        self.linkbar.show_pbx(notice)
+        if notice.text:
+            self.notifier.set_status(notice.text)
+        self.dialbar.show_state(dial_state(c.capabilities, c.connected, c.pbx_up))
         self.deck.show_all()
+        self._render_list()
+
+    def tick(self) -> None:
+        self.deck.tick()
         self._render_list()
 
     def rebuild(self) -> None:
@@ -245,19 +234,15 @@ class MainWindow(QMainWindow):
         return card
 
     def _render_list(self) -> None:
-        self.calls.clear()
+        now, wall_now = time.monotonic(), datetime.now()
+        entries = []
         for record in self.controller.board:
-            leg = self.controller.phone.leg_for(record.call_id)
-            view = pop_view(record, self.controller.welcome, self.controller.connected, leg)
-            item = QListWidgetItem(f"{view.status}: {view.title} {view.number}".strip())
-            item.setData(CALL_ID_ROLE, record.call_id)
-            self.calls.addItem(item)
+            view = self.deck.view_of(record)
+            entries.append(
+                (record.call_id, list_text(view.title, view.number, record, now, wall_now))
+            )
+        self.calls.show_calls(entries)
         self.empty.setVisible(not self.cards)
-
-    def _open_listed(self, item: QListWidgetItem | None) -> None:
-        call_id = item.data(CALL_ID_ROLE) if item is not None else None
-        if isinstance(call_id, str):
-            self.pop(call_id)
 
     def _dial_result(self, call_id: str, name: str, ok: bool, text: str) -> None:
         if call_id not in self.cards:

@@ -113,7 +113,11 @@ def run_in(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeou
 
 
 class LiveServer:
-    """PBX simulator + CtiApp, reachable directly or through a proxy that can cut sockets."""
+    """PBX simulator + CtiApp, reachable directly or through a proxy that can cut sockets.
+
+    The server reaches the PBX through `ami_proxy`, so a test can take the server's AMI
+    link down (`ami_proxy.cut()`) and bring it back (`restore()`).
+    """
 
     def __init__(self, loop: asyncio.AbstractEventLoop, config_dir: Path) -> None:
         self.loop = loop
@@ -122,6 +126,7 @@ class LiveServer:
         self.pbx: PbxSimulator
         self.app: CtiApp
         self.proxy: CuttableProxy
+        self.ami_proxy: CuttableProxy
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = RUN_S) -> T:
         return run_in(self.loop, coro, timeout)
@@ -136,7 +141,8 @@ class LiveServer:
                 secret=AMI_SECRET,
             )
         )
-        write_config(self.config_dir, self.pbx.port)
+        self.ami_proxy = await self.stack.enter_async_context(CuttableProxy(self.pbx.port))
+        write_config(self.config_dir, self.ami_proxy.port)
         add_contacts(self.config_dir / "contacts.db")
         self.app = CtiApp(load_config(self.config_dir, require_secrets=True), broker_port=0)
         await self.app.start()

@@ -11,6 +11,7 @@ import pytest
 from cti.protocol import CMD_ANSWER, CMD_DIAL, CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER
 from cti.sim import CallPlan
 from desktop.board import Phase
+from desktop.controls import CALLER_BUSY
 from desktop.widgets.window import MainWindow
 from tests.desktop.conftest import (
     ALICE,
@@ -100,7 +101,7 @@ def test_hangup_of_a_call_that_is_gone_shows_the_brokers_error(
     window.controller.hangup(call_id)
     server.run(until(lambda: result_text(window, call_id)))
     text = result_text(window, call_id)
-    assert text == f"Hang up failed: {broker['message']} [{broker['error']}]"
+    assert text == f"Hang up failed: {broker['message']}"  # the server's words, no error id
 
 
 async def _hang_up_on_pbx(server: LiveServer, pbx_call: Any) -> None:
@@ -122,7 +123,8 @@ def test_a_command_the_broker_refuses_reads_as_a_failure(
     window.controller.send("call.park", {"call_id": call_id}, call_id)
     server.run(until(lambda: result_text(window, call_id)))
     text = result_text(window, call_id)
-    assert text == f"call.park failed: {broker['message']} [unknown-command]"
+    assert broker["error"] == "unknown-command"
+    assert text == f"call.park failed: {broker['message']}"
     assert window.cards[call_id].controls.result.property("ok") is False
 
 
@@ -237,14 +239,19 @@ def test_click_to_dial_finds_a_contact_and_dials_its_number(
     server.run(until(lambda: len(window.cards) == 1))  # the outbound call pops
 
 
-def test_call_back_on_the_card_dials_the_callers_number(
+def test_call_back_on_the_card_dials_the_caller_once_their_call_has_ended(
     server: LiveServer, open_window: WindowFactory
 ) -> None:
     window = open_window()
     offered(window, CMD_DIAL)
     call_id = pop_call(server, window, TALKING)
     card = window.cards[call_id]
+    assert not card.call_back.isEnabled()  # the caller is still on the line
+    assert card.call_back.toolTip() == CALLER_BUSY
+    card.controls.buttons[CMD_HANGUP].click()
+    server.run(until(lambda: phase_of(window, call_id) is Phase.ENDED))
     assert card.call_back.isEnabled()
+    assert card.call_back.toolTip() == f"Call {ALICE[0]} now"
     card.call_back.click()
     server.run(until(lambda: window.dialbar.result.text()))
     assert window.dialbar.result.text().startswith("Dial: done - ")

@@ -194,7 +194,9 @@ def test_controls_follow_call_state_and_capabilities() -> None:
 
 def test_a_refusal_never_reads_as_success() -> None:
     refused = CommandOutcome("call.hold", False, "not-supported", "call.hold is not supported")
-    assert describe(refused) == "Hold failed: call.hold is not supported [not-supported]"
+    assert describe(refused) == "Hold failed: call.hold is not supported"
+    silent = CommandOutcome("call.hold", False, "failed", "")
+    assert describe(silent) == "Hold failed: no reason given (failed)"
     assert describe(CommandOutcome("call.hangup", True, None, "hung up c1")) == (
         "Hang up: done - hung up c1"
     )
