@@ -92,11 +92,28 @@ class XDisplay:
         return "window id" in out
 
 
-def _managing(display: XDisplay, manager: subprocess.Popen[str]) -> bool:
-    if manager.poll() is not None:
+def start_window_manager(display: XDisplay, attempts: int = 5) -> subprocess.Popen[str]:
+    """matchbox, once the display answers. Now and then its first XOpenDisplay fails on a
+    display that has just started (seen on Xvfb 21): then it is started again."""
+    poll(lambda: display.run("xprop", "-root", "-len", "1").returncode == 0, "the display")
+    errors = ""
+    for _ in range(attempts):
+        manager = subprocess.Popen(
+            [tool("matchbox-window-manager"), "-use_titlebar", "yes"],
+            env=display.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + DEADLINE_S
+        while manager.poll() is None and time.monotonic() < deadline:
+            if display.has_window_manager():
+                return manager
+            time.sleep(0.05)
+        if manager.poll() is None:
+            manager.kill()
         _, errors = manager.communicate()
-        raise AssertionError(f"the window manager exited ({manager.returncode}): {errors}")
-    return display.has_window_manager()
+    raise AssertionError(f"the window manager did not start: {errors}")
 
 
 @contextmanager
@@ -116,14 +133,7 @@ def x_display(size: str = "1280x800", window_manager: bool = True) -> Iterator[X
         assert number, "Xvfb did not report a display"
         display = XDisplay(f":{number}")
         if window_manager:
-            manager = subprocess.Popen(
-                [tool("matchbox-window-manager"), "-use_titlebar", "yes"],
-                env=display.env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            poll(lambda: _managing(display, manager), "the window manager to start")
+            manager = start_window_manager(display)
         yield display
     finally:
         for process in (manager, server):
