@@ -6,7 +6,7 @@ measures pop latency with it.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QFont, QShowEvent
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -41,7 +41,7 @@ class PopCard(QWidget):
         super().__init__(parent)
         self.call_id = call_id
         self.view: PopView | None = None
-        self.title = plain_label()
+        self.title = plain_label(wrap=True)  # a long name wraps, never widens the card
         font = QFont(self.title.font())
         font.setPointSize(font.pointSize() + 6)
         font.setBold(True)
@@ -91,13 +91,14 @@ class PopCard(QWidget):
         for item in (self.status, self.timer, self.crm):
             header.addWidget(item)
         layout.addLayout(header)
-        # The call's buttons come right under who is calling; Call back sits at the very
-        # bottom, far from Answer and Hang up, since it dials at once.
+        # The call's buttons come right under who is calling, and the after-call form
+        # (shown once the call ends) right under them; Call back sits at the very bottom,
+        # far from Answer and Hang up, since it dials at once.
         shown: tuple[QWidget, ...] = (self.number, self.reason, self.banner, self.softphone)
-        for widget in (*shown, self.controls, self.matches_box, self.contact_box):
+        for widget in (*shown, self.controls, self.after_call, self.matches_box):
             layout.addWidget(widget)
         self.contact_form.addRow(plain_label("Tags"), self.tags)
-        for box in (self.history_box, self.create_form, self.after_call):
+        for box in (self.contact_box, self.history_box, self.create_form):
             layout.addWidget(box)
         bottom = QHBoxLayout()
         bottom.addWidget(self.call_back)
@@ -138,12 +139,13 @@ class PopCard(QWidget):
     def reveal_note(self) -> None:
         """Bring the after-call form into view with the cursor in Notes: the call just
         ended and the agent's next job is to write what happened."""
-        layout = self.content.layout()
-        if layout is not None:
-            layout.activate()  # the form was hidden until now: place it before scrolling
+        self.after_call.notes.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The form was hidden until now: scroll once the scroll area has laid it out.
+        QTimer.singleShot(0, self._scroll_to_note)
+
+    def _scroll_to_note(self) -> None:
         self.scroll_area.ensureWidgetVisible(self.after_call.save)
         self.scroll_area.ensureWidgetVisible(self.after_call.notes)
-        self.after_call.notes.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_view(self, view: PopView) -> None:
         self.view = view
