@@ -6,11 +6,34 @@ A line says state and time first, then who: a line too long for the column is el
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PyQt6.QtCore import QModelIndex, QSize, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 CALL_ID_ROLE = Qt.ItemDataRole.UserRole
 LIST_WIDTH = 260
+
+
+class FitWidth(QStyledItemDelegate):
+    """Items never wider than the list: QListView lays each item out at its text's full
+    width (then scrolls sideways); capped, the delegate elides the text instead."""
+
+    def __init__(self, view: QListWidget) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        viewport = self.view.viewport()
+        if viewport is not None:
+            size.setWidth(min(size.width(), viewport.width()))
+        return size
 
 
 class CallList(QListWidget):
@@ -22,7 +45,8 @@ class CallList(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setWordWrap(False)
-        self.setUniformItemSizes(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)  # re-fit the lines on resize
+        self.setItemDelegate(FitWidth(self))
         self.itemActivated.connect(self._chosen)
 
     def show_calls(self, entries: list[tuple[str, str]]) -> None:
