@@ -89,7 +89,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 sources="$(cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)"
 if ! installed "$sources" "$EXTRAS"; then
+  echo "setup: installing the project into .venv (extras: ${EXTRAS:-none})" >&2
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}"
+  # -qq: setuptools' warning about editable installs is noise to someone trying the demo
+  .venv/bin/python -m pip install -qq -e ".${EXTRAS:+[$EXTRAS]}"
   touch ".venv/.installed-$sources-${EXTRAS//,/_}"
 fi
