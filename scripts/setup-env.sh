@@ -12,14 +12,14 @@ cd "$(dirname "$0")/.."
 # desktop: Qt's xcb platform plugin (the window on an X display) refuses to load without
 #   libxcb-cursor0 and the others; fonts-droid-fallback draws CJK names (the demo
 #   directory has some) instead of boxes. Offscreen Qt needs none of them.
-# dev: the tests also run the desktop under Xvfb, and the softphone against SIPp
-#   (sip-tester, tests/softphone).
+# dev: the tests also run the desktop under Xvfb, the softphone against SIPp
+#   (sip-tester, tests/softphone) and the terminal demo in an 80x24 tmux.
 DESKTOP_DEBIAN=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
   fonts-droid-fallback
 )
-DEV_DEBIAN=(xvfb sip-tester "${DESKTOP_DEBIAN[@]}")
+DEV_DEBIAN=(xvfb sip-tester tmux "${DESKTOP_DEBIAN[@]}")
 
 debian_packages() {  # the Debian packages the extras in $1 need, one a line, each once
   local extra

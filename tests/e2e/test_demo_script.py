@@ -93,9 +93,9 @@ def test_no_extra_needs_no_debian_package() -> None:
     assert debian_packages("") == []
 
 
-def test_test_extras_bring_xvfb_sipp_and_the_xcb_packages() -> None:
+def test_test_extras_bring_xvfb_sipp_tmux_and_the_xcb_packages() -> None:
     packages = set(debian_packages("desktop,softphone,dev"))
-    assert {"xvfb", "sip-tester", "fonts-droid-fallback"} | QT_XCB_PACKAGES <= packages
+    assert {"xvfb", "sip-tester", "tmux", "fonts-droid-fallback"} | QT_XCB_PACKAGES <= packages
 
 
 def test_missing_desktop_extra_is_named_with_the_command_that_installs_it_into_venv() -> None:

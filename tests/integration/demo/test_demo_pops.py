@@ -58,7 +58,7 @@ async def test_known_shared_unknown_and_withheld_callers_pop(
     client = PopClient(broker.url, "tok-alice", view.handle, broker.http, backoff_min=0.05)
     task = asyncio.create_task(client.run())
     try:
-        await asyncio.wait_for(client.welcomed.wait(), 3)
+        await asyncio.wait_for(client.welcomed.wait(), 30)
         for n, (number, name) in enumerate(chosen):
             broker.ctx.broker.publish(await pop(service, number, name, f"1700000000.{n}"))
         await until(lambda: out.getvalue().count("call.ringing") == 4)
