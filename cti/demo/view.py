@@ -21,7 +21,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from cti.demo.feed import PopFeed, PopRow
+from cti.demo.feed import PbxLinkState, PopFeed, PopRow
 from cti.demo.layout import fit_columns
 
 log = logging.getLogger(__name__)
@@ -128,10 +128,20 @@ class TerminalView:
 
     def handle(self, agent: str, frame: Mapping[str, Any]) -> list[PopRow]:
         """Feed one protocol frame of `agent` through the model and show what it added."""
+        pbx = self.feed.pbx
         rows = self.feed.apply(agent, frame)
         if rows:
             self.show(rows)
+        if self.feed.pbx != pbx and self.feed.pbx is not None:
+            self._pbx_changed(self.feed.pbx, first=pbx is None)
         return rows
+
+    def _pbx_changed(self, pbx: PbxLinkState, first: bool) -> None:
+        """Every agent hears of it; said once, and at start only when the link is down."""
+        if self.live:
+            self._refresh()
+        elif not (first and pbx.connected):
+            self._write(f"# {pbx.text()}")
 
     def note(self, text: str) -> None:
         """News of the demo itself: the title's second half live, a `#` line piped."""
@@ -167,7 +177,7 @@ class TerminalView:
         return Group(
             Text(title, style="bold", no_wrap=True, overflow="ellipsis"),
             self.table(),
-            Text(self.links_line(), style="dim", no_wrap=True, overflow="ellipsis"),
+            self._status_line(),
         )
 
     def table(self) -> Table:
@@ -190,6 +200,14 @@ class TerminalView:
                 style=_ROW_STYLE.get(current if current in _MARKER else row.status, ""),
             )
         return table
+
+    def _status_line(self) -> Text:
+        pbx = self.feed.pbx
+        if pbx is not None and not pbx.connected:
+            line, style = f"{pbx.text()}; {self.links_line()}", "bold red"
+        else:
+            line, style = self.links_line(), "dim"
+        return Text(line, style=style, no_wrap=True, overflow="ellipsis")
 
     def links_line(self) -> str:
         """``4 agents connected``, or which agents are not and why."""
