@@ -42,7 +42,9 @@ class AgentDirectory:
         return [identity for _, identity in self._entries]
 
     def authenticate(self, token: str) -> AgentIdentity | None:
-        presented = token.encode()
+        # surrogatepass: a token with a lone surrogate matches no configured token (those
+        # are valid UTF-8) and must be refused like any other bad token, not crash.
+        presented = token.encode("utf-8", "surrogatepass")
         found: AgentIdentity | None = None
         for known, identity in self._entries:
             if hmac.compare_digest(known, presented):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -11,6 +10,7 @@ from aiohttp import WSMsgType, web
 
 from cti.broker.auth import AgentIdentity
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, peer_address
+from cti.broker.frames import parse_object
 from cti.broker.hub import encode
 from cti.broker.sessions import Session
 from cti.protocol import (
@@ -31,6 +31,9 @@ from cti.protocol import (
 
 log = logging.getLogger(__name__)
 
+HELLO_SECRETS = frozenset({"token"})
+"""Hello fields that are only compared: not refused for lone surrogates (a bad token)."""
+
 
 class HandshakeRefused(Exception):
     def __init__(self, code: int, reason: str) -> None:
@@ -39,14 +42,9 @@ class HandshakeRefused(Exception):
         self.reason = reason
 
 
-def parse_frame(text: str) -> dict[str, Any]:
-    try:
-        frame = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"not JSON: {exc}") from None
-    if not isinstance(frame, dict):
-        raise ValueError("a frame must be a JSON object")
-    return frame
+def parse_frame(text: str, opaque: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A client frame: one JSON object, bounded and encodable; else BadFrame (a ValueError)."""
+    return parse_object(text, opaque)
 
 
 def check_hello(frame: dict[str, Any]) -> tuple[str, int | None]:
@@ -75,7 +73,7 @@ async def handshake(
     if msg.type != WSMsgType.TEXT:
         raise HandshakeRefused(CLOSE_BAD_HELLO, "first frame must be a text hello")
     try:
-        token, last_seq = check_hello(parse_frame(msg.data))
+        token, last_seq = check_hello(parse_frame(msg.data, HELLO_SECRETS))
     except ValueError as exc:
         raise HandshakeRefused(CLOSE_BAD_HELLO, str(exc)) from None
     identity = await ctx.authenticate(token, address)
