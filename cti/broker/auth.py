@@ -59,7 +59,7 @@ class _Failures:
 
 
 class FailureThrottle:
-    """Per-address count of bad tokens, turned into a growing delay.
+    """Per-address count of bad tokens, turned into a growing delay of the failure answers.
 
     Memory is bounded: at most `max_addresses` entries, oldest evicted first, and an
     address is forgotten `window` seconds after its last failure.
@@ -98,10 +98,7 @@ class FailureThrottle:
         count = 1 if entry is None else entry.count + 1
         self._failures[address] = _Failures(count, self._clock())
         self._evict()
-        log.warning("bad token from %s (%d in a row)", address, count)
-
-    def succeeded(self, address: str) -> None:
-        self._failures.pop(address, None)
+        log.warning("bad token from %s (%d recent)", address, count)
 
     def _evict(self) -> None:
         now = self._clock()
