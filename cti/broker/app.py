@@ -6,6 +6,7 @@ without either.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -17,6 +18,7 @@ from cti.broker.contacts_api import add_contact_routes
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Directory
 from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
+from cti.broker.pending import PendingHellos
 from cti.broker.rest import add_routes
 from cti.broker.settings import BrokerSettings, DesktopSettings
 from cti.broker.ws import websocket_handler
@@ -49,17 +51,21 @@ def build_context(
         ),
         metrics=metrics,
         directory=directory,
+        pending=PendingHellos(settings.max_pending_hellos, settings.close_timeout, metrics),
         contacts=contacts,
     )
 
 
 async def close_sockets(app: web.Application) -> None:
     """Runs on shutdown, before aiohttp waits for handlers: open sockets would hold it up."""
-    broker = app[BROKER_CONTEXT].broker
-    count = len(broker.sessions())
+    ctx = app[BROKER_CONTEXT]
+    count = len(ctx.broker.sessions())
     if count:
         log.info("closing %d agent sockets: going away", count)
-    await broker.close_all(CLOSE_GOING_AWAY, "server shutting down")
+    await asyncio.gather(
+        ctx.broker.close_all(CLOSE_GOING_AWAY, "server shutting down"),
+        ctx.pending.close_all(CLOSE_GOING_AWAY, "server shutting down"),
+    )
 
 
 async def broker_lifetime(app: web.Application) -> AsyncIterator[None]:

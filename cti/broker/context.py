@@ -12,6 +12,7 @@ from cti.broker.auth import AgentIdentity, FailureThrottle
 from cti.broker.commands import CommandService
 from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
+from cti.broker.pending import PendingHellos
 from cti.broker.settings import BrokerSettings
 
 
@@ -50,6 +51,7 @@ class BrokerContext:
     throttle: FailureThrottle
     metrics: BrokerMetrics
     directory: Directory | None
+    pending: PendingHellos
     contacts: ContactBook | None = None
 
     async def authenticate(self, token: str, address: str) -> AgentIdentity | None:

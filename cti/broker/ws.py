@@ -17,6 +17,7 @@ from cti.protocol import (
     CLOSE_BAD_HELLO,
     CLOSE_BAD_TOKEN,
     CLOSE_NO_TOKEN,
+    CLOSE_TRY_AGAIN,
     CLOSE_UNSUPPORTED_VERSION,
     ERR_BAD_ARGS,
     ERR_BAD_FRAME,
@@ -70,6 +71,8 @@ async def handshake(
         msg = await ws.receive(timeout=ctx.settings.hello_timeout)
     except TimeoutError:
         raise HandshakeRefused(CLOSE_NO_TOKEN, "no hello in time") from None
+    if msg.type == WSMsgType.CLOSING:  # the broker closed it: shutdown, or it gave way
+        raise HandshakeRefused(CLOSE_TRY_AGAIN, "closed by the broker before its hello")
     if msg.type != WSMsgType.TEXT:
         raise HandshakeRefused(CLOSE_BAD_HELLO, "first frame must be a text hello")
     try:
@@ -96,12 +99,15 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     )
     await ws.prepare(request)
     address = peer_address(request)
+    ticket = ctx.pending.admit(ws)
     try:
         identity, last_seq = await handshake(ws, ctx, address)
     except HandshakeRefused as exc:
         log.info("handshake from %s refused: %s", address, exc.reason)
         await ws.close(code=exc.code, message=exc.reason.encode())
         return ws
+    finally:
+        ctx.pending.leave(ticket)
     session = Session(
         ws,
         identity,
