@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from cti.broker.accesslog import RedactingAccessLogger
 from cti.broker.auth import AgentDirectory, FailureThrottle
 from cti.broker.commands import CallControl, CommandService
 from cti.broker.contacts_api import add_contact_routes
@@ -86,3 +87,12 @@ def make_app(ctx: BrokerContext) -> web.Application:
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(broker_lifetime)
     return app
+
+
+def make_runner(ctx: BrokerContext, shutdown_timeout: float = 60.0) -> web.AppRunner:
+    """The runner to serve the broker with: its access log never shows a token."""
+    return web.AppRunner(
+        make_app(ctx),
+        shutdown_timeout=shutdown_timeout,
+        access_log_class=RedactingAccessLogger,
+    )

@@ -108,16 +108,17 @@ class CommandService:
         self._timeout = timeout
 
     async def run(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> CommandResult:
+        shown = name if name in COMMANDS else "(unknown)"  # the client's words stay out of logs
         try:
             message = await self._dispatch(identity, name, args)
         except CommandError as exc:
-            log.info("command %s by %s refused: %s", name, identity.agent_id, exc.error_id)
+            log.info("command %s by %s refused: %s", shown, identity.agent_id, exc.error_id)
             return CommandResult(False, exc.error_id, exc.message)
         except TimeoutError:
-            log.warning("command %s by %s timed out", name, identity.agent_id)
+            log.warning("command %s by %s timed out", shown, identity.agent_id)
             return CommandResult(False, ERR_TIMEOUT, "the PBX did not answer in time")
         except Exception:
-            log.exception("command %s by %s failed", name, identity.agent_id)
+            log.exception("command %s by %s failed", shown, identity.agent_id)
             return CommandResult(False, ERR_FAILED, "the command failed on the server")
         return CommandResult(True, None, message)
 

@@ -99,7 +99,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     ctx = request.app[BROKER_CONTEXT]
     origin = request.headers.get("Origin")
     if origin is not None and origin not in ctx.settings.allowed_origins:
-        log.warning("refused WebSocket from origin %s", origin)
+        log.warning("refused WebSocket from origin %r", origin[:200])
         raise web.HTTPForbidden(text="origin not allowed")
     # Pops are small and latency matters more than bytes: no per-message deflate.
     ws = web.WebSocketResponse(

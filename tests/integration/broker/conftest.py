@@ -21,7 +21,7 @@ from cti.broker import (
     CommandError,
     DesktopSettings,
     build_context,
-    make_app,
+    make_runner,
 )
 from cti.lookup import ContactDirectory, ContactStore, LookupService, LookupSettings, StoreSource
 from cti.protocol import hello_frame
@@ -167,7 +167,7 @@ async def start_broker() -> AsyncIterator[StartServer]:
             contacts=contacts,
             desktop=desktop,
         )
-        runner = web.AppRunner(make_app(ctx), shutdown_timeout=2.0)
+        runner = make_runner(ctx, shutdown_timeout=2.0)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
