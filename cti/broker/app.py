@@ -6,7 +6,6 @@ without either.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -63,10 +62,8 @@ async def close_sockets(app: web.Application) -> None:
     count = len(ctx.broker.sessions())
     if count:
         log.info("closing %d agent sockets: going away", count)
-    await asyncio.gather(
-        ctx.broker.close_all(CLOSE_GOING_AWAY, "server shutting down"),
-        ctx.pending.close_all(CLOSE_GOING_AWAY, "server shutting down"),
-    )
+    await ctx.broker.close_all(CLOSE_GOING_AWAY, "server shutting down")
+    await ctx.pending.close_all(CLOSE_GOING_AWAY, "server shutting down")
 
 
 async def broker_lifetime(app: web.Application) -> AsyncIterator[None]:

@@ -57,7 +57,16 @@ class RecordingCallControl:
     gate: asyncio.Event | None = None  # when set up, dial waits for it
     others: list[tuple[str, ...]] = field(default_factory=list)  # hold, transfer, ...
 
-    commands: list[str] = field(default_factory=lambda: ["call.hangup", "call.dial"])
+    # A desk phone that does not answer on NOTIFY: everything but call.answer.
+    commands: list[str] = field(
+        default_factory=lambda: [
+            "call.hangup",
+            "call.hold",
+            "call.resume",
+            "call.transfer",
+            "call.dial",
+        ]
+    )
 
     def capabilities(self, extension: str) -> list[str]:
         return list(self.commands)
