@@ -1,19 +1,22 @@
 """Client JSON, parsed the same way for WebSocket frames and REST bodies.
 
-Two kinds of valid-looking JSON hurt the broker unless refused at the door:
+Three kinds of valid-looking JSON hurt the broker unless refused at the door:
 
 - Deep nesting: ``json.loads`` recurses once per level, so 10 KB of brackets raises
   RecursionError. Any depth a desktop needs is far below `MAX_DEPTH`.
 - Lone surrogates: a JSON escape such as ``"\\ud800"`` parses to text that cannot be
   encoded as UTF-8. Echoed back (a command id, an error message) it cannot be written,
   and stored in SQLite it cannot be bound.
+- NaN, Infinity and numbers too large for a float, which Python's json accepts but
+  JSON does not: echoed back they would make a reply that strict clients cannot read.
 
-Both become `BadFrame`, which callers answer as ``bad-frame`` (or close 4000 for a hello).
+All become `BadFrame`, which callers answer as ``bad-frame`` (or close 4000 for a hello).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -40,7 +43,7 @@ def parse_object(text: str, opaque: frozenset[str] = frozenset()) -> dict[str, A
     could have configured is a bad token (4002, counted), not a malformed hello.
     """
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except RecursionError:
         raise BadFrame(f"JSON nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
@@ -54,6 +57,18 @@ def parse_object(text: str, opaque: frozenset[str] = frozenset()) -> dict[str, A
     if problem is not None:
         raise BadFrame(problem)
     return value
+
+
+def _no_constant(name: str) -> float:
+    """NaN and Infinity are not JSON; echoed back they would break a strict client."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return number
 
 
 def _first_problem(value: dict[str, Any]) -> str | None:

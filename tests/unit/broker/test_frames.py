@@ -90,3 +90,14 @@ def test_bad_frame_messages_never_echo_the_frame() -> None:
 def test_encodable_tells_lone_surrogates_from_real_text() -> None:
     assert encodable("Jörg 😀") and encodable("")
     assert not encodable("x\ud800") and not encodable("\udfff")
+
+
+@pytest.mark.parametrize("text", ['{"id": NaN}', '{"id": -Infinity}', '{"id": 1e999}'])
+def test_numbers_json_does_not_have_are_a_bad_frame(text: str) -> None:
+    """Echoed back (a command id) they would make the reply invalid JSON for a browser."""
+    with pytest.raises(BadFrame, match="not JSON"):
+        parse_object(text)
+
+
+def test_ordinary_numbers_parse() -> None:
+    assert parse_object('{"a": 1.5e3, "b": -0, "c": 12}') == {"a": 1500.0, "b": 0, "c": 12}
