@@ -8,6 +8,7 @@ never a dead writer, a 1006 close or an HTTP 500.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -221,3 +222,20 @@ async def test_event_text_with_a_lone_surrogate_still_reaches_the_agent(
     broker.ctx.broker.publish(ringing("c2", "1001"))
     assert (await receive_json(alice))["data"]["call_id"] == "c2"
     assert await connected_count(broker) == 1
+
+
+async def test_bearer_token_that_is_not_utf8_is_401_bad_token_and_counted(
+    broker: BrokerServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp decodes such header bytes to lone surrogates; checking them used to be a 500."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", broker.port)
+    writer.write(
+        b"GET /api/calls HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Authorization: Bearer tok-\xed\xa0\x80\xff\r\nConnection: close\r\n\r\n"
+    )
+    answer = await asyncio.wait_for(reader.read(), 30)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 401 "), answer[:80]
+    assert b'"bad-token"' in answer
+    assert broker.ctx.metrics.auth_failures == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
