@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -95,6 +96,15 @@ async def handshake(
     return identity, last_seq, epoch
 
 
+async def refuse(ws: web.WebSocketResponse, refusal: HandshakeRefused, timeout: float) -> None:
+    """Close with the refusal's code; a peer that never answers the close frame (a silent
+    socket) is cut off after `timeout`, not after aiohttp's 10 s, so it frees its descriptor.
+    """
+    with contextlib.suppress(TimeoutError):  # aiohttp closes the transport when cancelled
+        async with asyncio.timeout(timeout):
+            await ws.close(code=refusal.code, message=refusal.reason.encode())
+
+
 async def websocket_handler(request: web.Request) -> web.StreamResponse:
     ctx = request.app[BROKER_CONTEXT]
     origin = request.headers.get("Origin")
@@ -114,7 +124,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         identity, last_seq, epoch = await handshake(ws, ctx, address)
     except HandshakeRefused as exc:
         log.info("handshake from %s refused: %s", address, exc.reason)
-        await ws.close(code=exc.code, message=exc.reason.encode())
+        await refuse(ws, exc, ctx.settings.close_timeout)
         return ws
     finally:
         ctx.pending.leave(ticket)

@@ -7,7 +7,7 @@ import time
 
 import aiohttp
 
-from cti.protocol import CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN, hello_frame
+from cti.protocol import CLOSE_GOING_AWAY, CLOSE_NO_TOKEN, CLOSE_TRY_AGAIN, hello_frame
 from tests.integration.broker.conftest import StartServer, receive_close, receive_json, wait_until
 from tests.integration.broker.rawclient import (
     masked_text_frame,
@@ -109,3 +109,16 @@ async def test_sockets_leave_the_waiting_list_once_welcomed_or_refused(
     sue, _ = await server.connect("tok-sue")
     assert server.ctx.metrics.hello_evictions == 0
     assert not alice.closed and not bob.closed and not sue.closed
+
+
+async def test_a_silent_socket_is_released_soon_after_its_hello_timeout(
+    start_broker: StartServer,
+) -> None:
+    """It used to hold its descriptor 10 s more, waiting for a close reply that never came."""
+    server = await start_broker(hello_timeout=0.5, close_timeout=0.5)
+    reader, writer = await open_silent(server.port)
+    started = time.monotonic()
+    assert await asyncio.wait_for(read_close_code(reader), 30) == CLOSE_NO_TOKEN
+    assert time.monotonic() - started < 5
+    await wait_until(lambda: len(server.ctx.pending) == 0)
+    writer.close()
