@@ -83,6 +83,7 @@ class AfterCallForm(QGroupBox):
         self.disposition = QComboBox()
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(70)
+        self.notes.setTabChangesFocus(True)  # type, Tab, Space: filed without the mouse
         self.save = QPushButton("Save note")
         self.result = plain_label(wrap=True)
         form = QFormLayout(self)

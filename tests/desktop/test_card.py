@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PyQt6.QtCore import QPoint, QSettings
+from PyQt6.QtCore import QPoint, QSettings, Qt
+from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import QLineEdit
 
 from cti.protocol import CMD_ANSWER, CMD_HANGUP, CMD_HOLD
@@ -99,6 +100,21 @@ def test_when_a_call_ends_the_note_form_comes_into_view_with_notes_focused(
     for widget in (form.notes, form.save):
         corner = widget.mapTo(viewport, widget.rect().bottomRight())
         assert viewport.rect().contains(corner), f"{widget} is off screen"
+
+
+def test_a_note_is_typed_and_saved_from_the_keyboard_alone(
+    server: LiveServer, open_window: WindowFactory
+) -> None:
+    window = open_window()
+    call_id = ended_with_note(server, window)
+    form = window.cards[call_id].after_call
+    server.run(until(lambda: window.focusWidget() is form.notes))
+    QTest.keyClicks(form.notes, "Sent the quote")
+    QTest.keyClick(form.notes, Qt.Key.Key_Tab)
+    assert form.notes.toPlainText() == "Sent the quote"  # Tab moved on, typed no tab
+    assert window.focusWidget() is form.save
+    QTest.keyClick(form.save, Qt.Key.Key_Space)
+    server.run(until(lambda: form.result.text() == "Note saved"))
 
 
 def test_call_back_is_disabled_while_the_caller_is_on_the_line_and_far_from_the_controls(
