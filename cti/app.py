@@ -268,7 +268,7 @@ class CtiApp:
 
     def _on_ami_state(self, state: str) -> None:
         self.metrics.set_ami_connected(state == "connected")
-        log.info("AMI %s", state)
+        log.debug("AMI %s", state)  # the client logs the link's lines, with the next try
 
 
 async def reload_from(app: CtiApp, load: Callable[[], Config]) -> None:
