@@ -143,7 +143,10 @@ class AgiSession(asyncio.Protocol):
         budget_end = self.started + self._settings.budget_seconds
         self._reschedule(asyncio.get_running_loop().call_at(budget_end, self._expire))
         self._result = match_kind(result)
-        for name, value in variables_for(environment, result, self._settings.caller_name):
+        settings = self._settings
+        for name, value in variables_for(
+            environment, result, settings.caller_name, settings.name_from
+        ):
             self._commands.append(set_variable(name, value))
         self._send_next()
 

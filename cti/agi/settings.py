@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cti.agi.lookup import CALLER_NAME_POLICIES, CallerNamePolicy
+from cti.agi.lookup import CALLER_NAME_POLICIES, NAME_FROM, CallerNamePolicy, NameFrom
 from cti.agi.protocol import DEFAULT_MAX_LINE_BYTES
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ class AgiSettings:
     max_connections: int = 100
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     caller_name: CallerNamePolicy = "if-missing"
+    name_from: NameFrom = "exact"
 
     def __post_init__(self) -> None:
         if self.budget_seconds <= 0:
@@ -30,6 +31,8 @@ class AgiSettings:
             raise ValueError("max_connections must be at least 1")
         if self.caller_name not in CALLER_NAME_POLICIES:
             raise ValueError(f"caller_name must be one of {CALLER_NAME_POLICIES}")
+        if self.name_from not in NAME_FROM:
+            raise ValueError(f"name_from must be one of {NAME_FROM}")
 
     @classmethod
     def from_config(cls, agi: AgiConfig, port: int | None = None) -> AgiSettings:
@@ -41,4 +44,5 @@ class AgiSettings:
             max_connections=agi.max_connections,
             max_line_bytes=agi.max_line_bytes,
             caller_name=agi.caller_name,
+            name_from=agi.name_from,
         )

@@ -51,4 +51,13 @@ AGI_OPTIONS: tuple[Option, ...] = (
         "When the lookup sets CALLERID(name) to the contact's name: `if-missing` only when "
         "the caller sent no name, `unknown` or just digits; `always`; or `never`.",
     ),
+    Option(
+        "agi.name_from",
+        Choice(("exact", "suffix")),
+        "exact",
+        "Which match may set CALLERID(name): `exact`, only a single contact with the very "
+        "number; `suffix`, also one that shares only the last `numbers.match_last_digits` "
+        "digits (a number from another country can share them). CTI_MATCH and the other "
+        "CTI_* variables report any single match either way.",
+    ),
 )

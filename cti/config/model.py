@@ -89,6 +89,7 @@ class AgiConfig:
     max_connections: int
     max_line_bytes: int
     caller_name: Literal["if-missing", "always", "never"]
+    name_from: Literal["exact", "suffix"]
 
 
 @dataclass(frozen=True, slots=True)
