@@ -1,7 +1,11 @@
 """The FastAGI listener: a thin asyncio transport around `AgiSession`.
 
-Connections are bounded: past ``max_connections`` open sessions a new one is closed at
-once (Asterisk then continues the dialplan with nothing set), so a flood costs a socket
+Connections are bounded by ``max_connections``. When the server is full, a connection
+that has not sent its ``agi_*`` block within ``evict_after_seconds`` gives way: the oldest
+such session is closed (outcome ``evicted``) and the new connection takes its slot.
+Asterisk sends the block as soon as it connects, so silent or stalled clients cannot
+crowd out real calls. Only when no session is evictable is the new connection closed at
+once (Asterisk then continues the dialplan with nothing set). A flood costs a socket
 each, never memory or time on the loop.
 """
 
@@ -19,8 +23,9 @@ from cti.agi.settings import AgiSettings
 
 log = logging.getLogger(__name__)
 
-REFUSAL_LOG_INTERVAL = 5.0
-"""Seconds between two warnings about refused connections (a flood must not flood the log)."""
+SHED_LOG_INTERVAL = 5.0
+"""Seconds between two warnings about refused or evicted connections (a flood must not
+flood the log)."""
 
 
 @dataclass
@@ -28,7 +33,7 @@ class AgiStats:
     """Sessions by outcome (``exact``, ``none``, ``timeout``, ``hangup``...) and their time."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
-    refused: int = 0
+    refused: int = 0  # closed at once: full, and no session evictable
     seconds_total: float = 0.0
     seconds_max: float = 0.0
 
@@ -72,9 +77,9 @@ class AgiServer:
         self.port: int | None = None
         self._lookup = lookup
         self._server: asyncio.Server | None = None
-        self._sessions: set[AgiSession] = set()
-        self._refusals_unlogged = 0
-        self._last_refusal_log = float("-inf")
+        self._sessions: dict[AgiSession, None] = {}  # oldest first
+        self._shed = Counter[str]()  # refused and evicted since the last warning
+        self._last_shed_log = float("-inf")
 
     @property
     def open_sessions(self) -> int:
@@ -102,29 +107,48 @@ class AgiServer:
         log.info("FastAGI stopped")
 
     def _new_session(self) -> asyncio.Protocol:
-        if len(self._sessions) >= self.settings.max_connections:
+        if len(self._sessions) >= self.settings.max_connections and not self._evict_one():
             return _Refused(self._refused)
         session = AgiSession(self.settings, self._lookup(), self._session_done)
-        self._sessions.add(session)
+        self._sessions[session] = None
         return session
 
+    def _evict_one(self) -> bool:
+        """Close the oldest session still without its ``agi_*`` block after the grace."""
+        cutoff = asyncio.get_running_loop().time() - self.settings.evict_after_seconds
+        for session in self._sessions:
+            if session.started > cutoff:
+                return False  # this one and every later one are too young
+            if session.awaiting_environment:
+                session.finish("evicted")
+                self._shed_one("evicted")
+                return True
+        return False
+
     def _session_done(self, session: AgiSession, outcome: str) -> None:
-        self._sessions.discard(session)
+        self._sessions.pop(session, None)
         elapsed = asyncio.get_running_loop().time() - session.started
         self.stats.record(outcome, elapsed)
 
     def _refused(self) -> None:
         self.stats.refused += 1
-        self._refusals_unlogged += 1
+        self._shed_one("refused")
+
+    def _shed_one(self, how: str) -> None:
+        self._shed[how] += 1
         now = time.monotonic()
-        if now - self._last_refusal_log >= REFUSAL_LOG_INTERVAL:
-            log.warning(
-                "FastAGI: %d connection(s) refused, %d sessions already open (agi.max_connections)",
-                self._refusals_unlogged,
-                len(self._sessions),
-            )
-            self._refusals_unlogged = 0
-            self._last_refusal_log = now
+        if now - self._last_shed_log < SHED_LOG_INTERVAL:
+            return
+        log.warning(
+            "FastAGI full (agi.max_connections %d): %d connection(s) without an agi_ block "
+            "after %.0f ms closed to make room, %d new connection(s) refused",
+            self.settings.max_connections,
+            self._shed["evicted"],
+            self.settings.evict_after_seconds * 1000,
+            self._shed["refused"],
+        )
+        self._shed.clear()
+        self._last_shed_log = now
 
 
 class _Refused(asyncio.Protocol):

@@ -51,6 +51,7 @@ class AgiSession(asyncio.Protocol):
     Outcomes: the match (``exact``, ``suffix``, ``multiple``, ``none``), ``unknown-script``,
     ``hangup``, ``idle`` (no ``agi_*`` block in time), ``timeout``, ``incomplete`` (closed
     before the blank line), ``closed``, ``malformed``, ``error`` (the lookup raised),
+    ``evicted`` (no ``agi_*`` block yet, closed to make room for a new connection),
     ``stopped`` (server shut down).
     """
 
@@ -66,15 +67,17 @@ class AgiSession(asyncio.Protocol):
         self._outcome: str | None = None  # set when finished
         self._result = "none"  # the outcome once every command is answered
         self._channel = "?"
-        self.started = 0.0
+        self.started = asyncio.get_running_loop().time()  # accepted: the budget starts
 
     # -- asyncio.Protocol ----------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
+        if self._outcome is not None:  # finished (evicted, stopped) before it was made
+            transport.close()
+            return
         loop = asyncio.get_running_loop()
         self._transport = transport
-        self.started = loop.time()
         self._timer = loop.call_at(self.started + self._settings.budget_seconds, self._expire)
 
     def data_received(self, data: bytes) -> None:
@@ -184,6 +187,11 @@ class AgiSession(asyncio.Protocol):
             self._transport.close()
         log.debug("FastAGI session on %s ended: %s", self._channel, outcome)
         self._done(self, outcome)
+
+    @property
+    def awaiting_environment(self) -> bool:
+        """Open and still without its complete ``agi_*`` block (evictable when full)."""
+        return self._outcome is None and self._parser.in_environment
 
     @property
     def lookup_task(self) -> asyncio.Task[LookupResult] | None:

@@ -12,9 +12,18 @@ if TYPE_CHECKING:
     from cti.config.model import AgiConfig
 
 
+EVICT_AFTER_SECONDS = 0.05
+"""Asterisk writes its ``agi_*`` block as soon as it connects (within a millisecond or
+two on a LAN); a connection without one after this long may give its slot away."""
+
+
 @dataclass(frozen=True, slots=True)
 class AgiSettings:
-    """``budget_seconds`` counts from the moment Asterisk connects to the moment we close."""
+    """``budget_seconds`` counts from the moment Asterisk connects to the moment we close.
+
+    ``evict_after_seconds`` is not a config option: it only has to be well above the
+    time Asterisk takes to send its block and well below the budget.
+    """
 
     host: str = "127.0.0.1"
     port: int = 4573
@@ -23,10 +32,13 @@ class AgiSettings:
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     caller_name: CallerNamePolicy = "if-missing"
     name_from: NameFrom = "exact"
+    evict_after_seconds: float = EVICT_AFTER_SECONDS
 
     def __post_init__(self) -> None:
         if self.budget_seconds <= 0:
             raise ValueError("budget_seconds must be greater than 0")
+        if self.evict_after_seconds < 0:
+            raise ValueError("evict_after_seconds must not be negative")
         if self.max_connections < 1:
             raise ValueError("max_connections must be at least 1")
         if self.caller_name not in CALLER_NAME_POLICIES:
