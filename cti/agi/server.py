@@ -119,7 +119,7 @@ class AgiServer:
         for session in self._sessions:
             if session.started > cutoff:
                 return False  # this one and every later one are too young
-            if session.awaiting_environment:
+            if session.may_give_way():
                 session.finish("evicted")
                 self._shed_one("evicted")
                 return True

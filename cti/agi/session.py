@@ -11,7 +11,10 @@ writes a few hundred bytes), so a peer that does not read cannot stall us either
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import struct
+import termios
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
@@ -43,6 +46,18 @@ class CallerLookup(Protocol):
 
 
 SessionDone = Callable[["AgiSession", str], None]
+
+
+def unread_bytes(transport: asyncio.BaseTransport) -> int:
+    """Bytes the kernel received on ``transport``'s socket that were not read yet."""
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return 0
+    try:
+        pending = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
+    except OSError:  # closed meanwhile
+        return 0
+    return int(struct.unpack("i", pending)[0])
 
 
 class AgiSession(asyncio.Protocol):
@@ -190,8 +205,17 @@ class AgiSession(asyncio.Protocol):
 
     @property
     def awaiting_environment(self) -> bool:
-        """Open and still without its complete ``agi_*`` block (evictable when full)."""
+        """Open and still without its complete ``agi_*`` block."""
         return self._outcome is None and self._parser.in_environment
+
+    def may_give_way(self) -> bool:
+        """Whether a full server may close this session for a new connection: it has no
+        complete ``agi_*`` block, and no bytes wait unread in its socket. In a burst of
+        accepts, a block that arrived but that the loop has not read yet is not silence,
+        and neither is a connection not made yet (its socket not even watched).
+        """
+        transport = self._transport
+        return transport is not None and self.awaiting_environment and unread_bytes(transport) == 0
 
     @property
     def lookup_task(self) -> asyncio.Task[LookupResult] | None:

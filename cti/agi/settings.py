@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     from cti.config.model import AgiConfig
 
 
-EVICT_AFTER_SECONDS = 0.05
-"""Asterisk writes its ``agi_*`` block as soon as it connects (within a millisecond or
-two on a LAN); a connection without one after this long may give its slot away."""
+EVICT_AFTER_SECONDS = 0.005
+"""Asterisk writes its ``agi_*`` block as soon as ``connect()`` completes (res_agi.c,
+``launch_netscript``), so a connection without one after this long may give its slot
+away. Short, because silent clients that reconnect at once must not keep every slot young
+(slots free up at ``max_connections / EVICT_AFTER_SECONDS`` per second at most)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable
 
-from cti.agi import AgiServer
+from cti.agi import AgiServer, AgiSession, AgiSettings
+from cti.agi.session import unread_bytes
 from cti.lookup import LookupResult, LookupService, LookupSettings
 from tests.integration.agi.asterisk import play, recorded
 from tests.integration.agi.conftest import LoopWatchdog, StartServer
@@ -246,3 +248,33 @@ async def test_sessions_that_sent_their_block_are_never_evicted(
     await server.stop()
     await asyncio.gather(*busy)
     await lookup.aclose()
+
+
+async def test_connection_not_made_or_with_bytes_unread_never_gives_way(
+    service: LookupService,
+) -> None:
+    """The server's loop may reach a burst of new connections before reading the callers
+    among them: a block waiting in the socket, or a connection not made yet, is not
+    silence. Reading is paused here to hold the loop at exactly that point."""
+    ended: list[str] = []
+    settings = AgiSettings(budget_seconds=30.0, evict_after_seconds=0)
+    session = AgiSession(settings, service, lambda _s, o: ended.append(o))
+    assert not session.may_give_way()  # accepted, but its connection is not made yet
+    ours, asterisk = socket.socketpair()
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.connect_accepted_socket(lambda: session, ours)
+    assert session.may_give_way()  # made, and silent
+    transport.pause_reading()
+    block, _ = recorded("agi_lookup-01")
+    asterisk.sendall(block[:100])
+    await until(lambda: unread_bytes(transport) == 100)
+    assert not session.may_give_way()  # the loop has not read what is waiting
+    transport.resume_reading()
+    await until(lambda: unread_bytes(transport) == 0)
+    assert session.may_give_way()  # read: a part of a block, and nothing more coming
+    asterisk.sendall(block[100:])
+    await until(lambda: not session.awaiting_environment)
+    assert not session.may_give_way()  # a whole block: never evicted
+    session.finish("stopped")
+    asterisk.close()
+    assert ended == ["stopped"]
