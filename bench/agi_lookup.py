@@ -47,6 +47,8 @@ from typing import Any
 from agi_silent import silent_process  # bench/agi_silent.py
 from lookup import RESULTS, build, percentile  # bench/lookup.py: the same 1M directory
 
+from cti.agi.settings import EVICT_AFTER_SECONDS
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "agi" / "agi_lookup-01.from_asterisk.raw"
 RECORDED_NUMBER = b"+14155550123"
@@ -350,7 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         "--silent", type=int, default=0, help="also run both loads with N silent clients"
     )
     parser.add_argument(
-        "--evict-after", type=float, default=0.05, help="AgiSettings.evict_after_seconds"
+        "--evict-after",
+        type=float,
+        default=EVICT_AFTER_SECONDS,
+        help="AgiSettings.evict_after_seconds (default: the server's)",
     )
     args = parser.parse_args(argv)
     db = args.db or RESULTS / f"lookup-{args.contacts}-seed{args.seed}.db"

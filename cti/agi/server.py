@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cti.agi.session import AgiSession, CallerLookup
 from cti.agi.settings import AgiSettings
@@ -24,8 +25,9 @@ from cti.agi.settings import AgiSettings
 log = logging.getLogger(__name__)
 
 SHED_LOG_INTERVAL = 5.0
-"""Seconds between two warnings about refused or evicted connections (a flood must not
-flood the log)."""
+"""Seconds between two warnings about connections that sent no ``agi_*`` block (closed at
+the budget, evicted or refused): a flood of them must not flood the log."""
+SHED = ("idle", "evicted", "refused")
 
 
 @dataclass
@@ -121,7 +123,6 @@ class AgiServer:
                 return False  # this one and every later one are too young
             if session.may_give_way():
                 session.finish("evicted")
-                self._shed_one("evicted")
                 return True
         return False
 
@@ -129,6 +130,8 @@ class AgiServer:
         self._sessions.pop(session, None)
         elapsed = asyncio.get_running_loop().time() - session.started
         self.stats.record(outcome, elapsed)
+        if outcome in SHED:
+            self._shed_one(outcome)
 
     def _refused(self) -> None:
         self.stats.refused += 1
@@ -139,16 +142,28 @@ class AgiServer:
         now = time.monotonic()
         if now - self._last_shed_log < SHED_LOG_INTERVAL:
             return
-        log.warning(
-            "FastAGI full (agi.max_connections %d): %d connection(s) without an agi_ block "
-            "after %.0f ms closed to make room, %d new connection(s) refused",
-            self.settings.max_connections,
-            self._shed["evicted"],
-            self.settings.evict_after_seconds * 1000,
-            self._shed["refused"],
-        )
+        log.warning(*self._shed_message())
         self._shed.clear()
         self._last_shed_log = now
+
+    def _shed_message(self) -> tuple[Any, ...]:
+        """The warning's format and arguments, naming only what happened."""
+        settings, shed = self.settings, self._shed
+        parts: list[str] = []
+        args: list[Any] = []
+        if shed["idle"]:
+            parts.append("%d sent no agi_ block within the %.0f ms budget")
+            args += [shed["idle"], settings.budget_seconds * 1000]
+        if shed["evicted"]:
+            parts.append("%d without one were closed to make room for new ones")
+            args.append(shed["evicted"])
+        if shed["refused"]:
+            parts.append("%d were refused")
+            args.append(shed["refused"])
+        if shed["evicted"] or shed["refused"]:
+            parts[-1] += " (agi.max_connections %d reached)"
+            args.append(settings.max_connections)
+        return ("FastAGI connections: " + "; ".join(parts), *args)
 
 
 class _Refused(asyncio.Protocol):

@@ -175,14 +175,15 @@ class AgiSession(asyncio.Protocol):
             self._transport.write(self._commands.popleft())
 
     def _expire(self) -> None:
-        waiting = "idle" if self._parser.in_environment else "timeout"
+        if self._parser.in_environment:  # not Asterisk, or not a call: the server sums these
+            self.finish("idle")
+            return
         log.warning(
-            "FastAGI session on %s ended at the %.0f ms budget (%s)",
+            "FastAGI session on %s ended at the %.0f ms budget (lookup or replies too slow)",
             self._channel,
             self._settings.budget_seconds * 1000,
-            "no agi_ block" if waiting == "idle" else "lookup or replies too slow",
         )
-        self.finish(waiting)
+        self.finish("timeout")
 
     def _reschedule(self, timer: asyncio.TimerHandle) -> None:
         if self._timer is not None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import time
 from collections.abc import Callable
+
+import pytest
 
 from cti.agi import AgiServer, AgiSession, AgiSettings
 from cti.agi.session import unread_bytes
@@ -278,3 +281,18 @@ async def test_connection_not_made_or_with_bytes_unread_never_gives_way(
     session.finish("stopped")
     asterisk.close()
     assert ended == ["stopped"]
+
+
+async def test_silent_connections_are_summed_up_in_the_log_not_one_line_each(
+    start_server: StartServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = await start_server(budget_seconds=0.1, max_connections=5)
+    assert server.port is not None
+    opened = [await open_silent(server.port) for _ in range(20)]
+    await until(lambda: server.stats.sessions + server.stats.refused == 20)
+    for _, writer in opened:
+        writer.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert server.stats.sessions >= 5  # some closed at the budget, some evicted or refused
+    assert len(warnings) == 1, warnings  # the rest waits for the next summary (5 s)
+    assert warnings[0].startswith("FastAGI connections: ")
