@@ -36,7 +36,8 @@ AGI_OPTIONS: tuple[Option, ...] = (
         "agi.max_connections",
         Int(minimum=1),
         100,
-        "FastAGI sessions served at once; a connection beyond this is closed at once.",
+        "FastAGI sessions open at once. When full, the oldest connection that has not sent "
+        "its agi_ block within 5 ms is closed to make room; if none, the new one is closed.",
     ),
     Option(
         "agi.max_line_bytes",
