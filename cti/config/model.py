@@ -92,6 +92,12 @@ class AgiConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordsConfig:
+    path: str | None
+    keep_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class NumbersConfig:
     default_region: str
     match_last_digits: int
@@ -133,6 +139,7 @@ class Config:
     broker: BrokerConfig
     lookup: LookupConfig
     agi: AgiConfig
+    records: RecordsConfig
     numbers: NumbersConfig
     desktop: DesktopConfig
     logging: LoggingConfig
@@ -174,6 +181,7 @@ def build_config(
         broker=_section(BrokerConfig, "broker", values),
         lookup=_section(LookupConfig, "lookup", values),
         agi=_section(AgiConfig, "agi", values),
+        records=_section(RecordsConfig, "records", values),
         numbers=_section(NumbersConfig, "numbers", values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),
