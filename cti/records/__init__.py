@@ -7,6 +7,7 @@ own thread, `RecordStore` reads them. Notes after a restart and the reports read
 from cti.records.model import ANSWERED, LEG_OUTCOMES, TRANSFERRED, AgentLeg, CallRecord, Transfer
 from cti.records.recorder import CallRecorder, RecordSink, RecordSource
 from cti.records.schema import SCHEMA_VERSION, RecordsFileError
+from cti.records.service import CallRecords
 from cti.records.store import RecordStore
 from cti.records.writer import RecordWriter, WriterStats
 
@@ -18,6 +19,7 @@ __all__ = [
     "AgentLeg",
     "CallRecord",
     "CallRecorder",
+    "CallRecords",
     "RecordSink",
     "RecordSource",
     "RecordStore",
