@@ -29,6 +29,11 @@ LEG_OUTCOMES = (
 )
 
 
+def seconds_between(start: float, end: float) -> float:
+    """A duration to the millisecond: the float noise of two epoch times is not data."""
+    return round(max(0.0, end - start), 3)
+
+
 @dataclass(slots=True)
 class AgentLeg:
     """One ring of one agent's extension; ``outcome`` is None while it rings."""
@@ -88,11 +93,10 @@ class CallRecord:
         """Inbound only: arrival to answer, or to the hang-up of an abandoned call."""
         if self.direction != INBOUND:
             return None
-        if self.answered_at is not None:
-            return max(0.0, self.answered_at - self.arrived_at)
-        if self.abandoned and self.ended_at is not None:
-            return max(0.0, self.ended_at - self.arrived_at)
-        return None
+        until = self.answered_at
+        if until is None and self.abandoned:
+            until = self.ended_at
+        return None if until is None else seconds_between(self.arrived_at, until)
 
     @property
     def number(self) -> str | None:

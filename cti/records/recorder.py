@@ -25,7 +25,14 @@ from cti.protocol import (
     DomainEvent,
     PopRetracted,
 )
-from cti.records.model import ANSWERED, TRANSFERRED, AgentLeg, CallRecord, Transfer
+from cti.records.model import (
+    ANSWERED,
+    TRANSFERRED,
+    AgentLeg,
+    CallRecord,
+    Transfer,
+    seconds_between,
+)
 from cti.records.rows import RecordRows, from_rows, to_rows
 
 log = logging.getLogger(__name__)
@@ -164,7 +171,9 @@ def _transferred(record: CallRecord, event: CallTransferred, now: float) -> None
 
 def _resumed(record: CallRecord, now: float) -> None:
     if record.held_since is not None:
-        record.held_seconds += max(0.0, now - record.held_since)
+        record.held_seconds = round(
+            record.held_seconds + seconds_between(record.held_since, now), 3
+        )
         record.held_since = None
 
 

@@ -54,6 +54,7 @@ class RecordWriter:
         self._pending: dict[str, RecordRows] = {}
         self._writing: dict[str, RecordRows] = {}
         self._closing = False
+        self._failed_in_a_row = 0
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -155,12 +156,23 @@ class RecordWriter:
                 conn.executemany(UPSERT_LEG, [leg for r in rows for leg in r.legs])
                 conn.executemany(UPSERT_TRANSFER, [t for r in rows for t in r.transfers])
         except sqlite3.Error as exc:
+            self._failed_in_a_row += 1
             self.stats.failures += 1
-            log.error("call records: writing %d call(s) failed: %s", len(rows), exc)
+            first = self._failed_in_a_row == 1  # one line per outage, not one per retry
+            log.log(
+                logging.ERROR if first else logging.DEBUG,
+                "call records: writing %d call(s) failed: %s; retrying every %.0f s",
+                len(rows),
+                exc,
+                RETRY_SECONDS,
+            )
             return False
         with self._lock:
             self._writing = {}
             self._lock.notify_all()
+        if self._failed_in_a_row:
+            log.warning("call records written again after %d failures", self._failed_in_a_row)
+            self._failed_in_a_row = 0
         self.stats.calls_written += len(rows)
         self.stats.batches += 1
         return True
