@@ -73,7 +73,7 @@ def test_a_file_from_a_newer_cti_is_refused_and_left_untouched(tmp_path: Path) -
 
 def test_a_directory_in_place_of_the_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "records.db").mkdir()
-    with pytest.raises(RecordsFileError, match="records.db"):
+    with pytest.raises(RecordsFileError, match=r"records\.db"):
         RecordStore(tmp_path / "records.db")
 
 
