@@ -89,7 +89,7 @@ def to_rows(record: CallRecord) -> RecordRows:
         int(record.abandoned),
         record.cause,
         record.cause_text,
-        json.dumps(list(record.contact_ids)),
+        f"[{','.join(map(str, record.contact_ids))}]",  # JSON; json.dumps costs 5x
     )
     legs = tuple(
         (call_id, n, leg.extension, leg.rang_at, leg.answered_at, leg.ended_at, leg.outcome)

@@ -10,6 +10,7 @@ import asyncio
 import signal
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,18 @@ from tests.integration.serve.conftest import (
 SHORT = CallPlan(answer_by="1001", answer_after=0.2, talk=0.2)
 
 
-async def ended_in_file(path: Path, call_id: str, timeout: float = 30.0) -> None:
-    """Until the file itself (a reader of its own) holds the ended call."""
+def has_ended(path: Path, call_id: str) -> bool:
+    """Whether the file itself (a reader of its own) holds the ended call."""
+    if not path.exists():
+        return False
     query = "SELECT 1 FROM calls WHERE call_id = ? AND ended_at IS NOT NULL"
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return conn.execute(query, (call_id,)).fetchone() is not None
+
+
+async def ended_in_file(path: Path, call_id: str, timeout: float = 30.0) -> None:
     async with asyncio.timeout(timeout):
-        while True:
-            if path.exists():
-                with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-                    if conn.execute(query, (call_id,)).fetchone():
-                        return
+        while not await asyncio.to_thread(has_ended, path, call_id):  # noqa: ASYNC110 - a file has no event
             await asyncio.sleep(0.05)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,7 @@ async def test_notes_for_a_call_that_ended_before_a_restart_follow_who_was_on_it
     assert bob[0] == 201, bob
     assert (carol[0], carol[1]["error"]) == (403, "not-your-call")
     assert (unknown[0], unknown[1]["error"]) == (404, "no-such-call")
-    with sqlite3.connect(config_dir / "records.db") as conn:  # next to contacts.db
+    with closing(sqlite3.connect(config_dir / "records.db")) as conn:  # next to contacts.db
         row = conn.execute(
             "SELECT queue, answered_by, abandoned, ended_at IS NOT NULL FROM calls "
             "WHERE call_id = ?",

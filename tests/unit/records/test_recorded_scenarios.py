@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def rows_of(tmp_path: Path) -> Iterator[Any]:
         play(name, records, clock)
         assert records.writer.wait_written(30.0)
         asyncio.run(records.aclose())
-        with sqlite3.connect(path) as conn:
+        with closing(sqlite3.connect(path)) as conn:
             return {
                 "calls": relative(conn.execute(CALLS)),
                 "agents": relative(conn.execute(AGENTS)),
@@ -170,7 +171,7 @@ def test_every_ringing_and_ended_event_of_the_recordings_lands_in_the_rows(
     rang = sum(isinstance(e, CallRinging) for e in events)
     ended = sum(isinstance(e, CallEnded) for e in events)
     asyncio.run(records.aclose())
-    with sqlite3.connect(tmp_path / "r.db") as conn:
+    with closing(sqlite3.connect(tmp_path / "r.db")) as conn:
         assert conn.execute("SELECT count(*) FROM call_agents").fetchone()[0] == rang == 4
         done = "SELECT count(*) FROM calls WHERE ended_at IS NOT NULL"
         assert conn.execute(done).fetchone()[0] == ended == 2

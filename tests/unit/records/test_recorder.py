@@ -105,9 +105,7 @@ def test_the_contact_found_after_the_call_ended_is_still_recorded(
     assert found is not None and found.contact_ids == (4, 9) and found.ended_at is not None
 
 
-def test_events_after_the_end_of_a_call_change_nothing(
-    records: CallRecords, clock: Clock
-) -> None:
+def test_events_after_the_end_of_a_call_change_nothing(records: CallRecords, clock: Clock) -> None:
     recorder = records.recorder
     recorder.record(ringing("c1", "1001"))
     recorder.record(ended("c1", "1001"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ def test_a_new_file_is_created_with_its_directory_in_wal_mode_at_the_schema_vers
     path = tmp_path / "deep" / "dir" / "records.db"
     store = RecordStore(path)
     store.close()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -62,11 +63,11 @@ def test_a_file_that_is_not_sqlite_is_refused_naming_it(tmp_path: Path) -> None:
 
 def test_a_file_from_a_newer_cti_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "records.db"
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(RecordsFileError, match="written by a newer cti"):
         RecordStore(path)
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
@@ -83,9 +84,10 @@ def test_a_hand_edited_contact_list_reads_as_no_contacts(tmp_path: Path) -> None
     records.recorder.record(ringing("c1", "1001", contact={"id": 5}))  # type: ignore[dict-item]
     records.recorder.record(ended("c1", "1001"))
     asyncio.run(records.aclose())
-    with sqlite3.connect(tmp_path / "r.db") as conn:
+    with closing(sqlite3.connect(tmp_path / "r.db")) as conn:
         assert conn.execute("SELECT contact_ids FROM calls").fetchone()[0] == "[5]"
         conn.execute("UPDATE calls SET contact_ids = '{oops'")
+        conn.commit()
     store = RecordStore(tmp_path / "r.db")
     try:
         found = store.get("c1")

@@ -6,6 +6,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def test_close_commits_what_is_pending(store: RecordStore) -> None:
 def test_close_names_how_many_calls_could_not_be_written(
     store: RecordStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with sqlite3.connect(store.path) as admin:
+    with closing(sqlite3.connect(store.path)) as admin:
         admin.execute("ALTER TABLE calls RENAME TO calls_away")
     writer = RecordWriter(store.path, 400, Clock())
     writer.start()
