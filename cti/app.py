@@ -287,6 +287,9 @@ class CtiApp:
 
     def _on_ami_state(self, state: str) -> None:
         self.metrics.set_ami_connected(state == "connected")
+        # a retry changes nothing for desktops until it ends; a shutdown says 1001 itself
+        if state != "connecting" and not self._stopped:
+            self.context.broker.pbx_link(state == "connected")
         log.info("AMI %s", state)
 
 

@@ -65,9 +65,17 @@ def check_hello(frame: dict[str, Any]) -> tuple[str, int | None]:
     return token, last_seq
 
 
+def hello_epoch(frame: dict[str, Any]) -> str | None:
+    """The epoch the hello's last_seq belongs to: a string, or null/absent."""
+    epoch = frame.get("epoch")
+    if epoch is not None and not isinstance(epoch, str):
+        raise HandshakeRefused(CLOSE_BAD_HELLO, "epoch must be a string or null")
+    return epoch
+
+
 async def handshake(
     ws: web.WebSocketResponse, ctx: BrokerContext, address: str
-) -> tuple[AgentIdentity, int | None]:
+) -> tuple[AgentIdentity, int | None, str | None]:
     try:
         msg = await ws.receive(timeout=ctx.settings.hello_timeout)
     except TimeoutError:
@@ -75,13 +83,15 @@ async def handshake(
     if msg.type != WSMsgType.TEXT:
         raise HandshakeRefused(CLOSE_BAD_HELLO, "first frame must be a text hello")
     try:
-        token, last_seq = check_hello(parse_frame(msg.data))
+        frame = parse_frame(msg.data)
     except ValueError as exc:
         raise HandshakeRefused(CLOSE_BAD_HELLO, str(exc)) from None
+    token, last_seq = check_hello(frame)
+    epoch = hello_epoch(frame)
     identity = await ctx.authenticate(token, address)
     if identity is None:
         raise HandshakeRefused(CLOSE_BAD_TOKEN, "bad token")
-    return identity, last_seq
+    return identity, last_seq, epoch
 
 
 async def websocket_handler(request: web.Request) -> web.StreamResponse:
@@ -99,7 +109,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     address = peer_address(request)
     try:
-        identity, last_seq = await handshake(ws, ctx, address)
+        identity, last_seq, epoch = await handshake(ws, ctx, address)
     except HandshakeRefused as exc:
         log.info("handshake from %s refused: %s", address, exc.reason)
         await ws.close(code=exc.code, message=exc.reason.encode())
@@ -112,7 +122,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         ctx.settings.close_timeout,
         request.transport,
     )
-    ctx.broker.attach(session, last_seq, ctx.commands.capabilities(identity))
+    ctx.broker.attach(session, last_seq, ctx.commands.capabilities(identity), epoch)
     try:
         await serve_session(session, ctx)
     finally:

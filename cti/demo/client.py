@@ -79,6 +79,7 @@ class PopClient:
         self.heartbeat = heartbeat
         self._rng = rng or random.Random()
         self.last_seq: int | None = None
+        self.epoch: str | None = None  # of the broker journal last_seq counts in
         self.agent: str | None = None
         self.extension: str | None = None
         self.welcomes = 0  # how many times the broker let us in
@@ -118,7 +119,7 @@ class PopClient:
     async def _connect_once(self) -> int | None:
         """One connection from hello to close; returns the broker's close code."""
         async with self._session.ws_connect(self.url, heartbeat=self.heartbeat) as ws:
-            await ws.send_json(hello_frame(self._token, self.last_seq))
+            await ws.send_json(hello_frame(self._token, self.last_seq, self.epoch))
             async for msg in ws:
                 if msg.type == aiohttp.WSMsgType.TEXT:
                     self._receive(msg.data)
@@ -155,7 +156,10 @@ class PopClient:
         self.agent = str(frame.get("agent"))
         self.extension = str(frame.get("extension"))
         seq = frame.get("seq")
-        if (self.last_seq is None or frame.get("resync")) and isinstance(seq, int):
+        epoch = frame.get("epoch") if isinstance(frame.get("epoch"), str) else None
+        fresh = self.last_seq is None or frame.get("resync") or epoch != self.epoch
+        self.epoch = epoch
+        if fresh and isinstance(seq, int):
             self.last_seq = seq  # nothing to replay: start from the broker's present
         self.welcomes += 1
         log.info("%s: connected as extension %s (seq %s)", self.label, self.extension, seq)

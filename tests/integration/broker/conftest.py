@@ -111,10 +111,13 @@ class BrokerServer:
         return await self.http.ws_connect(self.ws_url(), autoping=True, **kwargs)
 
     async def connect(
-        self, token: str, last_seq: int | None = None, **kwargs: Any
+        self, token: str, last_seq: int | None = None, epoch: str | None = "", **kwargs: Any
     ) -> tuple[aiohttp.ClientWebSocketResponse, dict[str, Any]]:
+        """Say hello; `epoch` "" stands for this broker's own (a client that saw it)."""
         ws = await self.raw(**kwargs)
-        await ws.send_json(hello_frame(token, last_seq))
+        if epoch == "":
+            epoch = self.ctx.broker.epoch
+        await ws.send_json(hello_frame(token, last_seq, epoch))
         welcome = await receive_json(ws)
         assert welcome["op"] == "welcome", welcome
         return ws, welcome

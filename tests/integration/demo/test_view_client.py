@@ -76,7 +76,8 @@ async def test_view_prints_a_pop_and_resumes_after_a_drop(
     assert client.welcomes == 2
     assert client.last_seq == 2
     # The second hello carried last_seq=1 and the broker replayed the missed answer.
-    assert "agent alice connected (last_seq=1, replayed=1, resync=False)" in caplog.text
+    replayed = "agent alice connected (last_seq=1, epoch current, replayed=1, resync=False)"
+    assert replayed in caplog.text
 
 
 async def test_watch_follows_several_agents(broker: Running) -> None:
