@@ -115,6 +115,8 @@ class RecordWriter:
             return
         try:
             self._loop(conn)
+        except Exception:  # a bug must not pass for a silent, ever-growing backlog
+            log.exception("call records writer stopped; calls are no longer written")
         finally:
             conn.close()
 

@@ -1,4 +1,4 @@
-"""A call record survives `kill -9` of `cti serve`: the restarted server accepts its note.
+"""`cti serve` and its call records: they survive `kill -9`; a bad file stops start-up.
 
 The real `cti serve` process takes a simulated call; once the call's record is in the
 file, the process is killed with SIGKILL (no shutdown code runs) and started again.
@@ -105,3 +105,14 @@ async def test_a_call_recorded_before_kill_9_takes_its_agents_note_after_restart
     assert second.returncode == 0, stderr
     for secret in (AMI_SECRET, ALICE_TOKEN, BOB_TOKEN):
         assert secret not in stderr
+
+
+def test_serve_with_a_records_file_that_is_not_sqlite_exits_1_naming_it(tmp_path: Path) -> None:
+    records = tmp_path / "calls.db"
+    records.write_bytes(b"call_id,queue\n1,support\n" * 200)
+    extra = f"broker:\n  port: {free_port()}\nrecords:\n  path: '{records}'\n"
+    process = start(write_config(tmp_path / "config", free_port(), extra=extra))
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 1, stderr
+    assert f"cannot start: call records {records}: file is not a database" in stderr
+    assert records.read_bytes().startswith(b"call_id,queue\n"), "the file is left as it was"
