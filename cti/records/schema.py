@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sqlite_utils
@@ -79,19 +79,24 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: tuple[Migration, ...] = (_v1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: sqlite_utils.Database) -> None:
-    """Bring the file up to `SCHEMA_VERSION`, one transaction per step."""
+def migrate(db: sqlite_utils.Database, steps: Sequence[Migration] = MIGRATIONS) -> None:
+    """Bring the file up to the last of ``steps``, one transaction per step.
+
+    A step is appended for each schema change and never edited: step N turns schema N-1
+    into N, so a file of any older version reaches the newest by running the rest.
+    """
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    if version > SCHEMA_VERSION:
+    if version > len(steps):
         raise RecordsFileError(
             f"schema {version} was written by a newer cti (this one knows up to "
-            f"{SCHEMA_VERSION}); upgrade cti or point records.path at another file"
+            f"{len(steps)}); upgrade cti or point records.path at another file"
         )
-    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+    for number, step in enumerate(steps[version:], start=version + 1):
         with db.atomic():
             step(db)
             db.execute(f"PRAGMA user_version = {number}")

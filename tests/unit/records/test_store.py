@@ -8,8 +8,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from cti.records import SCHEMA_VERSION, CallRecords, RecordsFileError, RecordStore
+from cti.records.schema import MIGRATIONS, migrate
 from tests.broker_events import ended, ringing
 from tests.unit.records.recordings import START, Clock
 
@@ -94,3 +96,23 @@ def test_a_hand_edited_contact_list_reads_as_no_contacts(tmp_path: Path) -> None
         assert found is not None and found.contact_ids == ()
     finally:
         store.close()
+
+
+def test_a_new_migration_step_upgrades_an_old_file_and_keeps_its_rows(tmp_path: Path) -> None:
+    records = CallRecords(tmp_path / "r.db", 400, Clock())
+    records.start()
+    records.recorder.record(ringing("c1", "1001"))
+    asyncio.run(records.aclose())
+
+    def v2(db: sqlite_utils.Database) -> None:  # what the next schema change will look like
+        db.table("calls").add_column("disposition", str)
+
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    try:
+        migrate(db, (*MIGRATIONS, v2))
+        migrate(db, (*MIGRATIONS, v2))  # a second start changes nothing
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        rows = db.execute("SELECT call_id, queue, disposition FROM calls").fetchall()
+    finally:
+        db.close()
+    assert rows == [("c1", "support", None)]
