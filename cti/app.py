@@ -31,7 +31,7 @@ from cti.assembly import (
     records_path,
     tls_context,
 )
-from cti.broker import BrokerContext, BrokerMetrics, build_context, make_app
+from cti.broker import BrokerContext, BrokerMetrics, build_context, make_runner
 from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
@@ -177,7 +177,7 @@ class CtiApp:
         """Open the broker's port, then connect to the AMI (retrying in the background)."""
         if self.agi is not None:  # first: a taken port stops start-up before anything runs
             await self.agi.start()
-        runner = web.AppRunner(make_app(self.context))
+        runner = make_runner(self.context)
         await runner.setup()
         self._runner = runner
         settings = self.context.settings

@@ -38,6 +38,7 @@ def broker_settings(config: Config, port: int | None = None) -> BrokerSettings:
         send_queue_size=broker.send_queue_size,
         max_msg_size=broker.max_msg_size,
         hello_timeout=broker.hello_timeout,
+        max_pending_hellos=broker.max_pending_hellos,
         allowed_origins=frozenset(broker.allowed_origins),
     )
 

@@ -23,6 +23,8 @@ CLOSE_TOO_SLOW = 4008  # send queue overflowed: reconnect with last_seq
 # Standard codes the broker also uses.
 CLOSE_GOING_AWAY = 1001  # server shutting down
 CLOSE_MESSAGE_TOO_BIG = 1009  # frame larger than the broker's max_msg_size
+CLOSE_INTERNAL_ERROR = 1011  # the broker could not send a frame: reconnect with last_seq
+CLOSE_TRY_AGAIN = 1013  # too many sockets waited for their hello: this, the oldest, gave way
 
 # Frame ops.
 OP_HELLO = "hello"

@@ -63,6 +63,7 @@ class BrokerConfig:
     send_queue_size: int
     max_msg_size: int
     hello_timeout: float
+    max_pending_hellos: int
     allowed_origins: tuple[str, ...]
     tls_cert: str | None
     tls_key: str | None
