@@ -23,6 +23,8 @@ CLOSE_TOO_SLOW = 4008  # send queue overflowed: reconnect with last_seq
 # Standard codes the broker also uses.
 CLOSE_GOING_AWAY = 1001  # server shutting down
 CLOSE_MESSAGE_TOO_BIG = 1009  # frame larger than the broker's max_msg_size
+CLOSE_INTERNAL_ERROR = 1011  # the broker could not send a frame: reconnect with last_seq
+CLOSE_TRY_AGAIN = 1013  # too many sockets waited for their hello: this, the oldest, gave way
 
 # Frame ops.
 OP_HELLO = "hello"
@@ -103,16 +105,27 @@ class Called:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DomainEvent:
+class WireEvent:
     """Base of every event pushed to desktops.
 
     `audience` is the set of agent extensions the event is meant for; it drives
-    routing in the broker and never travels on the wire.
+    routing in the broker and never travels on the wire. An event type with
+    `everyone` set goes to every agent and supervisor whatever its audience.
     """
 
     type: ClassVar[str] = ""
-    call_id: str
+    everyone: ClassVar[bool] = False
     audience: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def data(self) -> dict[str, Any]:
+        return {}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainEvent(WireEvent):
+    """An event about one call; `call_id` is the call's Linkedid."""
+
+    call_id: str
 
     def data(self) -> dict[str, Any]:
         return {"call_id": self.call_id}
@@ -140,6 +153,17 @@ class CallRinging(DomainEvent):
             "contact": self.contact,
             "matches": list(self.matches),
         }
+
+    def stored_contact_ids(self) -> tuple[int, ...]:
+        """Ids of the built-in store's contacts among the matches (other sources have none).
+
+        A note about the call goes to one of these; the call records keep them.
+        """
+        found = list(self.matches)
+        if not found and self.contact:
+            found = [self.contact]
+        ids = [item.get("id") for item in found if isinstance(item, dict)]
+        return tuple(dict.fromkeys(i for i in ids if type(i) is int))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,7 +229,21 @@ class PopRetracted(DomainEvent):
         return {"call_id": self.call_id, "extension": self.extension, "reason": self.reason}
 
 
-EVENT_TYPES: dict[str, type[DomainEvent]] = {
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PbxLink(WireEvent):
+    """The broker's AMI link to Asterisk went up or down: while it is down no call pops
+    and no call control works, so every desktop is told."""
+
+    type: ClassVar[str] = "pbx.link"
+    everyone: ClassVar[bool] = True
+    connected: bool
+    since: str  # ISO-8601 UTC, when the link reached this state
+
+    def data(self) -> dict[str, Any]:
+        return {"connected": self.connected, "since": self.since}
+
+
+EVENT_TYPES: dict[str, type[WireEvent]] = {
     cls.type: cls
     for cls in (
         CallRinging,
@@ -215,6 +253,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         CallTransferred,
         CallEnded,
         PopRetracted,
+        PbxLink,
     )
 }
 
@@ -224,7 +263,7 @@ def utc_timestamp() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def event_envelope(event: DomainEvent, seq: int, ts: str | None = None) -> dict[str, Any]:
+def event_envelope(event: WireEvent, seq: int, ts: str | None = None) -> dict[str, Any]:
     return {
         "op": "event",
         "seq": seq,
@@ -234,8 +273,22 @@ def event_envelope(event: DomainEvent, seq: int, ts: str | None = None) -> dict[
     }
 
 
-def hello_frame(token: str, last_seq: int | None = None) -> dict[str, Any]:
-    return {"op": OP_HELLO, "v": PROTOCOL_VERSION, "token": token, "last_seq": last_seq}
+def hello_frame(
+    token: str, last_seq: int | None = None, epoch: str | None = None
+) -> dict[str, Any]:
+    """`epoch` is the one of the welcome `last_seq` belongs to (null on a first connect)."""
+    return {
+        "op": OP_HELLO,
+        "v": PROTOCOL_VERSION,
+        "token": token,
+        "last_seq": last_seq,
+        "epoch": epoch,
+    }
+
+
+def pbx_data(connected: bool, since: str) -> dict[str, Any]:
+    """The welcome's `pbx` object: the broker's AMI link to Asterisk."""
+    return {"connected": connected, "since": since}
 
 
 def welcome_frame(
@@ -246,19 +299,25 @@ def welcome_frame(
     resync: bool = False,
     settings: dict[str, Any] | None = None,
     capabilities: list[str] | None = None,
+    epoch: str = "",
+    pbx: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`resync` is true when the client's last_seq was too old to replay.
+    """`resync` is true when the client's last_seq could not be replayed (too old, or
+    from another epoch: a broker that restarted).
 
-    `settings` are the desktop's server-side settings (CRM link, dispositions) and
-    `capabilities` the command names this agent can use now.
+    `settings` are the desktop's server-side settings (CRM link, dispositions),
+    `capabilities` the command names this agent can use now, `epoch` the id of the
+    broker's journal that `seq` counts in, and `pbx` its AMI link (see `pbx_data`).
     """
     return {
         "op": OP_WELCOME,
         "agent": agent,
         "extension": extension,
         "seq": seq,
+        "epoch": epoch,
         "calls": calls,
         "resync": resync,
+        "pbx": dict(pbx or pbx_data(False, utc_timestamp())),
         "settings": dict(settings or {}),
         "capabilities": list(capabilities or []),
     }

@@ -127,6 +127,7 @@ class BrokerConnection:
         self.heartbeat = heartbeat
         self.command_timeout = command_timeout
         self.last_seq: int | None = None
+        self.epoch: str | None = None  # of the broker journal last_seq counts in
         self.state = LinkState.STOPPED
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._pending: dict[str, asyncio.Future[CommandOutcome]] = {}
@@ -165,7 +166,7 @@ class BrokerConnection:
 
     async def _connect_once(self) -> int | None:
         async with self._session.ws_connect(self.ws_url, heartbeat=self.heartbeat) as ws:
-            await ws.send_json(hello_frame(self._token, self.last_seq))
+            await ws.send_json(hello_frame(self._token, self.last_seq, self.epoch))
             self._ws = ws
             try:
                 async for msg in ws:
@@ -205,7 +206,8 @@ class BrokerConnection:
 
     def _welcome(self, frame: dict[str, Any]) -> None:
         welcome = parse_welcome(frame)
-        fresh = self.last_seq is None or welcome.resync
+        fresh = self.last_seq is None or welcome.resync or welcome.epoch != self.epoch
+        self.epoch = welcome.epoch
         if fresh:
             self.last_seq = welcome.seq  # nothing replayed: start from the broker's present
         self.backoff.reset()

@@ -19,6 +19,9 @@ class Welcome:
     crm_url: str | None = None
     dispositions: tuple[str, ...] = ()
     capabilities: frozenset[str] | None = None
+    epoch: str | None = None  # names the broker journal that `seq` counts in
+    pbx_connected: bool = True  # an older broker does not say: assume the link is up
+    pbx_since: str | None = None
 
 
 def _text_list(value: object) -> tuple[str, ...]:
@@ -34,6 +37,10 @@ def parse_welcome(frame: dict[str, Any]) -> Welcome:
     seq = frame.get("seq")
     crm_url = settings.get("crm_url")
     capabilities = frame.get("capabilities")
+    epoch = frame.get("epoch")
+    pbx = frame.get("pbx")
+    pbx = pbx if isinstance(pbx, dict) else {}
+    since = pbx.get("since")
     return Welcome(
         agent=str(frame.get("agent") or ""),
         extension=str(frame.get("extension") or ""),
@@ -43,4 +50,7 @@ def parse_welcome(frame: dict[str, Any]) -> Welcome:
         crm_url=crm_url if isinstance(crm_url, str) and crm_url else None,
         dispositions=_text_list(settings.get("dispositions")),
         capabilities=frozenset(_text_list(capabilities)) if "capabilities" in frame else None,
+        epoch=epoch if isinstance(epoch, str) and epoch else None,
+        pbx_connected=pbx.get("connected") is not False,
+        pbx_since=since if isinstance(since, str) else None,
     )

@@ -5,17 +5,28 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from cti.broker.auth import AgentDirectory, AgentIdentity
 from cti.broker.calllog import CallLog
+from cti.broker.frames import encodable
 from cti.broker.journal import Journal
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.routing import CallBook
 from cti.broker.sessions import Session
 from cti.broker.settings import DesktopSettings
-from cti.protocol import CallRinging, DomainEvent, event_envelope, utc_timestamp, welcome_frame
+from cti.protocol import (
+    CallRinging,
+    DomainEvent,
+    PbxLink,
+    WireEvent,
+    event_envelope,
+    pbx_data,
+    utc_timestamp,
+    welcome_frame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +39,13 @@ class AgentState:
 
 
 def encode(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON that can always be sent as UTF-8.
+
+    Text from outside (a CRM's JSON) may hold lone surrogates; those frames go out with
+    \\u escapes, since a frame the writer cannot encode would close the agent's socket.
+    """
+    text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    return text if encodable(text) else json.dumps(frame, separators=(",", ":"))
 
 
 class Broker:
@@ -36,11 +53,17 @@ class Broker:
 
     Everything here is synchronous: `publish` and `attach` never await, so a welcome,
     its replay and the next live event cannot interleave, and no socket can stall them.
+
+    The journals live in memory, so their seqs start again at each start: `epoch` names
+    this run's journals, and a client whose last_seq belongs to another epoch gets a
+    fresh snapshot, never a replay of events it did not see before.
     """
 
     def __init__(self, agents: AgentDirectory, journal_size: int, metrics: BrokerMetrics) -> None:
         self.agents = agents
         self.metrics = metrics
+        self.epoch = uuid.uuid4().hex
+        self.pbx = PbxLink(connected=False, since=utc_timestamp())
         self.calls = CallBook()
         self.call_log = CallLog()  # outlives the calls, for notes filed after hang-up
         self.desktop = DesktopSettings()  # replaced on reload; read by each new welcome
@@ -58,14 +81,25 @@ class Broker:
                 self._by_extension.setdefault(state.identity.extension, []).append(state)
         metrics.bind_connected_agents(self.connected_agents)
 
-    def recipients(self, event: DomainEvent) -> list[AgentState]:
+    def recipients(self, event: WireEvent) -> list[AgentState]:
         """The agents that receive `event` (see `receives`), found without scanning them all."""
+        if event.everyone:
+            return list(self._states.values())
         found = [s for ext in sorted(event.audience) for s in self._by_extension.get(ext, ())]
         return found + self._supervisors
 
-    def publish(self, event: DomainEvent) -> None:
-        self.calls.apply(event)
-        self.call_log.apply(event)
+    def pbx_link(self, connected: bool) -> None:
+        """The AMI link went up or down: every desktop hears it (once per change)."""
+        if connected == self.pbx.connected:
+            return
+        self.publish(PbxLink(connected=connected, since=utc_timestamp()))
+
+    def publish(self, event: WireEvent) -> None:
+        if isinstance(event, DomainEvent):
+            self.calls.apply(event)
+            self.call_log.apply(event)
+        elif isinstance(event, PbxLink):
+            self.pbx = event
         ts = utc_timestamp()
         for state in self.recipients(event):
             identity = state.identity
@@ -82,12 +116,22 @@ class Broker:
         return self.calls.calls_of(identity.extension)
 
     def attach(
-        self, session: Session, last_seq: int | None, capabilities: list[str] | None = None
+        self,
+        session: Session,
+        last_seq: int | None,
+        capabilities: list[str] | None = None,
+        epoch: str | None = None,
     ) -> None:
-        """Send the welcome (and replay, or a resync snapshot), then live events follow."""
+        """Send the welcome (and replay, or a resync snapshot), then live events follow.
+
+        A replay needs `last_seq` from this broker's own `epoch`; from any other one
+        (a restart, or a client that does not say) the welcome is a fresh snapshot.
+        """
         identity = session.identity
         state = self._states[identity.agent_id]
-        replay = None if last_seq is None else state.journal.since(last_seq)
+        replay = None
+        if last_seq is not None and epoch == self.epoch:
+            replay = state.journal.since(last_seq)
         resync = last_seq is not None and replay is None
         welcome = welcome_frame(
             identity.agent_id,
@@ -97,13 +141,16 @@ class Broker:
             resync=resync,
             settings=self.desktop.welcome_data(),
             capabilities=capabilities,
+            epoch=self.epoch,
+            pbx=pbx_data(self.pbx.connected, self.pbx.since),
         )
         session.start([encode(welcome), *(replay or [])])
         state.sessions.add(session)
         log.info(
-            "agent %s connected (last_seq=%s, replayed=%d, resync=%s)",
+            "agent %s connected (last_seq=%s, epoch %s, replayed=%d, resync=%s)",
             identity.agent_id,
             last_seq,
+            "current" if epoch == self.epoch else "other" if epoch else "none",
             len(replay or []),
             resync,
         )

@@ -18,6 +18,7 @@ from cti.protocol import (
     CallTransferred,
     DomainEvent,
     PopRetracted,
+    WireEvent,
 )
 
 
@@ -103,6 +104,7 @@ class CallBook:
             call.held = False
 
 
-def receives(event: DomainEvent, extension: str, is_supervisor: bool) -> bool:
-    """Whether an agent receives an event: its extension is in the audience, or it supervises."""
-    return is_supervisor or extension in event.audience
+def receives(event: WireEvent, extension: str, is_supervisor: bool) -> bool:
+    """Whether an agent receives an event: its extension is in the audience, it supervises,
+    or the event is for everyone."""
+    return event.everyone or is_supervisor or extension in event.audience

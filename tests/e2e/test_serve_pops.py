@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,15 +37,31 @@ SHORT = CallPlan(answer_by="1001", answer_after=0.2, talk=0.2)
 @dataclass
 class Stack:
     pbx: PbxSimulator
-    url: str
+    port: int
+    config_dir: Path
     session: aiohttp.ClientSession
+    process: subprocess.Popen[str]
 
-    async def desk(self, token: str, last_seq: int | None = None) -> Agent:
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/ws"
+
+    async def desk(
+        self, token: str, last_seq: int | None = None, epoch: str | None = None
+    ) -> Agent:
         ws = await self.session.ws_connect(self.url)
-        await ws.send_json(hello_frame(token, last_seq))
-        welcome = await ws.receive_json(timeout=5)
+        await ws.send_json(hello_frame(token, last_seq, epoch))
+        welcome = await ws.receive_json(timeout=10)
         assert welcome["op"] == "welcome", welcome
         return Agent(ws, welcome)
+
+    async def stop(self) -> str:
+        """SIGTERM the server and wait for it; returns what it wrote on stderr."""
+        self.process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.to_thread(self.process.communicate, timeout=20)
+        for secret in (AMI_SECRET, ALICE_TOKEN, BOB_TOKEN):
+            assert secret not in stderr
+        return stderr
 
 
 async def ami_connected(session: aiohttp.ClientSession, port: int) -> None:
@@ -63,17 +80,14 @@ async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
         port = free_port()
         config_dir = write_config(tmp_path / "config", pbx.port, extra=f"broker:\n  port: {port}\n")
         add_alice(config_dir / "contacts.db")
-        process = start(config_dir)
-        try:
-            await asyncio.to_thread(wait_healthy, port, process)
-            async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession() as session:
+            stack = Stack(pbx, port, config_dir, session, start(config_dir))
+            try:
+                await asyncio.to_thread(wait_healthy, port, stack.process)
                 await ami_connected(session, port)
-                yield Stack(pbx, f"http://127.0.0.1:{port}/ws", session)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            _, stderr = await asyncio.to_thread(process.communicate, timeout=20)
-            for secret in (AMI_SECRET, ALICE_TOKEN, BOB_TOKEN):
-                assert secret not in stderr
+                yield stack
+            finally:
+                await stack.stop()
 
 
 async def test_only_the_ringing_agent_gets_the_pop_with_its_contact(stack: Stack) -> None:
@@ -105,7 +119,8 @@ async def test_reconnect_with_last_seq_replays_the_missed_call_in_order(stack: S
     await stack.pbx.wait_idle()
     await asyncio.sleep(0.3)  # the server has read the PBX's last frames
 
-    back = await stack.desk(ALICE_TOKEN, last_seq=last_seq)
+    back = await stack.desk(ALICE_TOKEN, last_seq=last_seq, epoch=alice.welcome["epoch"])
+    assert back.welcome["resync"] is False
     assert back.welcome["seq"] > last_seq
     replayed = [await back.next() for _ in range(back.welcome["seq"] - last_seq)]
     assert [frame["seq"] for frame in replayed] == list(
@@ -114,3 +129,37 @@ async def test_reconnect_with_last_seq_replays_the_missed_call_in_order(stack: S
     assert {frame["data"]["call_id"] for frame in replayed} == {missed}
     assert [frame["type"] for frame in replayed] == ["call.ringing", "call.answered", "call.ended"]
     assert replayed[0]["data"]["contact"]["name"] == "Alice Example"
+
+
+async def test_after_a_server_restart_a_reconnect_gets_a_fresh_snapshot_not_a_partial_replay(
+    stack: Stack,
+) -> None:
+    """The restarted server counts seq from 1 again: alice's last_seq from before the
+    restart must not select a partial replay of the new journal (she would miss what it
+    skipped and keep a call that ended while the server was down)."""
+    alice = await stack.desk(ALICE_TOKEN)
+    old_epoch = alice.welcome["epoch"]
+    talking = CallPlan(answer_by="1001", answer_after=0.2, talk=2.0)
+    stale = await stack.pbx.place_call("direct", caller=ALICE, target="1001", plan=talking)
+    last_seq = (await alice.event("call.answered"))["seq"]
+    await alice.ws.close()
+    await stack.stop()
+    await stack.pbx.wait_idle()  # the call ends while no server watches
+    stack.process = start(stack.config_dir)
+    await asyncio.to_thread(wait_healthy, stack.port, stack.process)
+    await ami_connected(stack.session, stack.port)
+    for _ in range(2):  # the new journal grows past alice's last_seq
+        await stack.pbx.place_call("direct", caller=ALICE, target="1001", plan=SHORT)
+        await stack.pbx.wait_idle()
+    watcher = await stack.desk(BOB_TOKEN)
+    assert watcher.welcome["epoch"] != old_epoch
+
+    back = await stack.desk(ALICE_TOKEN, last_seq=last_seq, epoch=old_epoch)
+
+    assert back.welcome["resync"] is True
+    assert back.welcome["seq"] > last_seq
+    assert back.welcome["epoch"] != old_epoch
+    assert stale not in [call["call_id"] for call in back.welcome["calls"]]
+    assert back.welcome["calls"] == []
+    with pytest.raises(TimeoutError):
+        await back.next(timeout=0.5)  # nothing replayed after a fresh snapshot

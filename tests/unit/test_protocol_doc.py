@@ -17,15 +17,16 @@ from cti.protocol import (
     CallResumed,
     CallRinging,
     CallTransferred,
-    DomainEvent,
     Party,
+    PbxLink,
     PopRetracted,
+    WireEvent,
     event_envelope,
 )
 
 DOC = Path(__file__).parents[2] / "docs" / "protocol.md"
 
-SAMPLES: list[DomainEvent] = [
+SAMPLES: list[WireEvent] = [
     CallRinging(
         call_id="1",
         extension="1001",
@@ -38,6 +39,7 @@ SAMPLES: list[DomainEvent] = [
     CallTransferred(call_id="1", to="1002", mode="blind", from_extension="1001"),
     CallEnded(call_id="1", cause=16, cause_text="Normal Clearing", answered_by="1001"),
     PopRetracted(call_id="1", extension="1002", reason="abandoned"),
+    PbxLink(connected=False, since="2026-12-07T09:00:00.000Z"),
 ]
 
 
