@@ -80,7 +80,7 @@ class AgiServer:
         self._lookup = lookup
         self._server: asyncio.Server | None = None
         self._sessions: dict[AgiSession, None] = {}  # oldest first
-        self._shed = Counter[str]()  # refused and evicted since the last warning
+        self._shed = Counter[str]()  # idle, evicted and refused since the last warning
         self._last_shed_log = float("-inf")
 
     @property
