@@ -4,8 +4,9 @@ The server process runs the real `cti.agi.AgiServer` over `LookupService` and th
 store that ``bench/lookup.py`` builds (1M seeded contacts, cached under ``bench/results/``,
 built on first use). This process plays Asterisk: ``--concurrency`` workers each open a
 session, send the recorded ``agi_*`` block (``tests/fixtures/agi/agi_lookup-01``) with a
-caller number from the directory, answer every command ``200 result=1`` as Asterisk does,
-and time from ``connect()`` to the server closing the session; then start the next one.
+caller number from the directory as soon as ``connect()`` completes (as res_agi.c does),
+answer every command ``200 result=1`` as Asterisk does, and time from ``connect()`` to the
+server closing the session; then start the next one.
 Every session is a hit with a nameless caller, the longest path: the lookup, then five
 ``SET VARIABLE`` round trips. Numbers are distinct, so the lookup cache never answers.
 
@@ -17,6 +18,14 @@ saturation. *Open loop*: sessions start at ``--rate`` per second, as calls arriv
 runs against a *floor* server in the same process (the same five commands and round
 trips, no parsing, no lookup), which shows what the machine and this Asterisk stand-in
 cost alone. Goal: p99 <= 20 ms with 50 sessions. Prints a Markdown table and the command.
+
+``--silent N`` runs both loads once more against the FastAGI server while N silent clients
+(``bench/agi_silent.py``, a third process) hold connections that never send an ``agi_``
+block and reconnect as soon as the server closes them. The server has
+``max_connections = 2 x concurrency`` slots, so the silent clients keep it full; the rows
+say how many of our real sessions still failed, and how many connections the server
+evicted and refused. ``--evict-after 1e9`` turns eviction off (a full server then refuses
+every new connection, as before eviction existed), for comparison.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import asyncio
 import multiprocessing as mp
 import os
 import random
+import socket
 import sqlite3
 import statistics
 import sys
@@ -34,7 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agi_silent import silent_process  # bench/agi_silent.py
 from lookup import RESULTS, build, percentile  # bench/lookup.py: the same 1M directory
+
+from cti.agi.settings import EVICT_AFTER_SECONDS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "agi" / "agi_lookup-01.from_asterisk.raw"
@@ -69,29 +82,32 @@ def block_for(template: bytes, number: str) -> bytes:
 # -- server process ----------------------------------------------------------------------
 
 
-def server_process(conn: Any, db: str, concurrency: int, profile: str | None) -> None:
+def server_process(
+    conn: Any, db: str, concurrency: int, evict_after: float, profile: str | None
+) -> None:
+    serve = _serve(conn, Path(db), concurrency, evict_after)
     if profile is None:
-        asyncio.run(_serve(conn, Path(db), concurrency))
+        asyncio.run(serve)
         return
     import cProfile
 
-    cProfile.runctx(
-        "asyncio.run(_serve(conn, Path(db), concurrency))", globals(), locals(), profile
-    )
+    cProfile.runctx("asyncio.run(serve)", globals(), locals(), profile)
 
 
-async def _serve(conn: Any, db: Path, concurrency: int) -> None:
+async def _serve(conn: Any, db: Path, concurrency: int, evict_after: float) -> None:
     from cti.agi import AgiServer, AgiSettings
     from cti.lookup import ContactStore, LookupService, StoreSource
 
     store = ContactStore(db)
     lookup = LookupService([StoreSource(store)])
-    server = AgiServer(AgiSettings(port=0, max_connections=concurrency * 2), lambda: lookup)
+    settings = AgiSettings(port=0, max_connections=concurrency * 2, evict_after_seconds=evict_after)
+    server = AgiServer(settings, lambda: lookup)
     await server.start()
     floor = await asyncio.get_running_loop().create_server(FloorAgi, "127.0.0.1", 0)
     conn.send((server.port, floor.sockets[0].getsockname()[1]))
     while await asyncio.to_thread(conn.recv) == "cpu":
-        conn.send(time.process_time())
+        shed = {"evicted": server.stats.outcomes["evicted"], "refused": server.stats.refused}
+        conn.send((time.process_time(), shed))
     await server.stop()
     floor.close()
     await lookup.aclose()
@@ -138,10 +154,9 @@ class FloorAgi(asyncio.Protocol):
 
 
 class AsteriskSide(asyncio.Protocol):
-    """One session: send the block, answer each command line, note when the server closes."""
+    """One session, once the block is sent: answer each command line, note the close."""
 
-    def __init__(self, block: bytes, done: asyncio.Future[list[bytes]]) -> None:
-        self.block = block
+    def __init__(self, done: asyncio.Future[list[bytes]]) -> None:
         self.done = done
         self.buffer = b""
         self.commands: list[bytes] = []
@@ -150,7 +165,6 @@ class AsteriskSide(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
-        transport.write(self.block)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -175,6 +189,8 @@ class Phase:
     wall: float = 0.0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    evicted: int = 0  # connections the server closed to make room (silent ones)
+    refused: int = 0  # connections the server closed at once, ours or silent
 
     def row(self) -> str:
         ms = [value * 1000 for value in self.latencies]
@@ -182,7 +198,8 @@ class Phase:
         return (
             f"| {self.name} | {count:,} | {self.failures} | {count / self.wall:,.0f} "
             f"| {statistics.median(ms):.2f} | {percentile(ms, 0.99):.2f} | {max(ms):.2f} "
-            f"| {self.server_cpu / count * 1e6:.0f} | {self.client_cpu / count * 1e6:.0f} |"
+            f"| {self.server_cpu / count * 1e6:.0f} | {self.client_cpu / count * 1e6:.0f} "
+            f"| {self.evicted:,} / {self.refused:,} |"
         )
 
 
@@ -190,9 +207,12 @@ async def one_session(port: int, block: bytes, phase: Phase) -> None:
     loop = asyncio.get_running_loop()
     done: asyncio.Future[list[bytes]] = loop.create_future()
     started = time.perf_counter()
-    transport, _ = await loop.create_connection(
-        lambda: AsteriskSide(block, done), "127.0.0.1", port
-    )
+    sock = socket.socket()
+    sock.setblocking(False)
+    await loop.sock_connect(sock, ("127.0.0.1", port))
+    # res_agi.c writes the block as soon as connect() completes, before anything else
+    sock.send(block)
+    transport, _ = await loop.create_connection(lambda: AsteriskSide(done), sock=sock)
     commands = await done
     phase.latencies.append(time.perf_counter() - started)
     transport.close()
@@ -238,34 +258,81 @@ async def open_loop(
 
 
 def measure(conn: Any, phase: Phase, run: Any) -> Phase:
-    """Run the ``run`` coroutine, timing its wall clock and both processes' CPU."""
+    """Run the ``run`` coroutine, timing its wall clock and both processes' CPU, and
+    counting the connections the server evicted and refused meanwhile."""
     conn.send("cpu")
-    server_cpu, client_cpu, started = conn.recv(), time.process_time(), time.perf_counter()
+    (server_cpu, shed), client_cpu = conn.recv(), time.process_time()
+    started = time.perf_counter()
     asyncio.run(run)
     phase.wall = time.perf_counter() - started
     phase.client_cpu = time.process_time() - client_cpu
     conn.send("cpu")
-    phase.server_cpu = conn.recv() - server_cpu
+    server_cpu_after, shed_after = conn.recv()
+    phase.server_cpu = server_cpu_after - server_cpu
+    phase.evicted = shed_after["evicted"] - shed["evicted"]
+    phase.refused = shed_after["refused"] - shed["refused"]
     return phase
 
 
-def report(args: argparse.Namespace, phases: list[Phase], server: dict[str, Any]) -> str:
+def report(
+    args: argparse.Namespace, phases: list[Phase], server: dict[str, Any], silent: dict[str, int]
+) -> str:
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     lines = [
         f"FastAGI lookup, {args.contacts:,} contacts, every session an exact hit (5 commands), "
-        f"{args.warmup:,} warm-up sessions first; latency from connect() to the server's close",
+        f"{args.warmup:,} warm-up sessions first; latency from connect() to the server's close; "
+        f"max_connections {args.concurrency * 2}, eviction after {args.evict_after:g} s",
         "",
         "| load | sessions | failed | lookups/s | p50 ms | p99 ms | max ms "
-        "| server CPU µs/session | Asterisk stand-in CPU µs/session |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server CPU µs/session | Asterisk stand-in CPU µs/session "
+        "| server evicted / refused |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(phase.row() for phase in phases),
         "",
         f"Server outcomes: {server['outcomes']}, refused: {server['refused']}. "
-        f"Load average at the end: {load}.",
+        + (
+            f"Silent clients: {silent['connected']:,} connections, "
+            f"{silent['connect_errors']:,} failed connect() calls. "
+            if silent
+            else ""
+        )
+        + f"Load average at the end: {load}.",
         "",
         f"Command: `{' '.join(['.venv/bin/python', 'bench/agi_lookup.py', *sys.argv[1:]])}`",
     ]
     return "\n".join(lines)
+
+
+def with_silent_clients(
+    args: argparse.Namespace,
+    context: Any,
+    port: int,
+    server: Any,
+    take: Any,
+    phases: list[Phase],
+) -> dict[str, int]:
+    """Both loads again, on our server, while ``args.silent`` silent clients run."""
+    ours, theirs = context.Pipe()
+    process = context.Process(target=silent_process, args=(theirs, port, args.silent))
+    process.start()
+    try:
+        assert ours.recv() == "ready"
+        label = f"{args.silent} silent clients + "
+        closed = Phase(f"{label}closed loop, {args.concurrency} sessions always open")
+        run = closed_loop(port, take(args.sessions), args.concurrency, closed)
+        phases.append(measure(server, closed, run))
+        if args.rate > 0:
+            paced_count = int(args.rate * args.seconds)
+            paced = Phase(f"{label}open loop, {args.rate:g} calls/s, ≤ {args.concurrency} open")
+            run = open_loop(port, take(paced_count), args.rate, args.concurrency, paced)
+            phases.append(measure(server, paced, run))
+        ours.send("stop")
+        counts: dict[str, int] = ours.recv()
+        return counts
+    finally:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,6 +348,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="open loop; 0: skip it")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the open loop")
     parser.add_argument("--profile", default=None, help="write the server's cProfile here")
+    parser.add_argument(
+        "--silent", type=int, default=0, help="also run both loads with N silent clients"
+    )
+    parser.add_argument(
+        "--evict-after",
+        type=float,
+        default=EVICT_AFTER_SECONDS,
+        help="AgiSettings.evict_after_seconds (default: the server's)",
+    )
     args = parser.parse_args(argv)
     db = args.db or RESULTS / f"lookup-{args.contacts}-seed{args.seed}.db"
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -289,16 +365,19 @@ def main(argv: list[str] | None = None) -> int:
     template = FIXTURE.read_bytes()
     template = template[: template.index(b"\n\n") + 2]
     paced_count = int(args.rate * args.seconds)
-    wanted = args.warmup + 2 * (args.sessions + paced_count)  # the floor rows take some too
+    rounds = 3 if args.silent else 2  # ours and the floor, then ours with the silent clients
+    wanted = args.warmup + rounds * (args.sessions + paced_count)
     numbers = sample_numbers(db, wanted, args.seed + 1)
     blocks = [block_for(template, number) for number in numbers]
     context = mp.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(
-        target=server_process, args=(theirs, str(db), args.concurrency, args.profile)
+        target=server_process,
+        args=(theirs, str(db), args.concurrency, args.evict_after, args.profile),
     )
     process.start()
     server: dict[str, Any] = {}
+    silent: dict[str, int] = {}
     try:
         port, floor = ours.recv()
         fresh = iter(blocks)  # every session of ours gets a number never asked before
@@ -316,13 +395,15 @@ def main(argv: list[str] | None = None) -> int:
             paced = Phase(f"{prefix}open loop, {args.rate:g} calls/s, ≤ {args.concurrency} open")
             run = open_loop(target, take(paced_count), args.rate, args.concurrency, paced)
             phases.append(measure(ours, paced, run))
+        if args.silent:
+            silent = with_silent_clients(args, context, port, ours, take, phases)
         ours.send("stop")
         server |= ours.recv()
     finally:
         process.join(timeout=10)
         if process.is_alive():
             process.terminate()
-    print(report(args, phases, server))
+    print(report(args, phases, server, silent))
     return 0 if all(phase.failures == 0 for phase in phases) else 1
 
 

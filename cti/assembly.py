@@ -15,6 +15,7 @@ from cti.broker.auth import Role
 from cti.calls.extensions import ExtensionRules
 from cti.config import OPTIONS_BY_KEY, Config
 from cti.config.agents import AgentAccount
+from cti.config.records_options import RECORDS_FILE_NAME
 from cti.lookup import (
     ContactSource,
     ContactStore,
@@ -111,6 +112,13 @@ def build_lookup(config: Config) -> tuple[LookupService, ContactStore]:
     except Exception:
         store.close()
         raise
+
+
+def records_path(config: Config) -> Path:
+    """``records.path``, else the records file next to the contact database."""
+    if config.records.path is not None:
+        return Path(config.records.path)
+    return Path(config.lookup.database).parent / RECORDS_FILE_NAME
 
 
 def desktop_settings(config: Config) -> DesktopSettings:

@@ -154,6 +154,17 @@ class CallRinging(DomainEvent):
             "matches": list(self.matches),
         }
 
+    def stored_contact_ids(self) -> tuple[int, ...]:
+        """Ids of the built-in store's contacts among the matches (other sources have none).
+
+        A note about the call goes to one of these; the call records keep them.
+        """
+        found = list(self.matches)
+        if not found and self.contact:
+            found = [self.contact]
+        ids = [item.get("id") for item in found if isinstance(item, dict)]
+        return tuple(dict.fromkeys(i for i in ids if type(i) is int))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallAnswered(DomainEvent):

@@ -4,7 +4,7 @@ A sans-I/O parser and command builder (`protocol`), the lookup script's rules (`
 one connection under a time budget (`session`) and the listener (`server`).
 """
 
-from cti.agi.lookup import CALLER_NAME_POLICIES, MATCHES, CallerNamePolicy
+from cti.agi.lookup import CALLER_NAME_POLICIES, MATCHES, NAME_FROM, CallerNamePolicy, NameFrom
 from cti.agi.protocol import (
     AgiEnvironment,
     AgiParser,
@@ -23,6 +23,7 @@ from cti.agi.settings import AgiSettings
 __all__ = [
     "CALLER_NAME_POLICIES",
     "MATCHES",
+    "NAME_FROM",
     "SCRIPTS",
     "AgiEnvironment",
     "AgiParser",
@@ -36,6 +37,7 @@ __all__ = [
     "CallerNamePolicy",
     "HangupNotice",
     "LineTooLong",
+    "NameFrom",
     "quote",
     "set_variable",
     "verbose",

@@ -18,6 +18,10 @@ from cti.lookup.result import LookupResult
 
 CallerNamePolicy = Literal["if-missing", "always", "never"]
 CALLER_NAME_POLICIES: tuple[CallerNamePolicy, ...] = ("if-missing", "always", "never")
+NameFrom = Literal["exact", "suffix"]
+NAME_FROM: tuple[NameFrom, ...] = ("exact", "suffix")
+"""Match strengths that may name the caller: a suffix match shares only the last digits,
+which a number from another country can share, so by default it does not."""
 MATCHES = ("exact", "suffix", "multiple", "none")
 CONTACT_VARIABLES = (("CTI_CONTACT_ID", "id"), ("CTI_COMPANY", "company"), ("CTI_CRM_ID", "crm_id"))
 """Channel variable and contact field; empty fields are not set (unset reads as empty)."""
@@ -49,14 +53,23 @@ def match_kind(result: LookupResult) -> str:
 
 
 def variables_for(
-    environment: AgiEnvironment, result: LookupResult, policy: CallerNamePolicy
+    environment: AgiEnvironment,
+    result: LookupResult,
+    policy: CallerNamePolicy,
+    name_from: NameFrom = "exact",
 ) -> list[tuple[str, str]]:
-    """(name, value) pairs to set, in order; ``CTI_MATCH`` always comes last."""
+    """(name, value) pairs to set, in order; ``CTI_MATCH`` always comes last.
+
+    The contact's variables are set for any single match, so the dialplan sees what was
+    found; only ``CALLERID(name)``, which the agent's phone shows as fact, waits for a
+    match as strong as ``name_from``.
+    """
     pairs: list[tuple[str, str]] = []
     contact = result.contact
     if contact is not None:
         name = _text(contact, "name")
-        if name and _should_rename(environment.caller_name, policy):
+        strong = result.match == "exact" or (name_from == "suffix" and result.match == "suffix")
+        if name and strong and _should_rename(environment.caller_name, policy):
             pairs.append(("CALLERID(name)", name))
         for variable, key in CONTACT_VARIABLES:
             if value := _text(contact, key):  # unset reads as empty: save the round trip

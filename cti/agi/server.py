@@ -1,7 +1,11 @@
 """The FastAGI listener: a thin asyncio transport around `AgiSession`.
 
-Connections are bounded: past ``max_connections`` open sessions a new one is closed at
-once (Asterisk then continues the dialplan with nothing set), so a flood costs a socket
+Connections are bounded by ``max_connections``. When the server is full, a connection
+that has not sent its ``agi_*`` block within ``evict_after_seconds`` gives way: the oldest
+such session is closed (outcome ``evicted``) and the new connection takes its slot.
+Asterisk sends the block as soon as it connects, so silent or stalled clients cannot
+crowd out real calls. Only when no session is evictable is the new connection closed at
+once (Asterisk then continues the dialplan with nothing set). A flood costs a socket
 each, never memory or time on the loop.
 """
 
@@ -13,14 +17,17 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cti.agi.session import AgiSession, CallerLookup
 from cti.agi.settings import AgiSettings
 
 log = logging.getLogger(__name__)
 
-REFUSAL_LOG_INTERVAL = 5.0
-"""Seconds between two warnings about refused connections (a flood must not flood the log)."""
+SHED_LOG_INTERVAL = 5.0
+"""Seconds between two warnings about connections that sent no ``agi_*`` block (closed at
+the budget, evicted or refused): a flood of them must not flood the log."""
+SHED = ("idle", "evicted", "refused")
 
 
 @dataclass
@@ -28,7 +35,7 @@ class AgiStats:
     """Sessions by outcome (``exact``, ``none``, ``timeout``, ``hangup``...) and their time."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
-    refused: int = 0
+    refused: int = 0  # closed at once: full, and no session evictable
     seconds_total: float = 0.0
     seconds_max: float = 0.0
 
@@ -72,9 +79,9 @@ class AgiServer:
         self.port: int | None = None
         self._lookup = lookup
         self._server: asyncio.Server | None = None
-        self._sessions: set[AgiSession] = set()
-        self._refusals_unlogged = 0
-        self._last_refusal_log = float("-inf")
+        self._sessions: dict[AgiSession, None] = {}  # oldest first
+        self._shed = Counter[str]()  # idle, evicted and refused since the last warning
+        self._last_shed_log = float("-inf")
 
     @property
     def open_sessions(self) -> int:
@@ -102,29 +109,61 @@ class AgiServer:
         log.info("FastAGI stopped")
 
     def _new_session(self) -> asyncio.Protocol:
-        if len(self._sessions) >= self.settings.max_connections:
+        if len(self._sessions) >= self.settings.max_connections and not self._evict_one():
             return _Refused(self._refused)
         session = AgiSession(self.settings, self._lookup(), self._session_done)
-        self._sessions.add(session)
+        self._sessions[session] = None
         return session
 
+    def _evict_one(self) -> bool:
+        """Close the oldest session still without its ``agi_*`` block after the grace."""
+        cutoff = asyncio.get_running_loop().time() - self.settings.evict_after_seconds
+        for session in self._sessions:
+            if session.started > cutoff:
+                return False  # this one and every later one are too young
+            if session.may_give_way():
+                session.finish("evicted")
+                return True
+        return False
+
     def _session_done(self, session: AgiSession, outcome: str) -> None:
-        self._sessions.discard(session)
+        self._sessions.pop(session, None)
         elapsed = asyncio.get_running_loop().time() - session.started
         self.stats.record(outcome, elapsed)
+        if outcome in SHED:
+            self._shed_one(outcome)
 
     def _refused(self) -> None:
         self.stats.refused += 1
-        self._refusals_unlogged += 1
+        self._shed_one("refused")
+
+    def _shed_one(self, how: str) -> None:
+        self._shed[how] += 1
         now = time.monotonic()
-        if now - self._last_refusal_log >= REFUSAL_LOG_INTERVAL:
-            log.warning(
-                "FastAGI: %d connection(s) refused, %d sessions already open (agi.max_connections)",
-                self._refusals_unlogged,
-                len(self._sessions),
-            )
-            self._refusals_unlogged = 0
-            self._last_refusal_log = now
+        if now - self._last_shed_log < SHED_LOG_INTERVAL:
+            return
+        log.warning(*self._shed_message())
+        self._shed.clear()
+        self._last_shed_log = now
+
+    def _shed_message(self) -> tuple[Any, ...]:
+        """The warning's format and arguments, naming only what happened."""
+        settings, shed = self.settings, self._shed
+        parts: list[str] = []
+        args: list[Any] = []
+        if shed["idle"]:
+            parts.append("%d sent no agi_ block within the %.0f ms budget")
+            args += [shed["idle"], settings.budget_seconds * 1000]
+        if shed["evicted"]:
+            parts.append("%d without one were closed to make room for new ones")
+            args.append(shed["evicted"])
+        if shed["refused"]:
+            parts.append("%d were refused")
+            args.append(shed["refused"])
+        if shed["evicted"] or shed["refused"]:
+            parts[-1] += " (agi.max_connections %d reached)"
+            args.append(settings.max_connections)
+        return ("FastAGI connections: " + "; ".join(parts), *args)
 
 
 class _Refused(asyncio.Protocol):

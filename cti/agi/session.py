@@ -11,7 +11,10 @@ writes a few hundred bytes), so a peer that does not read cannot stall us either
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import struct
+import termios
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
@@ -45,12 +48,25 @@ class CallerLookup(Protocol):
 SessionDone = Callable[["AgiSession", str], None]
 
 
+def unread_bytes(transport: asyncio.BaseTransport) -> int:
+    """Bytes the kernel received on ``transport``'s socket that were not read yet."""
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return 0
+    try:
+        pending = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
+    except OSError:  # closed meanwhile
+        return 0
+    return int(struct.unpack("i", pending)[0])
+
+
 class AgiSession(asyncio.Protocol):
     """Reads the environment, runs the requested script, then reports how it ended.
 
     Outcomes: the match (``exact``, ``suffix``, ``multiple``, ``none``), ``unknown-script``,
     ``hangup``, ``idle`` (no ``agi_*`` block in time), ``timeout``, ``incomplete`` (closed
     before the blank line), ``closed``, ``malformed``, ``error`` (the lookup raised),
+    ``evicted`` (no ``agi_*`` block yet, closed to make room for a new connection),
     ``stopped`` (server shut down).
     """
 
@@ -66,15 +82,17 @@ class AgiSession(asyncio.Protocol):
         self._outcome: str | None = None  # set when finished
         self._result = "none"  # the outcome once every command is answered
         self._channel = "?"
-        self.started = 0.0
+        self.started = asyncio.get_running_loop().time()  # accepted: the budget starts
 
     # -- asyncio.Protocol ----------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
+        if self._outcome is not None:  # finished (evicted, stopped) before it was made
+            transport.close()
+            return
         loop = asyncio.get_running_loop()
         self._transport = transport
-        self.started = loop.time()
         self._timer = loop.call_at(self.started + self._settings.budget_seconds, self._expire)
 
     def data_received(self, data: bytes) -> None:
@@ -143,7 +161,10 @@ class AgiSession(asyncio.Protocol):
         budget_end = self.started + self._settings.budget_seconds
         self._reschedule(asyncio.get_running_loop().call_at(budget_end, self._expire))
         self._result = match_kind(result)
-        for name, value in variables_for(environment, result, self._settings.caller_name):
+        settings = self._settings
+        for name, value in variables_for(
+            environment, result, settings.caller_name, settings.name_from
+        ):
             self._commands.append(set_variable(name, value))
         self._send_next()
 
@@ -154,14 +175,15 @@ class AgiSession(asyncio.Protocol):
             self._transport.write(self._commands.popleft())
 
     def _expire(self) -> None:
-        waiting = "idle" if self._parser.in_environment else "timeout"
+        if self._parser.in_environment:  # not Asterisk, or not a call: the server sums these
+            self.finish("idle")
+            return
         log.warning(
-            "FastAGI session on %s ended at the %.0f ms budget (%s)",
+            "FastAGI session on %s ended at the %.0f ms budget (lookup or replies too slow)",
             self._channel,
             self._settings.budget_seconds * 1000,
-            "no agi_ block" if waiting == "idle" else "lookup or replies too slow",
         )
-        self.finish(waiting)
+        self.finish("timeout")
 
     def _reschedule(self, timer: asyncio.TimerHandle) -> None:
         if self._timer is not None:
@@ -181,6 +203,20 @@ class AgiSession(asyncio.Protocol):
             self._transport.close()
         log.debug("FastAGI session on %s ended: %s", self._channel, outcome)
         self._done(self, outcome)
+
+    @property
+    def awaiting_environment(self) -> bool:
+        """Open and still without its complete ``agi_*`` block."""
+        return self._outcome is None and self._parser.in_environment
+
+    def may_give_way(self) -> bool:
+        """Whether a full server may close this session for a new connection: it has no
+        complete ``agi_*`` block, and no bytes wait unread in its socket. In a burst of
+        accepts, a block that arrived but that the loop has not read yet is not silence,
+        and neither is a connection not made yet (its socket not even watched).
+        """
+        transport = self._transport
+        return transport is not None and self.awaiting_environment and unread_bytes(transport) == 0
 
     @property
     def lookup_task(self) -> asyncio.Task[LookupResult] | None:

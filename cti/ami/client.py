@@ -3,6 +3,10 @@
 A thin transport around the sans-I/O parser. Events reach `on_event` synchronously
 and in order straight from the read loop; the call tracker is sync and fast, and
 any queue in between would only add latency and reordering risk.
+
+The client owns the log lines about the link: one line when it comes up, and one line
+per failed attempt or lost link that says why and when the next try is. State changes
+(`on_state`) are for code, not for the log.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from cti.ami.actions import (
     PendingActions,
     encode_action,
 )
+from cti.ami.attempt import REFUSED_LOGIN, SessionEnd, unreachable_reason
 from cti.ami.messages import Banner, Event, Response
 from cti.ami.parser import AmiParser
 from cti.ami.settings import AmiSettings, Backoff
@@ -68,7 +73,7 @@ class AmiClient:
         self._writer: asyncio.StreamWriter | None = None
         self._closing = False
         self._wake = asyncio.Event()
-        self._attempt: asyncio.Task[bool] | None = None
+        self._attempt: asyncio.Task[SessionEnd] | None = None
         self._run_task: asyncio.Task[None] | None = None
 
     @property
@@ -82,16 +87,18 @@ class AmiClient:
             while not self._closing:
                 self._attempt = asyncio.create_task(self._attempt_session())
                 try:
-                    healthy = await self._attempt
+                    ended = await self._attempt
                 except asyncio.CancelledError:
                     if self._closing and not _cancelling():
                         break
                     raise
                 if self._closing:
                     break
-                if healthy:
+                if ended.healthy:
                     self._backoff.reset()
-                await self._pause(self._backoff.next())
+                delay = self._backoff.next()
+                logger.warning(ended.message + "; next try in %.1f s", *ended.args, delay)
+                await self._pause(delay)
         finally:
             self._attempt = self._run_task = None
             self._set_state("disconnected")
@@ -168,18 +175,16 @@ class AmiClient:
         finally:
             self._pending.discard(action_id)
 
-    async def _attempt_session(self) -> bool:
-        """One connection's life; True if it logged in and resynced (a healthy one)."""
-        host, port = self.settings.host, self.settings.port
+    async def _attempt_session(self) -> SessionEnd:
+        """One connection's life, and how it ended."""
+        host, port, timeout = self.settings.host, self.settings.port, self.settings.connect_timeout
         self._set_state("connecting")
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port), self.settings.connect_timeout
-            )
-        except (OSError, TimeoutError) as exc:
-            logger.warning("cannot connect to AMI %s:%d: %s", host, port, exc or "timeout")
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+        except OSError as exc:  # TimeoutError included
             self._set_state("disconnected")
-            return False
+            reason = unreachable_reason(exc, timeout)
+            return SessionEnd(False, "AMI %s:%d unreachable (%s)", (host, port, reason))
         self._writer = writer
         reading = asyncio.create_task(self._read_loop(reader))
         try:
@@ -193,20 +198,18 @@ class AmiClient:
                 await writer.wait_closed()
             self._pending.fail_all(AmiDisconnected("AMI connection closed"))
 
-    async def _session(self, reading: asyncio.Task[None]) -> bool:
+    async def _session(self, reading: asyncio.Task[None]) -> SessionEnd:
         host, port, user = self.settings.host, self.settings.port, self.settings.username
         try:
             response = await self._login()
         except AmiError as exc:
-            logger.warning("AMI login to %s:%d failed: %s", host, port, exc)
             self._set_state("disconnected")
-            return False
+            return SessionEnd(False, "AMI login to %s:%d failed (%s)", (host, port, exc))
         if not response.ok:
             reason = response.message or response.status
-            logger.warning("AMI login to %s:%d as %r refused: %s", host, port, user, reason)
             self._set_state("auth-failed")
-            return False
-        logger.info("logged in to AMI %s:%d as %r", host, port, user)
+            return SessionEnd(False, REFUSED_LOGIN, (host, port, user, reason, user))
+        logger.info("AMI %s:%d connected, logged in as %r", host, port, user)
         self._set_state("connected")
         keepalive = asyncio.create_task(self._keepalive())
         healthy = False
@@ -216,9 +219,8 @@ class AmiClient:
         finally:
             keepalive.cancel()
         if not self._closing:
-            logger.warning("AMI connection to %s:%d lost", host, port)
             self._set_state("disconnected")
-        return healthy
+        return SessionEnd(healthy, "AMI %s:%d disconnected (connection lost)", (host, port))
 
     async def _resync(self) -> bool:
         if self._on_connected is None:

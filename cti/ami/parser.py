@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Collection
 from types import MemberDescriptorType
 
+from cti.ami.banner import BannerLine
 from cti.ami.headers import Headers, Lists, careful_headers, event_headers
 from cti.ami.messages import AmiMessage, Banner, Event, Message, Response
 
@@ -146,7 +147,8 @@ class AmiParser:
 
     Memory stays bounded: a frame that outgrows `max_frame_bytes` before its
     terminator switches the parser to a discard mode that keeps only the last three
-    bytes, enough to spot the ``\\r\\n\\r\\n`` where the next frame starts.
+    bytes, enough to spot the ``\\r\\n\\r\\n`` where the next frame starts. The
+    banner line has the same cap (see `cti.ami.banner`).
     """
 
     def __init__(
@@ -164,7 +166,7 @@ class AmiParser:
         self._chunks: list[bytes] = []
         self._size = 0
         self._tail = b""  # last bytes kept, to find a terminator split across feeds
-        self._want_banner = banner
+        self._banner = BannerLine(max_frame_bytes) if banner else None
         self._discarding = False
         self._discarded = 0
 
@@ -213,8 +215,8 @@ class AmiParser:
         """Buffer `data`; return the complete frames now available (terminators inside)."""
         if self._discarding:
             data = self._skip_oversized(data)
-        if self._want_banner and data:
-            data = self._take_banner(data, banners)
+        if self._banner is not None and data:
+            data = self._take_banner(self._banner, data, banners)
         if not data or (FRAME_END not in data and FRAME_END not in self._tail + data[:3]):
             self._keep(data)
             return None
@@ -252,15 +254,13 @@ class AmiParser:
         logger.info("AMI stream resynchronised after %d bytes", self._discarded + end - carried)
         return probe[end + 4 :]
 
-    def _take_banner(self, data: bytes, banners: list[AmiMessage] | None) -> bytes:
+    def _take_banner(
+        self, line: BannerLine, data: bytes, banners: list[AmiMessage] | None
+    ) -> bytes:
         """Hold bytes until the first line is complete, then peel the banner off."""
-        buf = b"".join(self._chunks) + data if self._chunks else data
-        self._chunks, self._size = [], 0
-        if b"\r\n" not in buf and len(buf) <= self.max_frame_bytes:
-            self._chunks, self._size = [buf], len(buf)
-            return b""
-        self._want_banner = False
-        banner, rest = split_banner(buf)
+        banner, rest = line.feed(data)
+        if line.done:
+            self._banner = None
         if banner is not None and banners is not None:
             banners.append(banner)
         return rest

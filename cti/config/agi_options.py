@@ -36,7 +36,8 @@ AGI_OPTIONS: tuple[Option, ...] = (
         "agi.max_connections",
         Int(minimum=1),
         100,
-        "FastAGI sessions served at once; a connection beyond this is closed at once.",
+        "FastAGI sessions open at once. When full, the oldest connection that has not sent "
+        "its agi_ block within 5 ms is closed to make room; if none, the new one is closed.",
     ),
     Option(
         "agi.max_line_bytes",
@@ -50,5 +51,14 @@ AGI_OPTIONS: tuple[Option, ...] = (
         "if-missing",
         "When the lookup sets CALLERID(name) to the contact's name: `if-missing` only when "
         "the caller sent no name, `unknown` or just digits; `always`; or `never`.",
+    ),
+    Option(
+        "agi.name_from",
+        Choice(("exact", "suffix")),
+        "exact",
+        "Which match may set CALLERID(name): `exact`, only a single contact with the very "
+        "number; `suffix`, also one that shares only the last `numbers.match_last_digits` "
+        "digits (a number from another country can share them). CTI_MATCH and the other "
+        "CTI_* variables report any single match either way.",
     ),
 )

@@ -90,6 +90,13 @@ class AgiConfig:
     max_connections: int
     max_line_bytes: int
     caller_name: Literal["if-missing", "always", "never"]
+    name_from: Literal["exact", "suffix"]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsConfig:
+    path: str | None
+    keep_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +141,7 @@ class Config:
     broker: BrokerConfig
     lookup: LookupConfig
     agi: AgiConfig
+    records: RecordsConfig
     numbers: NumbersConfig
     desktop: DesktopConfig
     logging: LoggingConfig
@@ -175,6 +183,7 @@ def build_config(
         broker=_section(BrokerConfig, "broker", values),
         lookup=_section(LookupConfig, "lookup", values),
         agi=_section(AgiConfig, "agi", values),
+        records=_section(RecordsConfig, "records", values),
         numbers=_section(NumbersConfig, "numbers", values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),

@@ -9,6 +9,11 @@ Contact = dict[str, Any]
 Answer = tuple["SourceReport", list[Contact]]
 
 
+def exact_matches(contacts: list[Contact]) -> list[Contact]:
+    """The contacts that have the very number (``match`` "exact"), not only its tail."""
+    return [contact for contact in contacts if contact.get("match") == "exact"]
+
+
 @dataclass(frozen=True)
 class SourceReport:
     """One source's part in a lookup: "ok", "error" or "timeout", and how long it took."""
@@ -42,18 +47,34 @@ class LookupResult:
 
     @classmethod
     def from_answers(cls, raw: str, e164: str, answers: list[Answer]) -> LookupResult:
-        """The first source (in priority order) that matched decides the answer."""
+        """The first source (in priority order) with an exact match decides the answer;
+        only when no source matched exactly does the first suffix match decide.
+
+        A suffix match is only the same last N digits: a lower-ranked source that has
+        the very number knows better than a higher-ranked one that has a lookalike.
+        """
         reports = tuple(report for report, _ in answers)
-        found = next((contacts for _, contacts in answers if contacts), [])
-        if not found:
+        exact = next((found for _, c in answers if (found := exact_matches(c))), [])
+        if exact:
+            matches, kind = tuple(exact), "exact"
+        else:
+            matches, kind = tuple(next((c for _, c in answers if c), [])), "suffix"
+        if not matches:
             return cls(raw, e164, None, (), None, reports)
-        exact = [contact for contact in found if contact.get("match") == "exact"]
-        matches = tuple(exact or found)
         contact = matches[0] if len(matches) == 1 else None
-        return cls(raw, e164, contact, matches, "exact" if exact else "suffix", reports)
+        return cls(raw, e164, contact, matches, kind, reports)
 
     def from_cache(self) -> LookupResult:
         return replace(self, cached=True)
+
+    @property
+    def complete(self) -> bool:
+        """Every source asked gave its answer (none failed or timed out).
+
+        Only a complete result may be cached: "no contact" because the CRM was down is
+        not an answer, and caching it would hide the contact once the CRM is back.
+        """
+        return all(report.status == "ok" for report in self.sources)
 
     @property
     def known(self) -> bool:

@@ -2,9 +2,13 @@
 
 Local sources (in-process, never suspend) run inline, remote ones as tasks. In
 ``parallel`` mode every remote source starts at once, unless a local source ranked above
-all of them already matched; in ``priority`` mode sources are asked one after another
-until one matches. Either way the answer comes from the highest-ranked source that
-matched, and a failing or slow source is logged and skipped, never fatal.
+all of them already matched exactly; in ``priority`` mode sources are asked one after
+another until one matches exactly. Either way the answer comes from the highest-ranked
+source with an exact match, else the highest-ranked with a suffix match, and a failing
+or slow source is logged and skipped, never fatal.
+
+Only complete results are cached (every source asked answered): a failure is never
+cached as "no contact", and a refresh that fails keeps the stale entry it was refreshing.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import replace
 
 from cti.calls.callerid import clean_number, is_withheld
 from cti.lookup.cache import TtlCache
-from cti.lookup.result import Answer, LookupResult, SourceReport
+from cti.lookup.result import Answer, LookupResult, SourceReport, exact_matches
 from cti.lookup.settings import LookupSettings
 from cti.lookup.sources import ContactSource
 from cti.numbers import to_e164
@@ -87,7 +91,7 @@ class LookupService:
         if waiter is not None:
             try:
                 result = replace(await asyncio.shield(waiter), number=raw)
-                self.cache.put(raw, result)
+                self._remember(raw, result)
                 return result
             except asyncio.CancelledError:
                 if not waiter.cancelled():
@@ -103,8 +107,12 @@ class LookupService:
         finally:
             del self._inflight[e164]
         future.set_result(result)
-        self.cache.put(raw, result)
+        self._remember(raw, result)
         return result
+
+    def _remember(self, raw: str, result: LookupResult) -> None:
+        if result.complete:
+            self.cache.put(raw, result)
 
     async def explain(self, number: str | None) -> tuple[LookupResult, list[Answer]]:
         """The dry run: the result plus every source's own answer (none is skipped)."""
@@ -129,7 +137,9 @@ class LookupService:
             self.cache.discard(lambda result: result.number_e164 == number_e164)
 
     async def _refresh(self, raw: str, e164: str) -> None:
-        self.cache.put(raw, await self.query(raw, e164))
+        """Replace a stale entry, unless a source failed: then the stale one is kept
+        (and stays stale, so the next lookup of the number tries again)."""
+        self._remember(raw, await self.query(raw, e164))
 
     async def query(self, raw: str, e164: str) -> LookupResult:
         """Ask the sources, bypassing the cache."""
@@ -148,7 +158,7 @@ class LookupService:
             else:
                 task = asyncio.create_task(_ask(source, e164, raw))
                 answers.extend(await self._collect({source.name: task}, deadline))
-            if answers[-1][1]:
+            if exact_matches(answers[-1][1]):
                 break
         return answers
 
@@ -159,7 +169,7 @@ class LookupService:
         first_remote = self.sources.index(remote[0]) if remote else len(self.sources)
         for source in self.sources[:first_remote]:
             answers.append(await _ask(source, e164, raw))
-            if answers[-1][1]:
+            if exact_matches(answers[-1][1]):
                 return answers
         tasks = {source.name: asyncio.create_task(_ask(source, e164, raw)) for source in remote}
         for source in self.sources[first_remote:]:

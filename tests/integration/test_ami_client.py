@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
+import socket
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +15,11 @@ from cti.ami.client import AmiClient, AmiDisconnected, AmiSettings, AmiTimeout
 from cti.ami.fake_server import ActionRequest, FakeAmiConnection, FakeAmiServer, Reply
 from cti.ami.messages import Event
 from cti.ami.settings import Backoff
+from cti.app import CtiApp
+from cti.config import load_config
 
 from .conftest import ClientFactory, ClientRun
+from .serve.conftest import until, write_config
 
 CLIENT_LOGGER = "cti.ami.client"
 
@@ -70,16 +76,19 @@ async def test_wrong_secret_backs_off_with_one_warning_per_attempt(
     loop = asyncio.get_running_loop()
     started = loop.time()
     run = await start_client(secret="wrong-secret", reconnect_min=0.01, reconnect_max=0.16)
-    await run.wait_state("auth-failed", count=6)
+
+    def warnings() -> list[logging.LogRecord]:
+        records = caplog.records
+        return [r for r in records if r.name == CLIENT_LOGGER and r.levelno >= logging.WARNING]
+
+    await until(lambda: len(warnings()) >= 6, 30.0)
     elapsed = loop.time() - started
+    failures, logged = run.state_names().count("auth-failed"), warnings()
     await asyncio.wait_for(run.client.close(), 2)
 
-    failures = run.state_names().count("auth-failed")
-    warnings = [
-        r for r in caplog.records if r.name == CLIENT_LOGGER and r.levelno == logging.WARNING
-    ]
-    assert len(warnings) == failures >= 6
-    assert all("refused: Authentication failed" in r.getMessage() for r in warnings)
+    assert failures in (len(logged), len(logged) + 1)  # a line follows each refusal
+    logged = warnings()
+    assert all("refused (Authentication failed)" in r.getMessage() for r in logged)
     assert "wrong-secret" not in caplog.text
     assert run.client.state == "disconnected" and run.task.done()
     # No busy loop, and exponential: the n-th pause is at least half of 10 ms * 2**n
@@ -314,3 +323,99 @@ async def test_secret_never_appears_in_logs_or_repr(
             await run.client.send_action("Login", {"Secret": "ctisecret\r\n"})
         await run.client.close()
     assert caplog.records and "ctisecret" not in caplog.text
+
+
+UNREACHABLE = re.compile(
+    r"AMI 127\.0\.0\.1:\d+ unreachable \(Connection refused\); next try in \d+\.\d s"
+)
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def link_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """What an admin reads about the AMI link: every cti record at INFO or above."""
+    return [r for r in caplog.records if r.name.startswith("cti") and r.levelno >= logging.INFO]
+
+
+async def test_unreachable_server_gets_one_line_per_attempt_saying_when_the_next_is(
+    start_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    run = await start_client(port=closed_port(), reconnect_min=0.05, reconnect_max=0.2)
+    await until(lambda: len(link_lines(caplog)) >= 4, timeout=30.0)
+    lines, attempts = link_lines(caplog), run.state_names().count("connecting")
+    await run.client.close()
+
+    assert all(UNREACHABLE.fullmatch(r.getMessage()) for r in lines), lines
+    assert attempts in (len(lines), len(lines) + 1)  # the last one may still be trying
+    # "next try in" tells the truth: each pause lasts at least the delay its line states
+    starts = [t for t, state in run.states if state == "connecting"]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    stated = [r.args[-1] for r in lines if isinstance(r.args, tuple)]
+    assert all(gap >= delay * 0.99 for gap, delay in zip(gaps, stated, strict=False))
+
+
+async def test_refused_login_says_where_to_fix_it_without_the_secret(
+    start_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    run = await start_client(secret="wrong-secret", reconnect_min=0.05, reconnect_max=0.2)
+    await until(lambda: len(link_lines(caplog)) >= 2, 30.0)
+    lines = [r.getMessage() for r in link_lines(caplog)]
+    refusals = run.state_names().count("auth-failed")
+    await run.client.close()
+
+    assert refusals in (len(lines), len(lines) + 1)  # one line per refusal, none else
+    assert all(
+        re.fullmatch(
+            r"AMI login to 127\.0\.0\.1:\d+ as 'cti' refused \(Authentication failed\): "
+            r"check ami\.secret in secrets\.yaml and the user \[cti\] in Asterisk's "
+            r"manager\.conf; next try in \d+\.\d s",
+            line,
+        )
+        for line in lines
+    ), lines
+    assert "wrong-secret" not in caplog.text
+
+
+async def test_lost_link_is_one_line_and_only_after_the_connected_one(
+    ami_server: FakeAmiServer, start_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    run = await start_client()
+    await run.wait_state("connected", timeout=30.0)
+    await ami_server.drop_connections()
+    await run.wait_state("connected", count=2, timeout=30.0)
+    await run.client.close()
+
+    lines = [r.getMessage() for r in link_lines(caplog)]
+    port = ami_server.port
+    assert lines[0] == f"AMI 127.0.0.1:{port} connected, logged in as 'cti'"
+    assert re.fullmatch(
+        rf"AMI 127\.0\.0\.1:{port} disconnected \(connection lost\); next try in \d+\.\d s",
+        lines[1],
+    )
+    assert lines[2] == lines[0]
+    assert len(lines) == 3
+
+
+async def test_server_with_no_pbx_logs_only_the_clients_retry_lines(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """cti serve's own AMI state callback adds no "AMI connecting/disconnected" lines."""
+    caplog.set_level(logging.DEBUG)
+    config = load_config(write_config(tmp_path / "config", closed_port()), require_secrets=True)
+    app = CtiApp(config, broker_port=0)
+    await app.start()
+    try:
+        await until(lambda: sum("unreachable" in r.getMessage() for r in caplog.records) >= 3, 30.0)
+    finally:
+        await app.stop()
+    about_ami = [r.getMessage() for r in link_lines(caplog) if "AMI" in r.getMessage()]
+    assert len(about_ami) >= 3
+    assert all(UNREACHABLE.fullmatch(line) for line in about_ami), about_ami

@@ -109,3 +109,19 @@ def test_first_argument_overrides_the_caller_id_number() -> None:
 def test_settings_refuse_values_the_server_cannot_run_with(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         AgiSettings(**bad)
+
+
+def test_suffix_match_names_the_caller_only_when_name_from_allows_it() -> None:
+    weak = result(ALICE | {"match": "suffix"}, match="suffix")
+    default = dict(variables_for(env(calleridname=""), weak, "always"))
+    assert "CALLERID(name)" not in default
+    assert (default["CTI_MATCH"], default["CTI_CONTACT_ID"]) == ("suffix", "42")
+    widened = dict(variables_for(env(calleridname=""), weak, "always", "suffix"))
+    assert widened["CALLERID(name)"] == "Alice Example"
+    exact = dict(variables_for(env(calleridname=""), result(ALICE), "always", "exact"))
+    assert exact["CALLERID(name)"] == "Alice Example"
+
+
+def test_name_from_must_be_exact_or_suffix() -> None:
+    with pytest.raises(ValueError, match="name_from"):
+        AgiSettings(name_from="prefix")  # type: ignore[arg-type]

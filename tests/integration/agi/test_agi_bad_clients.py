@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
 import time
+from collections.abc import Callable
 
+import pytest
+
+from cti.agi import AgiServer, AgiSession, AgiSettings
+from cti.agi.session import unread_bytes
 from cti.lookup import LookupResult, LookupService, LookupSettings
 from tests.integration.agi.asterisk import play, recorded
 from tests.integration.agi.conftest import LoopWatchdog, StartServer
@@ -22,7 +29,10 @@ async def wait_closed_by_server(reader: asyncio.StreamReader, timeout: float = 3
     return time.monotonic() - started
 
 
-async def open_silent(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def open_silent(port: int) -> Connection:
     return await asyncio.open_connection("127.0.0.1", port)
 
 
@@ -117,10 +127,11 @@ async def test_failing_lookup_sets_nothing(start_server: StartServer) -> None:
     assert server.stats.outcomes == {"error": 1}
 
 
-async def test_connections_beyond_the_limit_are_closed_at_once(
+async def test_connections_beyond_the_limit_are_closed_at_once_when_none_can_be_evicted(
     start_server: StartServer,
 ) -> None:
-    server = await start_server(max_connections=3, budget_seconds=2.0)
+    """Silent sessions younger than ``evict_after_seconds`` keep their slots."""
+    server = await start_server(max_connections=3, budget_seconds=2.0, evict_after_seconds=60)
     assert server.port is not None
     silent = [await open_silent(server.port) for _ in range(3)]
     await asyncio.sleep(0.05)
@@ -173,3 +184,116 @@ async def test_stop_closes_open_sessions(start_server: StartServer) -> None:
     assert await wait_closed_by_server(reader) < 0.5
     writer.close()
     assert server.stats.outcomes == {"stopped": 1}
+
+
+async def open_silent_in_order(port: int, count: int, server: AgiServer) -> list[Connection]:
+    """``count`` silent connections, each accepted before the next is opened."""
+    opened: list[Connection] = []
+    for _ in range(count):
+        opened.append(await open_silent(port))
+        await until(lambda: server.open_sessions == len(opened))
+    return opened
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - server state has no event to await
+            await asyncio.sleep(0.005)
+
+
+async def test_full_server_evicts_the_oldest_silent_connections_for_real_sessions(
+    start_server: StartServer,
+) -> None:
+    server = await start_server(max_connections=5, budget_seconds=30.0)
+    assert server.port is not None
+    silent = await open_silent_in_order(server.port, 5, server)
+    await asyncio.sleep(server.settings.evict_after_seconds * 2)  # all of them evictable
+    block, _ = recorded("agi_lookup-01")
+    runs = await asyncio.gather(*(play(server.port, [block], timeout=30.0) for _ in range(3)))
+    for run in runs:
+        assert [command.split(b" ")[2] for command in run.commands] == [
+            b"CALLERID(name)",
+            b"CTI_CONTACT_ID",
+            b"CTI_COMPANY",
+            b"CTI_CRM_ID",
+            b"CTI_MATCH",
+        ]
+        assert run.variables()["CTI_MATCH"] == "exact"
+    for reader, _ in silent[:3]:  # the three oldest gave way
+        await wait_closed_by_server(reader, timeout=30.0)
+    assert [reader.at_eof() for reader, _ in silent] == [True, True, True, False, False]
+    assert server.stats.outcomes == {"evicted": 3, "exact": 3}
+    assert server.stats.refused == 0
+    for _, writer in silent:
+        writer.close()
+
+
+NUMBERS = (b"+12125550101", b"+12125550102")  # two callers: two lookups, not one shared
+
+
+async def test_sessions_that_sent_their_block_are_never_evicted(
+    start_server: StartServer,
+) -> None:
+    slow = FakeSource("crm", [person("Slow Sam")], local=False, delay=30.0)
+    lookup = LookupService([slow], LookupSettings(budget_seconds=60.0))
+    server = await start_server(lookup=lookup, max_connections=2, budget_seconds=30.0)
+    block, _ = recorded("agi_lookup-01")
+    assert server.port is not None
+    callers = [block.replace(b"+14155550123", number) for number in NUMBERS]
+    busy = [asyncio.create_task(play(server.port, [one], timeout=60.0)) for one in callers]
+    await until(lambda: len(slow.calls) == 2)  # both blocks read, both lookups running
+    await asyncio.sleep(server.settings.evict_after_seconds * 2)
+    late = await play(server.port, [block], timeout=30.0)
+    assert late.commands == []  # closed at once: nobody could give way
+    assert late.seconds < 5.0  # not held until a slot frees (30 s)
+    assert server.stats.refused == 1 and "evicted" not in server.stats.outcomes
+    assert server.open_sessions == 2
+    await server.stop()
+    await asyncio.gather(*busy)
+    await lookup.aclose()
+
+
+async def test_connection_not_made_or_with_bytes_unread_never_gives_way(
+    service: LookupService,
+) -> None:
+    """The server's loop may reach a burst of new connections before reading the callers
+    among them: a block waiting in the socket, or a connection not made yet, is not
+    silence. Reading is paused here to hold the loop at exactly that point."""
+    ended: list[str] = []
+    settings = AgiSettings(budget_seconds=30.0, evict_after_seconds=0)
+    session = AgiSession(settings, service, lambda _s, o: ended.append(o))
+    assert not session.may_give_way()  # accepted, but its connection is not made yet
+    ours, asterisk = socket.socketpair()
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.connect_accepted_socket(lambda: session, ours)
+    assert session.may_give_way()  # made, and silent
+    transport.pause_reading()
+    block, _ = recorded("agi_lookup-01")
+    asterisk.sendall(block[:100])
+    await until(lambda: unread_bytes(transport) == 100)
+    assert not session.may_give_way()  # the loop has not read what is waiting
+    transport.resume_reading()
+    await until(lambda: unread_bytes(transport) == 0)
+    assert session.may_give_way()  # read: a part of a block, and nothing more coming
+    asterisk.sendall(block[100:])
+    await until(lambda: not session.awaiting_environment)
+    assert not session.may_give_way()  # a whole block: never evicted
+    session.finish("stopped")
+    asterisk.close()
+    assert ended == ["stopped"]
+
+
+async def test_silent_connections_are_summed_up_in_the_log_not_one_line_each(
+    start_server: StartServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = await start_server(budget_seconds=0.1, max_connections=5)
+    assert server.port is not None
+    opened = [await open_silent(server.port) for _ in range(20)]
+    await until(lambda: server.stats.sessions + server.stats.refused == 20)
+    for _, writer in opened:
+        writer.close()
+    ours = [r for r in caplog.records if r.name.startswith("cti.agi")]
+    warnings = [r.getMessage() for r in ours if r.levelno >= logging.WARNING]
+    assert server.stats.sessions >= 5  # some closed at the budget, some evicted or refused
+    assert len(warnings) == 1, warnings  # the rest waits for the next summary (5 s)
+    assert warnings[0].startswith("FastAGI connections: ")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cti.lookup import ContactStore
 from tests.integration.agi.asterisk import PeerRun, answer, play, recorded, replay_replies
 from tests.integration.agi.conftest import ALICE_NUMBER, CountingSource, StartServer
@@ -168,3 +170,22 @@ async def test_real_caller_name_is_kept(start_server: StartServer) -> None:
     assert "CALLERID(name)" not in run.variables()
     assert run.variables()["CTI_CONTACT_ID"] == "1"
     assert ALICE_NUMBER.encode() in block
+
+
+PARIS = "+33179460123"
+BRISTOL = b"+441179460123"  # another country, the same last 9 digits as PARIS
+
+
+@pytest.mark.parametrize(("name_from", "renamed"), [("exact", False), ("suffix", True)])
+async def test_only_an_exact_match_names_the_caller_unless_configured(
+    start_server: StartServer, store: ContactStore, name_from: str, renamed: bool
+) -> None:
+    store.add_contact("Jean Parisien", [(PARIS, PARIS, None)])
+    server = await start_server(name_from=name_from)
+    block, _ = recorded("agi_lookup-01")
+    assert server.port is not None
+    run = await play(server.port, [with_caller(block, BRISTOL)])
+    variables = run.variables()
+    assert (variables["CTI_MATCH"], variables["CTI_CONTACT_ID"]) == ("suffix", "2")
+    assert ("CALLERID(name)" in variables) is renamed
+    assert server.stats.outcomes == {"suffix": 1}

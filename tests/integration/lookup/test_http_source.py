@@ -142,3 +142,112 @@ async def test_http_timeout_shorter_than_budget_fails_the_source(crm: Crm) -> No
     result = await lookup(source, budget_seconds=0.5)
     assert time.perf_counter() - started < 0.4
     assert (result.sources[0].status, result.sources[0].error) == ("error", "TimeoutError")
+
+
+class Clock:
+    """The lookup cache's clock, moved by the test instead of waiting out a TTL."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+ALICE_CRM = [{"id": 77, "name": "Alice CRM"}]
+FAILURES = {
+    "timeout": {"delay": 3.0},
+    "http-500": {"status": 500},
+    "not-json": {"raw_text": "<html>maintenance</html>"},
+}
+
+
+def break_crm(crm: Crm, failure: str) -> None:
+    for key, value in FAILURES[failure].items():
+        setattr(crm, key, value)
+
+
+def heal_crm(crm: Crm, body: Any) -> None:
+    crm.delay, crm.status, crm.raw_text, crm.body = 0.0, 200, None, body
+
+
+async def names_now(service: LookupService) -> tuple[str | None, bool]:
+    result = await service.lookup("(415) 555-0123")
+    return (result.contact["name"] if result.contact else None), result.cached
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+async def test_failed_crm_is_not_cached_so_its_contact_appears_once_it_recovers(
+    crm: Crm, failure: str
+) -> None:
+    break_crm(crm, failure)
+    source = HttpSource(crm.base + "/c/{e164}", timeout=5.0)
+    service = LookupService([source], LookupSettings(budget_seconds=0.3, cache_ttl=60))
+    try:
+        assert await names_now(service) == (None, False)
+        heal_crm(crm, ALICE_CRM)
+        assert await names_now(service) == ("Alice CRM", False)  # asked again, not cached
+        assert await names_now(service) == ("Alice CRM", True)  # a real answer is cached
+    finally:
+        await service.aclose()
+    assert len(crm.requests) == 2
+
+
+async def test_no_contact_from_a_healthy_crm_is_cached(crm: Crm) -> None:
+    crm.status, crm.body = 404, {"error": "not found"}
+    service = LookupService([HttpSource(crm.base + "/c/{e164}")], LookupSettings(cache_ttl=60))
+    try:
+        assert await names_now(service) == (None, False)
+        assert await names_now(service) == (None, True)
+    finally:
+        await service.aclose()
+    assert len(crm.requests) == 1
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+async def test_failed_refresh_keeps_the_stale_contact_until_one_succeeds(
+    crm: Crm, failure: str
+) -> None:
+    crm.body = ALICE_CRM
+    clock = Clock()
+    settings = LookupSettings(budget_seconds=0.3, cache_ttl=60)
+    service = LookupService([HttpSource(crm.base + "/c/{e164}", timeout=5.0)], settings, clock)
+    try:
+        assert await names_now(service) == ("Alice CRM", False)
+        clock.now += 61
+        break_crm(crm, failure)
+        assert await names_now(service) == ("Alice CRM", True)  # stale, refresh started
+        await asyncio.gather(*service._refreshing.values())
+        assert await names_now(service) == ("Alice CRM", True)  # the failed refresh kept it
+        await asyncio.gather(*service._refreshing.values())
+        heal_crm(crm, [{"id": 77, "name": "Alice Renamed"}])
+        assert await names_now(service) == ("Alice CRM", True)
+        await asyncio.gather(*service._refreshing.values())
+        assert await names_now(service) == ("Alice Renamed", True)
+    finally:
+        await service.aclose()
+    assert len(crm.requests) == 4  # the first lookup, two failed refreshes, one good one
+
+
+async def lookup_with(*sources: Any, **settings: Any) -> Any:
+    service = LookupService(list(sources), LookupSettings(**settings))
+    try:
+        return await service.lookup("(415) 555-0123")
+    finally:
+        await service.aclose()
+
+
+@pytest.mark.parametrize("mode", ["parallel", "priority"])
+async def test_exact_match_of_a_lower_ranked_crm_beats_a_suffix_match_ranked_above(
+    crm: Crm, tmp_path: Path, mode: str
+) -> None:
+    crm.body = ALICE_CRM
+    store = ContactStore(tmp_path / "c.db")
+    lookalike = "+33155550123"  # a Paris number with the same last 9 digits as Alice's
+    store.add_contact("Jean Lookalike", [(lookalike, lookalike, None)])
+    crm_source = HttpSource(crm.base + "/c/{e164}")
+    result = await lookup_with(StoreSource(store), crm_source, mode=mode)
+    store.close()
+    assert result.contact is not None
+    assert (result.contact["name"], result.match) == ("Alice CRM", "exact")
+    assert [(r.name, r.count) for r in result.sources] == [("sqlite", 1), ("crm", 1)]

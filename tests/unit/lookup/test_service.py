@@ -222,3 +222,34 @@ async def test_store_source_gives_no_history_when_several_contacts_match(
         (False, "sqlite"),
         (False, "sqlite"),
     ]
+
+
+@pytest.mark.parametrize("mode", ["parallel", "priority"])
+async def test_exact_match_ranked_lower_beats_a_suffix_match_ranked_higher(mode: str) -> None:
+    lookalike = FakeSource("csv", [person("Jean Lookalike", "suffix")])
+    exact = FakeSource("sqlite", [person("Alice")])
+    result = await LookupService([lookalike, exact], LookupSettings(mode=mode)).lookup(ALICE)
+    assert result.contact is not None
+    assert (result.contact["name"], result.match) == ("Alice", "exact")
+    assert len(exact.calls) == 1  # a suffix match does not stop the search
+
+
+@pytest.mark.parametrize("mode", ["parallel", "priority"])
+async def test_suffix_match_still_answers_when_no_source_matches_exactly(mode: str) -> None:
+    first = FakeSource("csv", [person("Al", "suffix")])
+    second = FakeSource("sqlite", [person("Other", "suffix")])
+    result = await LookupService([first, second], LookupSettings(mode=mode)).lookup(ALICE)
+    assert result.contact is not None
+    assert (result.contact["name"], result.match) == ("Al", "suffix")
+
+
+async def test_answer_given_while_a_source_failed_is_not_cached() -> None:
+    broken = FakeSource("crm", error=ConnectionError("refused"), local=False)
+    backup = FakeSource("csv", [person("Alice Local")])
+    service = LookupService([broken, backup])
+    first = await service.lookup(ALICE)
+    broken.error, broken.contacts = None, [person("Alice CRM")]
+    second = await service.lookup(ALICE)
+    assert first.contact is not None and first.contact["name"] == "Alice Local"
+    assert second.contact is not None and second.contact["name"] == "Alice CRM"
+    assert (second.cached, len(broken.calls)) == (False, 2)
