@@ -41,3 +41,5 @@ class ParkingWatcher:
         call.parked_space = call.parkee = None
         if ev.name == "UnParkedCall":
             self.flow.resume(call)
+        elif ev.name == "ParkedCallTimeOut":
+            call.awaiting_pickup = True  # Asterisk rings the parker back

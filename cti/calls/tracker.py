@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 from cti.ami.messages import Event
+from cti.calls.consultation import ConsultationWatcher
 from cti.calls.dialing import DialWatcher
 from cti.calls.extensions import ExtensionRules
 from cti.calls.flow import CallFlow
@@ -26,6 +27,9 @@ from cti.protocol import ANSWERED_ELSEWHERE, DomainEvent
 log = logging.getLogger(__name__)
 
 _MAX_DEAD = 8192  # hung-up Uniqueids remembered to ignore late events about them
+LINK_DOWN_TEXT = "ended while the PBX link was down"
+"""`cause_text` of a call whose channels vanished while the AMI link was down: Asterisk's
+hang-up cause went with the lost events, so `cause` is null."""
 
 
 class CallTracker:
@@ -39,6 +43,7 @@ class CallTracker:
         self._notifier = CallNotifier()
         self._flow = CallFlow(self._notifier, default_region)
         self._transfers = TransferDetector(self._flow, self.rules)
+        self._consultations = ConsultationWatcher(self._flow)
         self._channels: dict[str, Channel] = {}
         self._calls: dict[str, Call] = {}
         self._dead: dict[str, None] = {}
@@ -109,6 +114,7 @@ class CallTracker:
         for uid in known_before - live_ids:
             channel = self._channels.get(uid)
             if channel is not None:
+                channel.cause, channel.cause_text = None, LINK_DOWN_TEXT
                 self._channel_gone(channel)
         live.sort(key=lambda ev: ev.get("Uniqueid") != ev.get("Linkedid"))
         for ev in live:
@@ -243,11 +249,13 @@ class CallTracker:
             return
         channel.bridge = ev.get("BridgeUniqueid") or None
         channel.bridge_location = (channel.context, channel.exten)
+        self._consultations.bridge_entered(call, channel)
         if channel is call.origin:
             call.transfer_pending = False
-        elif channel.extension is not None and not channel.answered:
-            # ringing legs answer here at the latest; a phone that never rang (parked
-            # call pickup, directed pickup) takes the call by joining its bridge
+        elif channel.extension is not None and not channel.answered and channel.state == STATE_UP:
+            # a phone that never rang (parked-call pickup, directed pickup) takes the call
+            # by joining its bridge, off-hook; a ringing consultation target joins the
+            # transferer's bridge too, but answers only at its own Newstate Up / DialEnd
             self._flow.leg_answered(call, channel)
 
     def _on_bridge_leave(self, ev: Event) -> None:
@@ -256,6 +264,7 @@ class CallTracker:
         if channel is None or call is None:
             return
         self._transfers.bridge_left(call, channel)
+        channel.left_bridge = channel.bridge
         channel.bridge = None
         channel.bridge_location = None
 
@@ -272,7 +281,9 @@ class CallTracker:
 
     def _on_unhold(self, ev: Event) -> None:
         call = self._call_of(self._snapshot(ev))
-        if call is not None:
+        # a parked caller's music stops whether it is picked up, gives up or times out:
+        # only the parking events say which (an UnParkedCall resumes)
+        if call is not None and call.parked_space is None:
             self._flow.resume(call)
 
     def _on_blind_transfer(self, ev: Event) -> None:
