@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 from cti.ami.messages import Event
+from cti.calls.changes import CallChanges
 from cti.calls.consultation import ConsultationWatcher
 from cti.calls.dialing import DialWatcher
 from cti.calls.extensions import ExtensionRules
@@ -40,6 +41,8 @@ class CallTracker:
         default_region: str | None = None,
     ) -> None:
         self.rules = extension_rules or ExtensionRules.from_strings()
+        #: told after every handled event, for call control waiting on the PBX
+        self.changes = CallChanges()
         self._notifier = CallNotifier()
         self._flow = CallFlow(self._notifier, default_region)
         self._transfers = TransferDetector(self._flow, self.rules)
@@ -82,6 +85,7 @@ class CallTracker:
             handler(event)
         except Exception:  # one odd event must never take the tracker down
             log.exception("tracker could not handle %s event", event.name)
+        self.changes.changed()
         return self._notifier.drain()
 
     @property
@@ -126,6 +130,7 @@ class CallTracker:
             call = self._call_of(channel)
             if call is not None and ev.get("Queue"):
                 call.queue = ev.get("Queue")
+        self.changes.changed()
         return self._notifier.drain()
 
     # -- channel bookkeeping ---------------------------------------------------------
