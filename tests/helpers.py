@@ -187,6 +187,21 @@ EXPECTED: dict[str, list[tuple[Any, ...]]] = {
     ],
     "park_hangup": _PARKED_THEN_ENDED,  # AMI Hangup of the parked caller
     "park_giveup": _PARKED_THEN_ENDED,  # the parked caller hangs up
+    "cti_hold_c2d": [  # as c2d_park, with ParkedCallGiveUp before MusicOnHoldStop
+        ("call.ringing", "1001", "outbound", ALICE),
+        ("call.answered", "1001"),
+        ("call.held",),
+        ("call.ended", 16, "1001", False),
+    ],
+    "cti_hold_queue": [  # cti's hold; a second queue call rings only 1002; cti's resume
+        *_QUEUE_CALL_ANSWERED_BY_1001[:4],
+        ("call.held",),
+        ("call.ringing", "1002", "inbound", "+14155550199"),
+        ("call.answered", "1002"),
+        ("call.ended", 16, "1002", False),
+        ("call.resumed",),
+        ("call.ended", 16, "1001", False),
+    ],
     "c2d_park": [  # click-to-dial, then the called party parked (hold)
         ("call.ringing", "1001", "outbound", ALICE),
         ("call.answered", "1001"),

@@ -88,8 +88,8 @@ class CallFlow:
             return
         if call.answered_by == ext and call.pops.get(ext) is PopState.ANSWERED:
             leg.answered, leg.ringing = True, False  # back on the call (parked-call pickup)
-            if call.awaiting_pickup:  # the park timed out and rang this agent back
-                call.awaiting_pickup = False
+            if call.left_park:  # the park timed out and rang this agent back
+                call.left_park = False
                 self.resume(call)
             return
         if ext not in call.pops and leg is not call.origin:

@@ -84,8 +84,9 @@ class Call:
     parked_space: str | None = None  # the parking space while parked (desk-phone hold)
     parkee: str | None = None  # Uniqueid of the parked channel
     consultation: Consultation | None = None  # an attended transfer in progress
-    #: a park timed out: Asterisk rings the parker back, who resumes the call on answering
-    awaiting_pickup: bool = False
+    #: the parked party left the lot unpicked (gave up, or timed out and Asterisk rings
+    #: the parker back): its music stopping is no resume; an agent answering it again is
+    left_park: bool = False
     #: the channel that started the call (its Uniqueid is the Linkedid); kept after hangup
     origin: Channel | None = None
 

@@ -288,7 +288,7 @@ class CallTracker:
         call = self._call_of(self._snapshot(ev))
         # a parked caller's music stops whether it is picked up, gives up or times out:
         # only the parking events say which (an UnParkedCall resumes)
-        if call is not None and call.parked_space is None:
+        if call is not None and call.parked_space is None and not call.left_park:
             self._flow.resume(call)
 
     def _on_blind_transfer(self, ev: Event) -> None:

@@ -166,3 +166,16 @@ def test_memberships_follow_app_queue_events_and_queue_status() -> None:
         ("support", "1001", "lunch")
     ]
     assert members.get("support", "Local/1003@agents") is None, "reload replaces everything"
+
+
+def test_memberships_follow_ctis_own_hold_pause_on_the_lab() -> None:
+    """cti_hold_queue: cti paused Local/1001@agents (support) and PJSIP/1001
+    (support-sip) with reason hold while the caller was parked, and unpaused both."""
+    members = lab_members()
+    states = []
+    for event in transcript_events("cti_hold_queue"):
+        members.handle(event)
+        states.append(sorted((m.queue, m.paused, m.reason) for m in members.of_extension("1001")))
+    paused = [("support", True, "hold"), ("support-sip", True, "hold")]
+    assert paused in states
+    assert states[-1] == [("support", False, ""), ("support-sip", False, "")]
