@@ -187,6 +187,12 @@ EXPECTED: dict[str, list[tuple[Any, ...]]] = {
     ],
     "park_hangup": _PARKED_THEN_ENDED,  # AMI Hangup of the parked caller
     "park_giveup": _PARKED_THEN_ENDED,  # the parked caller hangs up
+    "cti_atxfer_no_exten": [  # cti's Atxfer to 123, which cti-dial does not have
+        *_QUEUE_CALL_ANSWERED_BY_1001[:4],
+        ("call.held",),
+        ("call.resumed",),
+        ("call.ended", 16, "1001", False),
+    ],
     "cti_hold_c2d": [  # as c2d_park, with ParkedCallGiveUp before MusicOnHoldStop
         ("call.ringing", "1001", "outbound", ALICE),
         ("call.answered", "1001"),

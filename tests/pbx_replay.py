@@ -42,15 +42,20 @@ class RecordedPbx:
     follow: dict[str, list[str]] = field(default_factory=dict)
     sent: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     out: list[DomainEvent] = field(default_factory=list)
+    prefix: str = ""  # of the recorded ActionIDs, when not the recording's name
 
     def __post_init__(self) -> None:
         self.parts = sections(self.recording)
+        self.prefix = self.prefix or self.recording
 
     def play(self, *action_ids: str) -> None:
         """Feed the tracker what Asterisk sent after these recorded actions."""
         for action_id in action_ids:
-            for event in self.parts[f"{self.recording}-{action_id}" if action_id else ""]:
-                self.out.extend(self.tracker.handle(event))
+            self.feed(self.parts[f"{self.prefix}-{action_id}" if action_id else ""])
+
+    def feed(self, events: list[Event]) -> None:
+        for event in events:
+            self.out.extend(self.tracker.handle(event))
 
     async def send_action(self, name: str, fields: dict[str, str]) -> Response:
         self.sent.append((name, fields))

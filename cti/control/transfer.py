@@ -79,25 +79,27 @@ class TransferControl:
             raise CommandError(ERR_BAD_ARGS, "an attended transfer of this call is in progress")
         context = self.settings.dial_context
         atxfer = {"Channel": leg.name, "Exten": to, "Context": context}
+        outcome = StartWatch(call, leg)
         await self._set_exten(leg, to)
         try:
             await send(self._client, "Atxfer", atxfer)
-            started = await self._changes.wait_for(
-                lambda: _consulting(call, leg), self.settings.consult_timeout
-            )
+            await self._changes.wait_for(outcome.settled, self.settings.consult_timeout)
         finally:
             await self._set_exten(leg, "")  # a later transfer key press must ask again
         consultation = call.consultation
-        if not started or consultation is None or consultation.target is None:
+        if not outcome.started() or consultation is None or consultation.target is None:
             self._late[call_id] = (leg, time.monotonic() + LATE_WATCH)
+            why = (
+                f"it gave the caller back at once (is {to} an extension of {context}?)"
+                if outcome.given_back
+                else f"no consultation within {self.settings.consult_timeout:g} s"
+            )
             log.warning(
-                "attended transfer of %s from %s to %s@%s: no consultation within %g s",
-                call_id, leg.name, to, context, self.settings.consult_timeout,
+                "attended transfer of %s from %s to %s@%s failed: %s",
+                call_id, leg.name, to, context, why,
             )  # fmt: skip
             raise CommandError(
-                ERR_FAILED,
-                f"the PBX did not call {to} (no consultation within "
-                f"{self.settings.consult_timeout:g} s); the caller is still with you",
+                ERR_FAILED, f"the PBX did not call {to}: {why}; the caller is still with you"
             )
         log.info(
             "attended transfer of %s started: %s consults %s on %s",
@@ -174,6 +176,29 @@ class TransferControl:
             await send(self._client, "Hangup", {"Channel": target.name})
         except CommandError as exc:
             log.warning("could not hang up late consultation %s: %s", target.name, exc.message)
+
+
+class StartWatch:
+    """What followed an Atxfer: its consultation leg, or Asterisk holding the caller
+    and giving it straight back (no such extension in the transfer context: Asterisk
+    logs "Override extension ... does not exist" and, with no prompt, gives up)."""
+
+    def __init__(self, call: Call, transferer: Channel) -> None:
+        self.call, self.transferer = call, transferer
+        self.held = self.given_back = False
+
+    def started(self) -> bool:
+        return _consulting(self.call, self.transferer)
+
+    def settled(self) -> bool:
+        """Checked after each event: started, or held then resumed without one."""
+        if self.started():
+            return True
+        if self.call.held:
+            self.held = True
+        elif self.held:
+            self.given_back = True
+        return self.given_back
 
 
 def _consulting(call: Call, transferer: Channel) -> bool:

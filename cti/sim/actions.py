@@ -23,7 +23,7 @@ from cti.sim.scripts import CallPlan, ScriptBuilder
 logger = logging.getLogger(__name__)
 
 PARKED_CALLS = "parkedcalls"
-TRANSFER_DIGIT_TIMEOUT = 3.0  # features.conf transferdigittimeout, as in the lab
+NO_PROMPT_DELAY = 0.0  # the lab has no pbx-transfer prompt: Asterisk gives up at once
 _CALLER_ID = re.compile(r'^\s*"?(?P<name>[^"<]*?)"?\s*<(?P<number>[^>]*)>\s*$')
 
 
@@ -191,7 +191,7 @@ class SimActions:
         wanted = channel.variables.get("TRANSFER_EXTEN", "")
         if wanted not in self.state.agent_names:
             steps = [(0.0, lambda: frames)]
-            steps.append((TRANSFER_DIGIT_TIMEOUT, lambda: atxfer.no_target(call, channel)))
+            steps.append((NO_PROMPT_DELAY, lambda: atxfer.no_target(call, channel)))
             self.player.play(call, [*steps, *self.builder.talk(call, plan)])
             return {"Message": "Atxfer successfully queued"}
         consult, consultation = atxfer.consult(call, channel, wanted, context)

@@ -5,8 +5,9 @@
 (atxfernoanswertimeout) and `at_blond` (the transferer hung up while the target rang)
 give the frames. The consultation is a Local channel pair in the transfer context:
 ``;1`` joins the transferer's new bridge, ``;2`` dials the agent's phone. Without
-TRANSFER_EXTEN on the transferer's channel there is no consultation at all: the lab
-has no ``pbx-transfer`` prompt, so Asterisk never gets the target's digits.
+TRANSFER_EXTEN naming an agent there is no consultation at all: the lab has no
+``pbx-transfer`` prompt, so Asterisk holds the caller and gives it straight back
+(`cti_atxfer_no_exten`).
 """
 
 from __future__ import annotations

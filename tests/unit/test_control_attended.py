@@ -167,3 +167,32 @@ async def test_start_complete_and_cancel_each_log_one_line_naming_the_channels(
     await cti.complete_transfer(CALL, "1001")
     lines = [r.getMessage() for r in caplog.records if r.name == "cti.control.transfer"]
     assert len(lines) == 2 and "completed" in lines[1] and TRANSFERER in lines[1]
+
+
+async def test_start_that_asterisk_gives_straight_back_fails_without_waiting_out() -> None:
+    """cti_atxfer_no_exten: no extension 123 in cti-dial, so Asterisk holds the caller
+    and gives it back at once; the start fails then, not after consult_timeout."""
+    pbx = RecordedPbx("cti_atxfer_no_exten", prefix="lab_g")
+    events = pbx.parts["lab_g-2"]
+    answered_at = next(
+        i
+        for i, event in enumerate(events)
+        if event.name == "BridgeEnter" and event.get("Channel").startswith("Local/hold-60")
+    )
+    pbx.feed(events[: answered_at + 1])
+    patient = ControlSettings(dial_context="cti-dial", consult_timeout=30.0)
+    start = asyncio.create_task(
+        control(pbx, patient).transfer("1796606310.144", "1001", "123", "attended")
+    )
+    await until(lambda: pbx.actions("Atxfer"))
+    pbx.feed(events[answered_at + 1 :])  # Hold, music, then music stops and Unhold
+    async with asyncio.timeout(5):  # far less than the 30 s it could have waited
+        with pytest.raises(CommandError) as caught:
+            await start
+    assert caught.value.error_id == "failed"
+    assert "gave the caller back at once (is 123 an extension of cti-dial?)" in str(caught.value)
+    assert [(name, fields.get("Value")) for name, fields in pbx.sent] == [
+        ("Setvar", "123"),
+        ("Atxfer", None),
+        ("Setvar", ""),
+    ]
