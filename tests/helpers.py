@@ -193,6 +193,12 @@ EXPECTED: dict[str, list[tuple[Any, ...]]] = {
         ("call.resumed",),
         ("call.ended", 16, "1001", False),
     ],
+    "cti_atxfer_no_exten_2": [  # the same; Hold and Unhold came before the music
+        *_QUEUE_CALL_ANSWERED_BY_1001[:4],
+        ("call.held",),
+        ("call.resumed",),
+        ("call.ended", 16, "1001", False),
+    ],
     "cti_hold_c2d": [  # as c2d_park, with ParkedCallGiveUp before MusicOnHoldStop
         ("call.ringing", "1001", "outbound", ALICE),
         ("call.answered", "1001"),

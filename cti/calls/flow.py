@@ -8,7 +8,7 @@ the place that guarantees one `call.ringing` per extension and call.
 from __future__ import annotations
 
 from cti.calls.callerid import clean_name, clean_number, is_withheld
-from cti.calls.model import Call, Channel, PopState
+from cti.calls.model import Call, Channel, HoldSignals, PopState
 from cti.calls.notifier import CallNotifier
 from cti.numbers import to_e164
 from cti.protocol import (
@@ -211,6 +211,7 @@ class CallFlow:
             self.notify.answered(call, ext)
 
     def transferred(self, call: Call, from_ext: str | None, to: str, mode: str) -> None:
+        call.hold_signals = HoldSignals()  # the hands-over agent's hold ends with its part
         self.resume(call)  # the caller leaves the hold of the agent who hands it over
         self.notify.transferred(call, from_ext, to, mode)
         if from_ext is not None:

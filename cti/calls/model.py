@@ -44,6 +44,20 @@ class Channel:
     cause_text: str | None = None
 
 
+@dataclass(slots=True)
+class HoldSignals:
+    """Hold as Asterisk signals it (see `cti.calls.hold`)."""
+
+    legs: set[str] = field(default_factory=set)  # Uniqueids that sent Hold, no Unhold yet
+    music: bool = False  # the other party hears music on hold
+    echo: bool = False  # ... because one of `legs` put it there
+    owed: int = 0  # Holds whose music has not started yet
+
+    @property
+    def held(self) -> bool:
+        return bool(self.legs) or (self.music and not self.echo)
+
+
 @dataclass(slots=True, eq=False)
 class Consultation:
     """An attended transfer in progress: the transferer left the caller's bridge (the
@@ -84,6 +98,7 @@ class Call:
     parked_space: str | None = None  # the parking space while parked (desk-phone hold)
     parkee: str | None = None  # Uniqueid of the parked channel
     consultation: Consultation | None = None  # an attended transfer in progress
+    hold_signals: HoldSignals = field(default_factory=HoldSignals)
     #: the parked party left the lot unpicked (gave up, or timed out and Asterisk rings
     #: the parker back): its music stopping is no resume; an agent answering it again is
     left_park: bool = False

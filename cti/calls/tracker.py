@@ -18,6 +18,8 @@ from cti.calls.consultation import ConsultationWatcher
 from cti.calls.dialing import DialWatcher
 from cti.calls.extensions import ExtensionRules
 from cti.calls.flow import CallFlow
+from cti.calls.hold import HoldWatcher
+from cti.calls.hold import forget as forget_hold
 from cti.calls.model import STATE_RINGING, STATE_UP, Call, Channel
 from cti.calls.notifier import CallNotifier
 from cti.calls.parking import PARKING_EVENTS, ParkingWatcher
@@ -61,14 +63,11 @@ class CallTracker:
             "Hangup": self._on_hangup,
             "BridgeEnter": self._on_bridge_enter,
             "BridgeLeave": self._on_bridge_leave,
-            "Hold": self._on_hold,
-            "Unhold": self._on_unhold,
-            "MusicOnHoldStart": self._on_moh_start,
-            "MusicOnHoldStop": self._on_unhold,
             "BlindTransfer": self._on_blind_transfer,
             "AttendedTransfer": self._on_attended_transfer,
         }
         self._handlers.update(DialWatcher(self._flow, self._snapshot, self._call_of).handlers())
+        self._handlers.update(HoldWatcher(self._flow, self._snapshot, self._call_of).handlers())
         self._handlers.update(dict.fromkeys(PARKING_EVENTS, self._parking.handle))
         self._handlers["BridgeMerge"] = lambda ev: self._transfers.merged(
             ev, self._channels.values()
@@ -192,6 +191,7 @@ class CallTracker:
         if call is None:
             return
         call.channels.pop(channel.uniqueid, None)
+        forget_hold(call, channel)
         if channel.extension is not None:
             self._flow.leg_stopped(call, channel, "HANGUP")
             self._flow.leg_left(call, channel)
@@ -272,24 +272,6 @@ class CallTracker:
         channel.left_bridge = channel.bridge
         channel.bridge = None
         channel.bridge_location = None
-
-    def _on_hold(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        if call is not None:
-            self._flow.hold(call)
-
-    def _on_moh_start(self, ev: Event) -> None:
-        channel = self._snapshot(ev)
-        call = self._call_of(channel)
-        if call is not None and channel is not None and channel.bridge is not None:
-            self._flow.hold(call)
-
-    def _on_unhold(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        # a parked caller's music stops whether it is picked up, gives up or times out:
-        # only the parking events say which (an UnParkedCall resumes)
-        if call is not None and call.parked_space is None and not call.left_park:
-            self._flow.resume(call)
 
     def _on_blind_transfer(self, ev: Event) -> None:
         self._transfers.blind(ev, self._calls, self._channels)
