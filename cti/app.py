@@ -29,15 +29,17 @@ from cti.assembly import (
     desktop_settings,
     extension_rules,
     lookup_changed,
+    records_path,
     tls_context,
 )
-from cti.broker import BrokerContext, BrokerMetrics, build_context, make_app
+from cti.broker import BrokerContext, BrokerMetrics, build_context, make_runner
 from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
 from cti.control import AmiCallControl, settings_from
 from cti.lookup import ContactDirectory, LookupService
 from cti.protocol import CallRinging, DomainEvent
+from cti.records import CallRecords
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,7 @@ class CtiApp:
         self.tracker = CallTracker(
             extension_rules(config), default_region=config.numbers.default_region
         )
+        self.records = CallRecords(records_path(config), config.records.keep_days)
         self.lookup, self._store = build_lookup(config)
         control = settings_from(config.calls)
         extensions = [agent.extension for agent in agent_directory(config).identities()]
@@ -158,7 +161,9 @@ class CtiApp:
             contacts=self.directory,
             desktop=desktop_settings(config),
         )
-        self.pipeline = PopPipeline(self.context.broker.publish, self.lookup, self.metrics)
+        self.context.broker.call_log.use(self.records.recorder)  # notes survive restarts
+        self.metrics.add_section(self.records.prometheus_lines)
+        self.pipeline = PopPipeline(self._publish, self.lookup, self.metrics)
         agi = AgiSettings.from_config(config.agi)
         self.agi = AgiServer(agi, lambda: self.lookup) if config.agi.enabled else None
         if self.agi is not None:
@@ -173,7 +178,7 @@ class CtiApp:
         """Open the broker's port, then connect to the AMI (retrying in the background)."""
         if self.agi is not None:  # first: a taken port stops start-up before anything runs
             await self.agi.start()
-        runner = web.AppRunner(make_app(self.context))
+        runner = make_runner(self.context)
         await runner.setup()
         self._runner = runner
         settings = self.context.settings
@@ -183,6 +188,7 @@ class CtiApp:
         self.port = int(runner.addresses[0][1])
         scheme = "https" if tls else "http"
         log.info("broker listening on %s://%s:%d", scheme, settings.host, self.port)
+        self.records.start()
         self._ami_task = asyncio.create_task(self.ami.run(), name="ami-client")
 
     async def stop(self) -> None:
@@ -195,6 +201,7 @@ class CtiApp:
             await asyncio.gather(self._ami_task, return_exceptions=True)
             self._ami_task = None
         await self.pipeline.close()
+        await self.records.aclose()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -262,11 +269,23 @@ class CtiApp:
         domain = self.tracker.handle(event)
         self.metrics.observe("ami_to_tracker", time.monotonic() - started)
         for item in domain:
-            self.pipeline.feed(item)
+            self._feed(item)
 
     async def _on_ami_connected(self, client: AmiClient) -> None:
         for item in await resync_calls(client, self.tracker, self.members.reload):
-            self.pipeline.feed(item)
+            self._feed(item)
+
+    def _feed(self, event: DomainEvent) -> None:
+        """To the pop pipeline, and to the records at the moment the tracker saw it."""
+        self.pipeline.feed(event)
+        self.records.recorder.record(event)
+
+    def _publish(self, event: DomainEvent) -> None:
+        """To the agents; the records take the contact a ringing event was enriched with."""
+        try:
+            self.context.broker.publish(event)
+        finally:
+            self.records.recorder.add_contact(event)
 
     def _on_ami_state(self, state: str) -> None:
         self.metrics.set_ami_connected(state == "connected")

@@ -15,6 +15,7 @@ from cti.broker.auth import Role
 from cti.calls.extensions import ExtensionRules
 from cti.config import OPTIONS_BY_KEY, Config
 from cti.config.agents import AgentAccount
+from cti.config.records_options import RECORDS_FILE_NAME
 from cti.lookup import (
     ContactSource,
     ContactStore,
@@ -37,6 +38,7 @@ def broker_settings(config: Config, port: int | None = None) -> BrokerSettings:
         send_queue_size=broker.send_queue_size,
         max_msg_size=broker.max_msg_size,
         hello_timeout=broker.hello_timeout,
+        max_pending_hellos=broker.max_pending_hellos,
         allowed_origins=frozenset(broker.allowed_origins),
     )
 
@@ -110,6 +112,13 @@ def build_lookup(config: Config) -> tuple[LookupService, ContactStore]:
     except Exception:
         store.close()
         raise
+
+
+def records_path(config: Config) -> Path:
+    """``records.path``, else the records file next to the contact database."""
+    if config.records.path is not None:
+        return Path(config.records.path)
+    return Path(config.lookup.database).parent / RECORDS_FILE_NAME
 
 
 def desktop_settings(config: Config) -> DesktopSettings:

@@ -23,6 +23,8 @@ CLOSE_TOO_SLOW = 4008  # send queue overflowed: reconnect with last_seq
 # Standard codes the broker also uses.
 CLOSE_GOING_AWAY = 1001  # server shutting down
 CLOSE_MESSAGE_TOO_BIG = 1009  # frame larger than the broker's max_msg_size
+CLOSE_INTERNAL_ERROR = 1011  # the broker could not send a frame: reconnect with last_seq
+CLOSE_TRY_AGAIN = 1013  # too many sockets waited for their hello: this, the oldest, gave way
 
 # Frame ops.
 OP_HELLO = "hello"
@@ -156,6 +158,17 @@ class CallRinging(DomainEvent):
             "contact": self.contact,
             "matches": list(self.matches),
         }
+
+    def stored_contact_ids(self) -> tuple[int, ...]:
+        """Ids of the built-in store's contacts among the matches (other sources have none).
+
+        A note about the call goes to one of these; the call records keep them.
+        """
+        found = list(self.matches)
+        if not found and self.contact:
+            found = [self.contact]
+        ids = [item.get("id") for item in found if isinstance(item, dict)]
+        return tuple(dict.fromkeys(i for i in ids if type(i) is int))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,21 +2,37 @@
 # Prepares everything the project needs on a fresh Debian machine with Python 3.11:
 # the Debian packages it uses (via apt-get), a virtual environment in .venv and the
 # project with its pip dependencies. Safe to run again: it only installs what is missing.
-# Usage: scripts/setup-env.sh [pip extras, default: desktop,dev]
+# Usage: scripts/setup-env.sh [pip extras, default: desktop,dev; '' for none]
+#        scripts/setup-env.sh --debian-packages [extras]   only prints the Debian packages
 # (dev brings pytest-qt, which refuses to start pytest without PyQt6 from `desktop`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-EXTRAS="${1:-desktop,dev}"
-# Debian packages the tests use. Qt under Xvfb (desktop screenshot tests): without
-# libxcb-cursor0 the xcb platform plugin refuses to load. Offscreen tests need none of them.
-# sip-tester is SIPp, the far end of the softphone tests (tests/softphone).
-# fonts-droid-fallback draws CJK names (the demo directory has some) instead of boxes.
-APT_PACKAGES=(
-  xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
+# Debian packages, by the extra that needs them.
+# desktop: Qt's xcb platform plugin (the window on an X display) refuses to load without
+#   libxcb-cursor0 and the others; fonts-droid-fallback draws CJK names (the demo
+#   directory has some) instead of boxes. Offscreen Qt needs none of them.
+# dev: the tests also run the desktop under Xvfb, the softphone against SIPp
+#   (sip-tester, tests/softphone) and the terminal demo in an 80x24 tmux.
+DESKTOP_DEBIAN=(
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
-  fonts-droid-fallback sip-tester
+  fonts-droid-fallback
 )
+DEV_DEBIAN=(xvfb sip-tester tmux "${DESKTOP_DEBIAN[@]}")
+
+debian_packages() {  # the Debian packages the extras in $1 need, one a line, each once
+  local extra
+  local -a extras wanted=()
+  IFS=, read -r -a extras <<<"$1"
+  for extra in "${extras[@]}"; do
+    case "$extra" in
+      desktop) wanted+=("${DESKTOP_DEBIAN[@]}") ;;
+      dev) wanted+=("${DEV_DEBIAN[@]}") ;;
+    esac
+  done
+  [ "${#wanted[@]}" -eq 0 ] || printf '%s\n' "${wanted[@]}" | awk '!seen[$0]++'
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -36,9 +52,31 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+installed() {  # true when an earlier run installed these sources with every extra in $2
+  local stamp extra have
+  local -a wanted
+  IFS=, read -r -a wanted <<<"$2"
+  for stamp in .venv/.installed-"$1"-*; do
+    [ -f "$stamp" ] || continue
+    have="_${stamp#.venv/.installed-"$1"-}_"  # the stamp's extras, joined by _
+    for extra in "${wanted[@]}"; do
+      [[ "$have" == *"_${extra}_"* ]] || continue 2
+    done
+    return 0
+  done
+  return 1
+}
+
+if [ "${1:-}" = "--debian-packages" ]; then
+  debian_packages "${2-desktop,dev}"
+  exit 0
+fi
+EXTRAS="${1-desktop,dev}"
+
+mapfile -t APT_PACKAGES < <(debian_packages "$EXTRAS")
 if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
-  # Not fatal, so the demo still runs without root; the tests that need Xvfb or SIPp then
-  # fail and name what is missing.
+  # Not fatal, so the terminal demo still runs without root; the desktop window, or the
+  # tests that need Xvfb or SIPp, then fail and name what is missing.
   apt_install "${APT_PACKAGES[@]}" || echo "setup: could not install ${APT_PACKAGES[*]}" >&2
 fi
 
@@ -49,9 +87,11 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
 fi
-stamp=".venv/.installed-$(cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)-${EXTRAS//,/_}"
-if [ ! -f "$stamp" ]; then
+sources="$(cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)"
+if ! installed "$sources" "$EXTRAS"; then
+  echo "setup: installing the project into .venv (extras: ${EXTRAS:-none})" >&2
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
-  touch "$stamp"
+  # -qq: setuptools' warning about editable installs is noise to someone trying the demo
+  .venv/bin/python -m pip install -qq -e ".${EXTRAS:+[$EXTRAS]}"
+  touch ".venv/.installed-$sources-${EXTRAS//,/_}"
 fi

@@ -1,6 +1,6 @@
 """The broker: pushes domain events to agent desktops over WebSocket, serves REST and commands."""
 
-from cti.broker.app import build_context, make_app
+from cti.broker.app import build_context, make_app, make_runner
 from cti.broker.auth import AgentDirectory, AgentIdentity, FailureThrottle
 from cti.broker.commands import CallControl, CommandError, CommandResult, CommandService
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Directory
@@ -27,4 +27,5 @@ __all__ = [
     "FailureThrottle",
     "build_context",
     "make_app",
+    "make_runner",
 ]

@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from cti.broker.accesslog import RedactingAccessLogger
 from cti.broker.auth import AgentDirectory, FailureThrottle
 from cti.broker.commands import CallControl, CommandService
 from cti.broker.contacts_api import add_contact_routes
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Directory
 from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
+from cti.broker.pending import PendingHellos
 from cti.broker.rest import add_routes
 from cti.broker.settings import BrokerSettings, DesktopSettings
 from cti.broker.ws import websocket_handler
@@ -49,17 +51,19 @@ def build_context(
         ),
         metrics=metrics,
         directory=directory,
+        pending=PendingHellos(settings.max_pending_hellos, settings.close_timeout, metrics),
         contacts=contacts,
     )
 
 
 async def close_sockets(app: web.Application) -> None:
     """Runs on shutdown, before aiohttp waits for handlers: open sockets would hold it up."""
-    broker = app[BROKER_CONTEXT].broker
-    count = len(broker.sessions())
+    ctx = app[BROKER_CONTEXT]
+    count = len(ctx.broker.sessions())
     if count:
         log.info("closing %d agent sockets: going away", count)
-    await broker.close_all(CLOSE_GOING_AWAY, "server shutting down")
+    await ctx.broker.close_all(CLOSE_GOING_AWAY, "server shutting down")
+    await ctx.pending.close_all(CLOSE_GOING_AWAY, "server shutting down")
 
 
 async def broker_lifetime(app: web.Application) -> AsyncIterator[None]:
@@ -80,3 +84,12 @@ def make_app(ctx: BrokerContext) -> web.Application:
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(broker_lifetime)
     return app
+
+
+def make_runner(ctx: BrokerContext, shutdown_timeout: float = 60.0) -> web.AppRunner:
+    """The runner to serve the broker with: its access log never shows a token."""
+    return web.AppRunner(
+        make_app(ctx),
+        shutdown_timeout=shutdown_timeout,
+        access_log_class=RedactingAccessLogger,
+    )

@@ -42,7 +42,9 @@ class AgentDirectory:
         return [identity for _, identity in self._entries]
 
     def authenticate(self, token: str) -> AgentIdentity | None:
-        presented = token.encode()
+        # surrogatepass: a token with a lone surrogate matches no configured token (those
+        # are valid UTF-8) and must be refused like any other bad token, not crash.
+        presented = token.encode("utf-8", "surrogatepass")
         found: AgentIdentity | None = None
         for known, identity in self._entries:
             if hmac.compare_digest(known, presented):
@@ -57,7 +59,7 @@ class _Failures:
 
 
 class FailureThrottle:
-    """Per-address count of bad tokens, turned into a growing delay.
+    """Per-address count of bad tokens, turned into a growing delay of the failure answers.
 
     Memory is bounded: at most `max_addresses` entries, oldest evicted first, and an
     address is forgotten `window` seconds after its last failure.
@@ -96,10 +98,7 @@ class FailureThrottle:
         count = 1 if entry is None else entry.count + 1
         self._failures[address] = _Failures(count, self._clock())
         self._evict()
-        log.warning("bad token from %s (%d in a row)", address, count)
-
-    def succeeded(self, address: str) -> None:
-        self._failures.pop(address, None)
+        log.warning("bad token from %s (%d recent)", address, count)
 
     def _evict(self) -> None:
         now = self._clock()

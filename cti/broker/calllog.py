@@ -1,22 +1,24 @@
 """Calls the broker has seen, kept after they end so an agent can still file a note.
 
 A note is written after the hang-up, when `CallBook` has already forgotten the call.
-The log remembers who was on each call and whom it matched, for a bounded number of
-calls and a bounded time after each one ended.
+The whole server (`cti.app`) backs the log with the durable call records (`use`), so a
+note for a call that ended before a restart or a crash is still accepted. A broker on
+its own keeps the calls in memory, for a bounded number of calls and a bounded time
+after each one ended.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from cti.protocol import INBOUND, CallAnswered, CallEnded, CallRinging, DomainEvent
 
 MAX_CALLS = 10_000
-MAX_AGE = 24 * 3600.0  # seconds an ended call is remembered
+MAX_AGE = 24 * 3600.0  # seconds an ended call is remembered in memory
 
 
 @dataclass(slots=True)
@@ -31,17 +33,36 @@ class CallRecord:
     ended_at: float | None = None
 
 
-def stored_contact_ids(data: dict[str, Any]) -> tuple[int, ...]:
-    """Ids of store contacts in a ringing event's matches (other sources carry no id)."""
-    found = list(data.get("matches") or ())
-    if not found and data.get("contact"):
-        found = [data["contact"]]
-    ids = [item.get("id") for item in found if isinstance(item, dict)]
-    return tuple(dict.fromkeys(i for i in ids if type(i) is int))
+class RecordedCall(Protocol):
+    """A call as durable records know it (`cti.records.CallRecord` is one)."""
+
+    @property
+    def call_id(self) -> str: ...
+
+    @property
+    def direction(self) -> str: ...
+
+    @property
+    def number(self) -> str | None: ...
+
+    @property
+    def contact_ids(self) -> tuple[int, ...]: ...
+
+    @property
+    def extensions(self) -> Set[str]: ...
+
+
+class CallHistory(Protocol):
+    """Durable call records: every call still kept, whether or not it has ended."""
+
+    def find(self, call_id: str) -> RecordedCall | None: ...
 
 
 class CallLog:
-    """Call records by call_id, oldest first; bounded in count and in age."""
+    """Call records by call_id: from `CallHistory` once `use`d, else in memory.
+
+    In memory the log is bounded in count and in age, oldest first.
+    """
 
     def __init__(
         self,
@@ -53,11 +74,19 @@ class CallLog:
         self._max_calls = max_calls
         self._max_age = max_age
         self._clock = clock
+        self._history: CallHistory | None = None
 
     def __len__(self) -> int:
         return len(self._records)
 
+    def use(self, history: CallHistory) -> None:
+        """Answer from ``history`` from now on; the memory is dropped (one source of truth)."""
+        self._history = history
+        self._records.clear()
+
     def get(self, call_id: str) -> CallRecord | None:
+        if self._history is not None:
+            return _from_history(self._history.find(call_id))
         record = self._records.get(call_id)
         if record is not None and self._expired(record):
             del self._records[call_id]
@@ -65,6 +94,8 @@ class CallLog:
         return record
 
     def apply(self, event: DomainEvent) -> None:
+        if self._history is not None:
+            return  # the history is fed by its own recorder
         if isinstance(event, CallRinging):
             self._ringing(event)
             return
@@ -85,8 +116,7 @@ class CallLog:
             self._evict()
         record.direction = event.direction
         record.number = event.caller.number_e164 or event.caller.number or record.number
-        ids = stored_contact_ids({"contact": event.contact, "matches": event.matches})
-        record.contact_ids = ids or record.contact_ids
+        record.contact_ids = event.stored_contact_ids() or record.contact_ids
         record.extensions.add(event.extension)
 
     def _expired(self, record: CallRecord) -> bool:
@@ -101,3 +131,15 @@ class CallLog:
             if not self._expired(oldest):
                 break
             self._records.popitem(last=False)
+
+
+def _from_history(found: RecordedCall | None) -> CallRecord | None:
+    if found is None:
+        return None
+    return CallRecord(
+        found.call_id,
+        found.direction,
+        found.number,
+        found.contact_ids,
+        set(found.extensions),
+    )

@@ -2,7 +2,8 @@
 
 Every command on a call is authorized here, before the PBX is asked: the call must be
 on the agent's own extension (a pop for it, or answered by it); a supervisor may act on
-any call, on the extension that answered it (or rings for it).
+any call, on the extension that answered it (or rings for it). A command missing from
+the identity's `capabilities` (the welcome's list) is refused with not-supported.
 """
 
 from __future__ import annotations
@@ -108,29 +109,33 @@ class CommandService:
         self._timeout = timeout
 
     async def run(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> CommandResult:
+        shown = name if name in COMMANDS else "(unknown)"  # the client's words stay out of logs
         try:
             message = await self._dispatch(identity, name, args)
         except CommandError as exc:
-            log.info("command %s by %s refused: %s", name, identity.agent_id, exc.error_id)
+            log.info("command %s by %s refused: %s", shown, identity.agent_id, exc.error_id)
             return CommandResult(False, exc.error_id, exc.message)
         except TimeoutError:
-            log.warning("command %s by %s timed out", name, identity.agent_id)
+            log.warning("command %s by %s timed out", shown, identity.agent_id)
             return CommandResult(False, ERR_TIMEOUT, "the PBX did not answer in time")
         except Exception:
-            log.exception("command %s by %s failed", name, identity.agent_id)
+            log.exception("command %s by %s failed", shown, identity.agent_id)
             return CommandResult(False, ERR_FAILED, "the command failed on the server")
         return CommandResult(True, None, message)
 
     async def _dispatch(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> str:
-        if name == CMD_DIAL:
-            return await self.dial(identity, _text_arg(args, "number"), args.get("extension"))
         if name not in COMMANDS:
             raise CommandError(ERR_UNKNOWN_COMMAND, f"unknown command {name!r}")
+        if name == CMD_DIAL:
+            number = _text_arg(args, "number")
+            self._require_capability(identity, name)
+            return await self.dial(identity, number, args.get("extension"))
         call_id = _text_arg(args, "call_id")
+        extension = self._owner(identity, call_id, ringing=name == CMD_ANSWER)
+        control = self._require_capability(identity, name)
         if name == CMD_TRANSFER:
             return await self.transfer(identity, call_id, args)
-        extension = self._owner(identity, call_id, ringing=name == CMD_ANSWER)
-        control = self._require_control()
+        # A supervisor answers on the agent's ringing phone: that phone must take the NOTIFY.
         if name == CMD_ANSWER and CMD_ANSWER not in control.capabilities(extension):
             raise CommandError(
                 ERR_NOT_SUPPORTED, f"the phone of {extension} cannot answer remotely"
@@ -146,7 +151,10 @@ class CommandService:
         return ACCEPTED[name].format(extension=extension)
 
     def capabilities(self, identity: AgentIdentity) -> list[str]:
-        """Command names this agent can use now; the desktop shows only these buttons."""
+        """Command names this identity can use now: its own device's, for agents and
+        supervisors alike. The desktop shows only these buttons, and `run` refuses any
+        other with not-supported, so the list and the checks cannot disagree.
+        """
         if self._control is None:
             return []
         return self._control.capabilities(identity.extension)
@@ -155,6 +163,13 @@ class CommandService:
         if self._control is None:
             raise CommandError(ERR_NOT_CONFIGURED, "call control is not configured")
         return self._control
+
+    def _require_capability(self, identity: AgentIdentity, name: str) -> CallControl:
+        """The one check behind the welcome's list: what is not listed is not supported."""
+        control = self._require_control()
+        if name not in self.capabilities(identity):
+            raise CommandError(ERR_NOT_SUPPORTED, f"{name} is not available on your device")
+        return control
 
     def _owner(self, identity: AgentIdentity, call_id: str, ringing: bool = False) -> str:
         """The extension the command acts for; refuses calls that are not the agent's."""

@@ -7,6 +7,7 @@ A note is authorized like a command: the agent's extension must have been on the
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -29,6 +30,8 @@ from cti.protocol import (
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class Refused(Exception):
@@ -65,6 +68,8 @@ def refusing(handler: Handler) -> Handler:
 async def search(request: web.Request) -> web.Response:
     _, contacts = await contact_book(request)
     text, limit = forms.parse_search(request.query)
+    if CONTROL_CHARACTER.search(text):  # no name holds one; SQLite's LIKE stops at a NUL
+        raise forms.BadArgs("'q' must not contain control characters")
     return web.json_response({"contacts": contacts.search(text, limit)})
 
 

@@ -12,6 +12,7 @@ from cti.broker.auth import AgentIdentity, FailureThrottle
 from cti.broker.commands import CommandService
 from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
+from cti.broker.pending import PendingHellos
 from cti.broker.settings import BrokerSettings
 
 
@@ -50,20 +51,25 @@ class BrokerContext:
     throttle: FailureThrottle
     metrics: BrokerMetrics
     directory: Directory | None
+    pending: PendingHellos
     contacts: ContactBook | None = None
 
     async def authenticate(self, token: str, address: str) -> AgentIdentity | None:
-        """Check a token; an address with recent failures waits longer for every answer."""
+        """Check a token at once; only a bad one waits, longer after each recent failure.
+
+        Agents behind one NAT share an address: someone else's guessing must not hold up
+        their correct tokens. A success does not forget the address's failures, so a
+        holder of one valid token cannot reset the slow-down while guessing others.
+        """
+        identity = self.broker.agents.authenticate(token)
+        if identity is not None:
+            return identity
+        self.metrics.auth_failures += 1
         delay = self.throttle.delay(address)
+        self.throttle.failed(address)
         if delay > 0:
             await asyncio.sleep(delay)
-        identity = self.broker.agents.authenticate(token)
-        if identity is None:
-            self.metrics.auth_failures += 1
-            self.throttle.failed(address)
-        else:
-            self.throttle.succeeded(address)
-        return identity
+        return None
 
 
 BROKER_CONTEXT = web.AppKey("broker_context", BrokerContext)

@@ -11,6 +11,7 @@ from typing import Any
 
 from cti.broker.auth import AgentDirectory, AgentIdentity
 from cti.broker.calllog import CallLog
+from cti.broker.frames import encodable
 from cti.broker.journal import Journal
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.routing import CallBook
@@ -38,7 +39,13 @@ class AgentState:
 
 
 def encode(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON that can always be sent as UTF-8.
+
+    Text from outside (a CRM's JSON) may hold lone surrogates; those frames go out with
+    \\u escapes, since a frame the writer cannot encode would close the agent's socket.
+    """
+    text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    return text if encodable(text) else json.dumps(frame, separators=(",", ":"))
 
 
 class Broker:

@@ -44,6 +44,7 @@ class BrokerMetrics:
         self.ami_connected = 0
         self.slow_disconnects = 0
         self.auth_failures = 0
+        self.hello_evictions = 0
         self._connected_agents = connected_agents
         self._latency = {stage: Histogram() for stage in STAGES}
         self._sections: list[Callable[[], list[str]]] = []
@@ -81,6 +82,10 @@ class BrokerMetrics:
             "# HELP cti_auth_failures_total Bad or missing tokens.",
             "# TYPE cti_auth_failures_total counter",
             f"cti_auth_failures_total {self.auth_failures}",
+            "# HELP cti_hello_evictions_total Sockets without hello closed to make room "
+            "(broker.max_pending_hellos).",
+            "# TYPE cti_hello_evictions_total counter",
+            f"cti_hello_evictions_total {self.hello_evictions}",
             "# HELP cti_stage_latency_seconds Latency of each stage of a pop.",
             "# TYPE cti_stage_latency_seconds histogram",
         ]

@@ -11,6 +11,7 @@ from aiohttp import web
 from cti.broker.auth import AgentIdentity
 from cti.broker.commands import CommandResult
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, peer_address
+from cti.broker.frames import BadFrame, parse_object
 from cti.broker.metrics import CONTENT_TYPE
 from cti.protocol import (
     CMD_DIAL,
@@ -86,12 +87,15 @@ def result_response(result: CommandResult) -> web.Response:
 
 
 async def read_object(request: web.Request) -> dict[str, Any]:
+    """The JSON object of the body, parsed like a WebSocket frame; 400 or 413 otherwise."""
     if not request.can_read_body:
         return {}
     try:
-        body = await request.json()
-    except ValueError:
-        raise json_error(web.HTTPBadRequest, ERR_BAD_FRAME, "body is not JSON") from None
+        text = await request.text()
+    except (UnicodeDecodeError, LookupError):  # LookupError: an unknown charset
+        raise json_error(
+            web.HTTPBadRequest, ERR_BAD_FRAME, "body is not text in its charset"
+        ) from None
     except web.HTTPRequestEntityTooLarge:
         limit = request.app[BROKER_CONTEXT].settings.max_msg_size
         text = json.dumps(
@@ -100,9 +104,10 @@ async def read_object(request: web.Request) -> dict[str, Any]:
         raise web.HTTPRequestEntityTooLarge(
             limit, text=text, content_type="application/json"
         ) from None
-    if not isinstance(body, dict):
-        raise json_error(web.HTTPBadRequest, ERR_BAD_FRAME, "body must be a JSON object")
-    return body
+    try:
+        return parse_object(text)
+    except BadFrame as exc:
+        raise json_error(web.HTTPBadRequest, ERR_BAD_FRAME, f"body: {exc}") from None
 
 
 async def health(request: web.Request) -> web.Response:

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from cti.broker.auth import AgentIdentity
 from cti.broker.metrics import BrokerMetrics
-from cti.protocol import CLOSE_TOO_SLOW
+from cti.protocol import CLOSE_INTERNAL_ERROR, CLOSE_TOO_SLOW
 
 log = logging.getLogger(__name__)
 
@@ -107,24 +107,37 @@ class Session:
                 await self._closer
 
     async def _stop_writer(self) -> None:
+        """Cancel the writer and wait for it; its own failure was logged where it happened."""
         writer, self._writer = self._writer, None
         if writer is None or writer is asyncio.current_task():
             return
         writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await writer
+        await asyncio.wait({writer})  # never re-raises the writer's error: close must go on
 
     async def _write_loop(self) -> None:
+        """Drain the queue until cancelled; a failed write closes the session, never silently.
+
+        A writer that died quietly would leave a socket open, counted as connected, that
+        no longer receives pops.
+        """
+        try:
+            await self._drain_forever()
+        except (ConnectionError, RuntimeError) as exc:
+            log.info("agent %s socket write failed: %s", self.identity.agent_id, exc)
+            self.close_soon(CLOSE_INTERNAL_ERROR, "write failed")
+        except Exception:
+            log.exception(
+                "agent %s: a frame could not be sent; closing so the desktop resumes",
+                self.identity.agent_id,
+            )
+            self.close_soon(CLOSE_INTERNAL_ERROR, "a frame could not be sent: reconnect")
+
+    async def _drain_forever(self) -> None:
         while True:
             await self._wakeup.wait()
             while self._pending:
                 item = self._pending.popleft()
-                try:
-                    await self.ws.send_str(item.text)
-                except (ConnectionError, RuntimeError) as exc:
-                    log.info("agent %s socket write failed: %s", self.identity.agent_id, exc)
-                    self.closing = True
-                    return
+                await self.ws.send_str(item.text)
                 self._metrics.observe("socket_write", time.monotonic() - item.queued_at)
                 if item.pop:
                     self._metrics.pops_sent += 1

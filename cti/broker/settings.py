@@ -15,6 +15,7 @@ class BrokerSettings:
     send_queue_size: int = 256  # frames waiting per connection before it counts as slow
     max_msg_size: int = 64 * 1024  # largest client frame, bytes
     hello_timeout: float = 10.0  # seconds a new socket may stay silent
+    max_pending_hellos: int = 256  # sockets without hello at once; the oldest gives way
     allowed_origins: frozenset[str] = frozenset()  # browser Origins; absent Origin is allowed
     command_timeout: float = 10.0  # seconds a call-control command may take
     commands_in_flight: int = 8  # per connection; more are answered `busy`

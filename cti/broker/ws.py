@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import logging
 from typing import Any
 
@@ -11,12 +11,14 @@ from aiohttp import WSMsgType, web
 
 from cti.broker.auth import AgentIdentity
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, peer_address
+from cti.broker.frames import parse_object
 from cti.broker.hub import encode
 from cti.broker.sessions import Session
 from cti.protocol import (
     CLOSE_BAD_HELLO,
     CLOSE_BAD_TOKEN,
     CLOSE_NO_TOKEN,
+    CLOSE_TRY_AGAIN,
     CLOSE_UNSUPPORTED_VERSION,
     ERR_BAD_ARGS,
     ERR_BAD_FRAME,
@@ -31,6 +33,9 @@ from cti.protocol import (
 
 log = logging.getLogger(__name__)
 
+HELLO_SECRETS = frozenset({"token"})
+"""Hello fields that are only compared: not refused for lone surrogates (a bad token)."""
+
 
 class HandshakeRefused(Exception):
     def __init__(self, code: int, reason: str) -> None:
@@ -39,14 +44,9 @@ class HandshakeRefused(Exception):
         self.reason = reason
 
 
-def parse_frame(text: str) -> dict[str, Any]:
-    try:
-        frame = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"not JSON: {exc}") from None
-    if not isinstance(frame, dict):
-        raise ValueError("a frame must be a JSON object")
-    return frame
+def parse_frame(text: str, opaque: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A client frame: one JSON object, bounded and encodable; else BadFrame (a ValueError)."""
+    return parse_object(text, opaque)
 
 
 def check_hello(frame: dict[str, Any]) -> tuple[str, int | None]:
@@ -80,10 +80,12 @@ async def handshake(
         msg = await ws.receive(timeout=ctx.settings.hello_timeout)
     except TimeoutError:
         raise HandshakeRefused(CLOSE_NO_TOKEN, "no hello in time") from None
+    if msg.type == WSMsgType.CLOSING:  # the broker closed it: shutdown, or it gave way
+        raise HandshakeRefused(CLOSE_TRY_AGAIN, "closed by the broker before its hello")
     if msg.type != WSMsgType.TEXT:
         raise HandshakeRefused(CLOSE_BAD_HELLO, "first frame must be a text hello")
     try:
-        frame = parse_frame(msg.data)
+        frame = parse_frame(msg.data, HELLO_SECRETS)
     except ValueError as exc:
         raise HandshakeRefused(CLOSE_BAD_HELLO, str(exc)) from None
     token, last_seq = check_hello(frame)
@@ -94,11 +96,20 @@ async def handshake(
     return identity, last_seq, epoch
 
 
+async def refuse(ws: web.WebSocketResponse, refusal: HandshakeRefused, timeout: float) -> None:
+    """Close with the refusal's code; a peer that never answers the close frame (a silent
+    socket) is cut off after `timeout`, not after aiohttp's 10 s, so it frees its descriptor.
+    """
+    with contextlib.suppress(TimeoutError):  # aiohttp closes the transport when cancelled
+        async with asyncio.timeout(timeout):
+            await ws.close(code=refusal.code, message=refusal.reason.encode())
+
+
 async def websocket_handler(request: web.Request) -> web.StreamResponse:
     ctx = request.app[BROKER_CONTEXT]
     origin = request.headers.get("Origin")
     if origin is not None and origin not in ctx.settings.allowed_origins:
-        log.warning("refused WebSocket from origin %s", origin)
+        log.warning("refused WebSocket from origin %r", origin[:200])
         raise web.HTTPForbidden(text="origin not allowed")
     # Pops are small and latency matters more than bytes: no per-message deflate.
     ws = web.WebSocketResponse(
@@ -108,12 +119,15 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     )
     await ws.prepare(request)
     address = peer_address(request)
+    ticket = ctx.pending.admit(ws)
     try:
         identity, last_seq, epoch = await handshake(ws, ctx, address)
     except HandshakeRefused as exc:
         log.info("handshake from %s refused: %s", address, exc.reason)
-        await ws.close(code=exc.code, message=exc.reason.encode())
+        await refuse(ws, exc, ctx.settings.close_timeout)
         return ws
+    finally:
+        ctx.pending.leave(ticket)
     session = Session(
         ws,
         identity,

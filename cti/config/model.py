@@ -63,6 +63,7 @@ class BrokerConfig:
     send_queue_size: int
     max_msg_size: int
     hello_timeout: float
+    max_pending_hellos: int
     allowed_origins: tuple[str, ...]
     tls_cert: str | None
     tls_key: str | None
@@ -89,6 +90,12 @@ class AgiConfig:
     max_connections: int
     max_line_bytes: int
     caller_name: Literal["if-missing", "always", "never"]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsConfig:
+    path: str | None
+    keep_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +140,7 @@ class Config:
     broker: BrokerConfig
     lookup: LookupConfig
     agi: AgiConfig
+    records: RecordsConfig
     numbers: NumbersConfig
     desktop: DesktopConfig
     logging: LoggingConfig
@@ -174,6 +182,7 @@ def build_config(
         broker=_section(BrokerConfig, "broker", values),
         lookup=_section(LookupConfig, "lookup", values),
         agi=_section(AgiConfig, "agi", values),
+        records=_section(RecordsConfig, "records", values),
         numbers=_section(NumbersConfig, "numbers", values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),

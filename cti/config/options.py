@@ -25,6 +25,7 @@ from cti.config.option import (
     Option,
     Rule,
 )
+from cti.config.records_options import RECORDS_OPTIONS, RECORDS_SECTION
 from cti.config.server_options import BROKER_OPTIONS, LOOKUP_OPTIONS, TLS_RULE
 from cti.config.types import Choice, Float, Int, RegexList, Region, Str, Template
 
@@ -59,6 +60,7 @@ SECTIONS: dict[str, str] = {
     "broker": "The agents' WebSocket and REST endpoint, and who may connect to it.",
     "lookup": "Finding the caller's contact record for the screen-pop.",
     "agi": AGI_SECTION,
+    "records": RECORDS_SECTION,
     "numbers": "Phone number normalisation and matching.",
     "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
     "logging": "Logging of the server process.",
@@ -138,6 +140,7 @@ OPTIONS: tuple[Option, ...] = (
     *BROKER_OPTIONS,
     *LOOKUP_OPTIONS,
     *AGI_OPTIONS,
+    *RECORDS_OPTIONS,
     Option(
         "numbers.default_region",
         Region(),

@@ -41,6 +41,13 @@ BROKER_OPTIONS: tuple[Option, ...] = (
         "Seconds a new WebSocket may stay silent before its hello.",
     ),
     Option(
+        "broker.max_pending_hellos",
+        Int(minimum=1),
+        256,
+        "WebSockets that may wait for their hello at once; when one more connects, "
+        "the oldest waiting one is closed with 1013 (try again later).",
+    ),
+    Option(
         "broker.allowed_origins",
         StrList(),
         (),

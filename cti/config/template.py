@@ -21,6 +21,9 @@ from cti.config.options import (
 )
 
 _WIDTH = 88
+# The sections the header says a reload applies live: cti/app.py's LIVE_KEYS (a test
+# keeps the two and the header in step).
+LIVE_SECTIONS = ("logging", "lookup", "desktop")
 
 _MAIN_HEADER = f"""\
 # CTI middleware configuration ({MAIN_FILE}).
@@ -28,10 +31,16 @@ _MAIN_HEADER = f"""\
 # Every option is listed with its default value. Change what you need, then run
 #     cti check-config --config <this directory>
 # which reports every mistake with its line and a hint, and changes nothing.
-# Changes take effect when the server restarts. Reference: docs/config.md
 #
-# Secrets (the AMI secret) never go here: put them in {SECRETS_FILE},
-# see {SECRETS_EXAMPLE_FILE}.
+# When changes apply: the logging, lookup and desktop sections apply live on a reload
+# (`cti reload --pid-file PATH`, `systemctl reload cti`, or SIGHUP to `cti serve`),
+# which keeps connected desktops and calls; so do new agent tokens and
+# lookup.crm_auth_header in {SECRETS_FILE}. Every other option, and adding, removing or
+# changing the extension or role of an agent, applies when `cti serve` restarts (a
+# reload logs which ones wait for it). Reference: docs/config.md
+#
+# Secrets (the AMI secret, agent tokens, the CRM header) never go here: put them in
+# {SECRETS_FILE}, see {SECRETS_EXAMPLE_FILE}.
 """
 
 _SECRETS_HEADER = f"""\

@@ -37,7 +37,7 @@ def read_document(path: Path, shown: str) -> tuple[yaml.Node | None, list[Config
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader), []
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(shown, exc)]
+        return None, [_unclosed_quote(shown, text, exc) or _syntax_problem(shown, exc)]
     except yaml.YAMLError as exc:
         return None, [ConfigProblem(shown, "", f"is not valid YAML: {type(exc).__name__}")]
 
@@ -53,6 +53,64 @@ def _syntax_problem(shown: str, exc: yaml.MarkedYAMLError) -> ConfigProblem:
         line=None if mark is None else mark.line + 1,
         column=None if mark is None else mark.column + 1,
     )
+
+
+def _unclosed_quote(shown: str, text: str, exc: yaml.MarkedYAMLError) -> ConfigProblem | None:
+    """A quote left open, reported where it opened rather than where YAML gave up.
+
+    A quoted value runs on to the next quote, which may sit in a comment many lines
+    further down; YAML then fails there, so its own mark points far from the mistake.
+    """
+    opened = _quote_left_open(text, exc)
+    if opened is None:
+        return None
+    start, end = opened
+    until = (
+        "the end of the file" if "end of stream" in (exc.problem or "") else f"line {end.line + 1}"
+    )
+    message = (
+        "YAML syntax error: this quote is not closed on its line, so YAML read on "
+        f"to {until} as part of the value"
+    )
+    return ConfigProblem(
+        shown,
+        "",
+        message,
+        hint="add the closing quote on this line",
+        line=start.line + 1,
+        column=start.column + 1,
+    )
+
+
+def _quote_left_open(text: str, exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark, yaml.Mark] | None:
+    """(where the quote opened, where YAML stopped reading the value) for an open quote."""
+    context, problem = exc.context_mark, exc.problem_mark
+    if context is not None and "quoted scalar" in (exc.context or ""):
+        # the scanner was still inside the quoted value when it failed
+        if problem is not None and problem.line != context.line:
+            return context, problem
+        return None
+    if problem is None:
+        return None
+    for token in reversed(_tokens_before(text, problem.index)):
+        ends_here = token.end_mark.line == problem.line
+        if ends_here and token.start_mark.line < token.end_mark.line:
+            return token.start_mark, token.end_mark
+    return None
+
+
+def _tokens_before(text: str, index: int) -> list[yaml.ScalarToken]:
+    """The quoted scalars that end before ``index``, as YAML's scanner reads them."""
+    found: list[yaml.ScalarToken] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.end_mark.index > index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                found.append(token)
+    except yaml.YAMLError:
+        pass  # tokens up to the scanner's own error are all we need
+    return found
 
 
 def is_null(node: yaml.Node) -> bool:

@@ -36,6 +36,8 @@ FATAL_CLOSE_CODES = frozenset(
 
 FrameHandler = Callable[[str, Mapping[str, Any]], object]
 NoteHandler = Callable[[str], None]
+# (client, agent, short state, full text): each client's latest state replaces its last
+LinkHandler = Callable[["PopClient", str, str, str], None]
 
 
 class ClientRefused(Exception):
@@ -65,6 +67,7 @@ class PopClient:
         session: aiohttp.ClientSession,
         *,
         on_note: NoteHandler | None = None,
+        on_link: LinkHandler | None = None,
         backoff_min: float = 0.5,
         backoff_max: float = 10.0,
         heartbeat: float | None = 20.0,
@@ -74,6 +77,7 @@ class PopClient:
         self._token = token
         self._on_frame = on_frame
         self._on_note = on_note or (lambda text: None)
+        self._on_link = on_link or (lambda client, agent, state, text: None)
         self._session = session
         self.backoff_min, self.backoff_max = backoff_min, backoff_max
         self.heartbeat = heartbeat
@@ -104,17 +108,22 @@ class PopClient:
                 code = None
             self.welcomed.clear()
             if code in FATAL_CLOSE_CODES:
-                self._on_note(f"{self.label}: refused by the broker (close code {code})")
+                self._report("refused", f"refused by the broker (close code {code})")
                 raise ClientRefused(code)
             if self.welcomes > before:
                 delay, failures = self.backoff_min, 0
             pause = delay * self._rng.uniform(0.5, 1.0)  # jitter: agents do not stampede
-            self._on_note(
-                f"{self.label}: disconnected (code {code}); retrying in {pause:.2f}s "
-                f"from seq {self.last_seq}"
+            self._report(
+                f"reconnecting in {pause:.1f}s",
+                f"disconnected (code {code}); retrying in {pause:.2f}s from seq {self.last_seq}",
             )
             await asyncio.sleep(pause)
             delay = min(delay * 2, self.backoff_max)
+
+    def _report(self, state: str, text: str) -> None:
+        """A connection change, to the note (full text) and link (latest state) handlers."""
+        self._on_note(f"{self.label}: {text}")
+        self._on_link(self, self.label, state, f"{self.label}: {text}")
 
     async def _connect_once(self) -> int | None:
         """One connection from hello to close; returns the broker's close code."""
@@ -163,7 +172,7 @@ class PopClient:
             self.last_seq = seq  # nothing to replay: start from the broker's present
         self.welcomes += 1
         log.info("%s: connected as extension %s (seq %s)", self.label, self.extension, seq)
-        self._on_note(f"{self.label}: connected (extension {self.extension}, seq {seq})")
+        self._report("connected", f"connected (extension {self.extension}, seq {seq})")
         self._on_frame(self.label, frame)
         self.welcomed.set()
 
@@ -184,7 +193,7 @@ async def watch(
     own = session is None
     http = session or aiohttp.ClientSession()
     clients = [
-        PopClient(url, token, view.handle, http, on_note=view.note, **options) for token in tokens
+        PopClient(url, token, view.handle, http, on_link=view.link, **options) for token in tokens
     ]
     tasks = [asyncio.create_task(client.run(), name="pop-client") for client in clients]
     try:

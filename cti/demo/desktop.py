@@ -27,7 +27,10 @@ def why_no_desktop(environ: Mapping[str, str] | None = None) -> str | None:
     if not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
         return "no display (DISPLAY is not set)"
     if importlib.util.find_spec("PyQt6") is None or importlib.util.find_spec("desktop") is None:
-        return "the desktop extra is not installed (pip install -e '.[desktop]')"
+        return (
+            "the desktop extra is not installed; install it into .venv with: "
+            ".venv/bin/python -m pip install -e '.[desktop]'"
+        )
     return None
 
 

@@ -83,6 +83,19 @@ class _Pop:
 _NO_POP = _Pop(None, None, None, None, None, None, None, None)
 
 
+@dataclass(frozen=True, slots=True)
+class PbxLinkState:
+    """The broker's AMI link: while it is down no call pops, so the view says so."""
+
+    connected: bool
+    since: str  # HH:MM:SS UTC
+
+    def text(self) -> str:
+        if self.connected:
+            return f"PBX link up since {self.since}"
+        return f"PBX link down since {self.since}: calls will not pop"
+
+
 def _time_of(ts: Any) -> str:
     """HH:MM:SS of an ISO-8601 timestamp; the view shows UTC like the wire."""
     text = str(ts or "")
@@ -148,6 +161,7 @@ class PopFeed:
         self.rows: deque[PopRow] = deque(maxlen=max_rows)
         self._pops: dict[tuple[str, str], _Pop] = {}
         self._status: dict[tuple[str, str], str] = {}
+        self.pbx: PbxLinkState | None = None  # from welcomes and pbx.link events
 
     def status_of(self, agent: str, call_id: str) -> str | None:
         """The call's state now, so an old ringing row can show it was answered or ended."""
@@ -158,7 +172,11 @@ class PopFeed:
         agent = clean(agent) or "?"
         op = frame.get("op")
         if op == "welcome":
+            self._pbx_link(frame.get("pbx"))
             rows = self._welcome(agent, frame)
+        elif op == "event" and frame.get("type") == "pbx.link":
+            self._pbx_link(frame.get("data"))
+            return []  # not about a call: the view shows it in its status line
         elif op == "event" and isinstance(frame.get("data"), Mapping):
             rows = [self._event(agent, frame)]
         else:
@@ -167,6 +185,10 @@ class PopFeed:
         if len(self._status) > 2 * (self.rows.maxlen or 0):
             self._forget_old_calls()
         return rows
+
+    def _pbx_link(self, data: Any) -> None:
+        if isinstance(data, Mapping) and isinstance(data.get("connected"), bool):
+            self.pbx = PbxLinkState(data["connected"], _time_of(data.get("since")) or "?")
 
     def _forget_old_calls(self) -> None:
         """Drop states of finished calls no longer on screen, so a long demo stays small."""

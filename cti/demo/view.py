@@ -2,6 +2,10 @@
 
 Every cell is a `rich.text.Text` built from plain strings, never a markup string, so a
 caller named ``[bold red]x[/]`` is shown literally instead of restyling the view.
+
+The live table fits the terminal: one line per event, the columns that fit (see
+`layout`), and as many rows as the height allows, newest last, so the newest event is
+always on screen. Under it, one line says how the agents' connections are now.
 """
 
 from __future__ import annotations
@@ -11,18 +15,22 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from cti.demo.feed import PopFeed, PopRow
+from cti.demo.feed import PbxLinkState, PopFeed, PopRow
+from cti.demo.layout import fit_columns
 
 log = logging.getLogger(__name__)
 
 _ROW_STYLE = {"ringing": "bold", "ended": "dim", "retracted": "dim italic"}
 _MARKER = {"ended": "■ ended", "retracted": "✖ retracted", "transferred": "→ transferred"}
-_EVENT_STYLE = {"call.ringing": "bold green", "pop.retracted": "yellow", "call.ended": "red"}
+_EVENT_STYLE = {"ringing": "bold green", "retracted": "yellow", "ended": "red"}
+TITLE = "Screen-pops (UTC)"
+CHROME_LINES = 4  # title, header, the connections line, and the line the cursor sits on
 
 
 def _caller(row: PopRow) -> str:
@@ -56,6 +64,32 @@ def plain_line(row: PopRow, current: str | None = None) -> str:
     return " ".join(fields)
 
 
+def short_event(event: str) -> str:
+    """``call.ringing`` → ``ringing``: every event is about a call, the prefix says nothing."""
+    return event.split(".", 1)[-1]
+
+
+def _short_caller(row: PopRow) -> str:
+    """The caller's number, and its caller-ID name unless the contact already says it."""
+    name, contact = row.caller_name, row.contact or ""
+    if name and name.casefold() in contact.casefold():
+        return row.caller_number or name
+    return _caller(row)
+
+
+def _agent(row: PopRow) -> str:
+    if row.extension and row.extension not in row.agent:
+        return f"{row.agent}/{row.extension}"
+    return row.agent
+
+
+def _status(row: PopRow, current: str) -> str:
+    marker = _MARKER.get(current)
+    if marker:
+        return f"{marker}: {row.detail}" if row.detail else marker
+    return row.detail or current
+
+
 class TerminalView:
     """Shows the pops of one or more agents as they arrive."""
 
@@ -64,20 +98,23 @@ class TerminalView:
         console: Console | None = None,
         *,
         feed: PopFeed | None = None,
-        visible_rows: int = 20,
         live: bool | None = None,
     ) -> None:
         self.console = console or Console()
         self.feed = feed or PopFeed()
-        self.visible_rows = visible_rows
         self.live = self.console.is_terminal if live is None else live
         self._live: Live | None = None
-        self._note = ""
+        self._headline = ""
+        self._links: dict[object, tuple[str, str]] = {}  # client → (agent, link state)
 
     def __enter__(self) -> TerminalView:
         if self.live:
             self._live = Live(
-                self.table(), console=self.console, refresh_per_second=4, transient=False
+                console=self.console,
+                get_renderable=self.screen,  # redrawn at the terminal's size of the moment
+                refresh_per_second=4,
+                transient=False,
+                vertical_overflow="crop",
             )
             self._live.start()
         return self
@@ -91,14 +128,36 @@ class TerminalView:
 
     def handle(self, agent: str, frame: Mapping[str, Any]) -> list[PopRow]:
         """Feed one protocol frame of `agent` through the model and show what it added."""
+        pbx = self.feed.pbx
         rows = self.feed.apply(agent, frame)
         if rows:
             self.show(rows)
+        if self.feed.pbx != pbx and self.feed.pbx is not None:
+            self._pbx_changed(self.feed.pbx, first=pbx is None)
         return rows
 
+    def _pbx_changed(self, pbx: PbxLinkState, first: bool) -> None:
+        """Every agent hears of it; said once, and at start only when the link is down."""
+        if self.live:
+            self._refresh()
+        elif not (first and pbx.connected):
+            self._write(f"# {pbx.text()}")
+
     def note(self, text: str) -> None:
-        """Connection news (connected, reconnecting): a caption live, a `#` line piped."""
-        self._note = text
+        """News of the demo itself: the title's second half live, a `#` line piped."""
+        self._headline = text
+        if self.live:
+            self._refresh()
+        else:
+            self._write(f"# {text}")
+
+    def link(self, client: object, agent: str, state: str, text: str) -> None:
+        """An agent's connection changed: the line under the table live, a `#` line piped.
+
+        ``state`` is short (``connected``, ``reconnecting``, ``refused``); ``text`` says it
+        in full. Only each agent's latest state is shown, so nothing stale stays on screen.
+        """
+        self._links[client] = (agent, state)
         if self.live:
             self._refresh()
         else:
@@ -111,37 +170,73 @@ class TerminalView:
         for row in rows:
             self._write(plain_line(row))
 
+    def screen(self) -> Group:
+        """Title, table and connections, in exactly the console's height at most."""
+        headline = self._headline.removeprefix("demo: ")
+        title = f"{TITLE} · {headline}" if headline else TITLE
+        return Group(
+            Text(title, style="bold", no_wrap=True, overflow="ellipsis"),
+            self.table(),
+            self._status_line(),
+        )
+
     def table(self) -> Table:
-        """The newest rows, newest last; ringing rows show what became of the call."""
-        table = Table(title="Screen-pops", caption=Text(self._note), expand=True)
-        for name in ("Time (UTC)", "Agent", "Event", "Caller", "Contact", "Queue"):
-            table.add_column(name, no_wrap=name in ("Time (UTC)", "Event"))
-        for name in ("Dialled", "Last interaction", "Status"):
-            table.add_column(name)
-        rows = list(self.feed.rows)[-self.visible_rows :]
-        for row in rows:
+        """The newest rows that fit the height, newest last, each on one line."""
+        room = max(1, self.console.size.height - CHROME_LINES)
+        rows = list(self.feed.rows)[-room:]
+        cells = [self._cells(row) for row in rows]
+        natural = {key: max(cell_len(c[key]) for c in cells) for key in cells[0]} if cells else {}
+        columns = fit_columns(self.console.size.width, natural)
+        table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
+        for column in columns:
+            table.add_column(
+                column.spec.header, width=column.width, no_wrap=True, overflow="ellipsis"
+            )
+        for row, row_cells in zip(rows, cells, strict=True):
             current = self.feed.status_of(row.agent, row.call_id) or row.status
-            marker = _MARKER.get(current)
-            status = row.detail or current
-            if marker:
-                status = f"{marker}: {row.detail}" if row.detail else marker
+            styles = {"event": _EVENT_STYLE.get(short_event(row.event), "")}
             table.add_row(
-                Text(row.time),
-                Text(f"{row.agent} / {row.extension or '-'}"),
-                Text(row.event, style=_EVENT_STYLE.get(row.event, "")),
-                Text(_caller(row)),
-                Text(_contact(row)),
-                Text(row.queue or "-"),
-                Text(row.dialled or "-"),
-                Text(row.last_interaction or "-"),
-                Text(status),
+                *(Text(row_cells[c.spec.key], style=styles.get(c.spec.key, "")) for c in columns),
                 style=_ROW_STYLE.get(current if current in _MARKER else row.status, ""),
             )
         return table
 
+    def _status_line(self) -> Text:
+        pbx = self.feed.pbx
+        if pbx is not None and not pbx.connected:
+            line, style = f"{pbx.text()}; {self.links_line()}", "bold red"
+        else:
+            line, style = self.links_line(), "dim"
+        return Text(line, style=style, no_wrap=True, overflow="ellipsis")
+
+    def links_line(self) -> str:
+        """``4 agents connected``, or which agents are not and why."""
+        if not self._links:
+            return "connecting…"
+        states = list(self._links.values())
+        up = sum(state == "connected" for _, state in states)
+        if up == len(states):
+            return f"{up} agent{'s' if up != 1 else ''} connected"
+        down = [f"{agent} {state}" for agent, state in states if state != "connected"]
+        return f"{up} of {len(states)} agents connected; " + ", ".join(down)
+
+    def _cells(self, row: PopRow) -> dict[str, str]:
+        current = self.feed.status_of(row.agent, row.call_id) or row.status
+        return {
+            "time": row.time or "--:--:--",
+            "agent": _agent(row),
+            "event": short_event(row.event),
+            "caller": _short_caller(row),
+            "contact": _contact(row),
+            "queue": row.queue or "-",
+            "status": _status(row, current),
+            "dialled": row.dialled or "-",
+            "last": row.last_interaction or "-",
+        }
+
     def _refresh(self) -> None:
         if self._live is not None:
-            self._live.update(self.table(), refresh=True)
+            self._live.refresh()
 
     def _write(self, line: str) -> None:
         self.console.file.write(line + "\n")

@@ -244,7 +244,14 @@ class ContactStore:
         return contact
 
     def search_contacts(self, q: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Contacts whose name, company, email or number contains `q` (case-insensitive)."""
+        """Contacts whose name, company, email or number contains `q` (case-insensitive).
+
+        `q` is literal text: LIKE's wildcards are escaped. SQLite ends a LIKE pattern (and
+        the text it is matched against) at a NUL, so a lone NUL would match every contact;
+        no text can be matched past one, so such a `q` matches nothing.
+        """
+        if "\x00" in q:
+            return []
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = (
             f"{_SELECT} FROM contacts c WHERE c.name LIKE :p ESCAPE '\\' "

@@ -272,6 +272,44 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     assert str(problem).startswith(f"{tmp_path}/cti.yaml:3:13: YAML syntax error: mapping values")
 
 
+def test_unclosed_quote_is_reported_where_it_opened_not_at_a_later_apostrophe(
+    tmp_path: Path,
+) -> None:
+    lines = (ROOT / "config" / "cti.yaml").read_text(encoding="utf-8").splitlines()
+    opened = lines.index("  host: 127.0.0.1")
+    lines[opened] = "  host: '127.0.0.1"
+    closed = next(n for n in range(opened + 1, len(lines)) if "'" in lines[n])
+    assert lines[closed].lstrip().startswith("#"), "the shipped file has a comment quote"
+    (tmp_path / "cti.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problem = only_error(tmp_path)
+    assert (problem.line, problem.column) == (opened + 1, 9)
+    assert "quote is not closed on its line" in problem.message
+    assert f"to line {closed + 1} " in problem.message
+    assert problem.hint == "add the closing quote on this line"
+
+
+@pytest.mark.parametrize("quote", ["'", '"'])
+def test_quote_never_closed_is_reported_where_it_opened(tmp_path: Path, quote: str) -> None:
+    write(tmp_path, "cti.yaml", f"ami:\n  port: 5038\n  host: {quote}pbx\n  username: cti\n")
+    problem = only_error(tmp_path)
+    assert (problem.line, problem.column) == (3, 9)
+    assert "to the end of the file" in problem.message
+
+
+def test_unclosed_quote_in_secrets_yaml_names_the_line_but_no_secret(tmp_path: Path) -> None:
+    write(tmp_path, "secrets.yaml", f"ami:\n  secret: '{SECRET}\n{AGENTS}").chmod(0o600)
+    problem = only_error(tmp_path)
+    assert (problem.file, problem.line) == (f"{tmp_path}/secrets.yaml", 2)
+    assert SECRET not in str(problem) and "alice-token" not in str(problem)
+
+
+def test_bad_escape_inside_a_closed_quote_keeps_yaml_own_position(tmp_path: Path) -> None:
+    write(tmp_path, "cti.yaml", 'ami:\n  host: "pb\\x"\n')
+    problem = only_error(tmp_path)
+    assert problem.line == 2
+    assert "double-quoted scalar" in problem.message
+
+
 def test_key_set_twice_is_an_error_naming_the_first_line(tmp_path: Path) -> None:
     write(tmp_path, "cti.yaml", "ami:\n  port: 1\n  port: 2\n")
     problem = only_error(tmp_path)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cti.app import LIVE_KEYS
 from cti.config import OPTIONS, SECTIONS, Option, render_default_yaml, render_secrets_example
 from cti.config.options import SECRETS_FILE
-from cti.config.template import scalar
+from cti.config.template import LIVE_SECTIONS, scalar
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "config.md"
@@ -71,6 +72,15 @@ def test_every_section_is_described_and_every_option_is_in_one() -> None:
 def test_committed_cti_yaml_is_the_rendered_default() -> None:
     committed = (ROOT / "config" / "cti.yaml").read_text(encoding="utf-8")
     assert committed == render_default_yaml(), REGENERATE
+
+
+def test_cti_yaml_header_names_exactly_the_sections_a_reload_applies_live() -> None:
+    assert tuple(f"{section}." for section in LIVE_SECTIONS) == LIVE_KEYS
+    header = (ROOT / "config" / "cti.yaml").read_text(encoding="utf-8").split("\n\n")[0]
+    prose = " ".join(line.removeprefix("#").strip() for line in header.splitlines())
+    *first, last = LIVE_SECTIONS
+    assert f"the {', '.join(first)} and {last} sections apply live on a reload" in prose
+    assert "Every other option" in prose and "applies when `cti serve` restarts" in prose
 
 
 def test_committed_secrets_example_is_the_rendered_example() -> None:

@@ -21,7 +21,7 @@ from cti.broker import (
     CommandError,
     DesktopSettings,
     build_context,
-    make_app,
+    make_runner,
 )
 from cti.lookup import ContactDirectory, ContactStore, LookupService, LookupSettings, StoreSource
 from cti.protocol import hello_frame
@@ -57,7 +57,16 @@ class RecordingCallControl:
     gate: asyncio.Event | None = None  # when set up, dial waits for it
     others: list[tuple[str, ...]] = field(default_factory=list)  # hold, transfer, ...
 
-    commands: list[str] = field(default_factory=lambda: ["call.hangup", "call.dial"])
+    # A desk phone that does not answer on NOTIFY: everything but call.answer.
+    commands: list[str] = field(
+        default_factory=lambda: [
+            "call.hangup",
+            "call.hold",
+            "call.resume",
+            "call.transfer",
+            "call.dial",
+        ]
+    )
 
     def capabilities(self, extension: str) -> list[str]:
         return list(self.commands)
@@ -167,7 +176,7 @@ async def start_broker() -> AsyncIterator[StartServer]:
             contacts=contacts,
             desktop=desktop,
         )
-        runner = web.AppRunner(make_app(ctx), shutdown_timeout=2.0)
+        runner = make_runner(ctx, shutdown_timeout=2.0)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()

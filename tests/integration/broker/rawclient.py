@@ -21,10 +21,8 @@ def masked_text_frame(payload: bytes) -> bytes:
     return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 
 
-async def open_raw(
-    port: int, hello: dict[str, Any]
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Upgrade to WebSocket and send `hello`, then leave the peer to the test."""
+async def open_silent(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Upgrade to WebSocket and then say nothing, not even an answer to a close frame."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     key = base64.b64encode(os.urandom(16)).decode()
     writer.write(
@@ -36,6 +34,22 @@ async def open_raw(
     )
     status = await reader.readuntil(b"\r\n\r\n")
     assert status.startswith(b"HTTP/1.1 101"), status
+    return reader, writer
+
+
+async def read_close_code(reader: asyncio.StreamReader) -> int | None:
+    """Read the server's frames until the connection ends; the close frame's code, if any."""
+    data = await reader.read()  # until EOF: the server has released the connection
+    if len(data) < 4 or data[0] != 0x88:
+        return None
+    return int(struct.unpack("!H", data[2:4])[0])
+
+
+async def open_raw(
+    port: int, hello: dict[str, Any]
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Upgrade to WebSocket and send `hello`, then leave the peer to the test."""
+    reader, writer = await open_silent(port)
     writer.write(masked_text_frame(json.dumps(hello).encode()))
     await writer.drain()
     return reader, writer

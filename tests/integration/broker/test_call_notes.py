@@ -53,7 +53,7 @@ async def test_welcome_carries_desktop_settings_and_capabilities(
         "crm_url": "https://crm.example.com/c/{crm_id}",
         "dispositions": ["resolved", "callback"],
     }
-    assert welcome["capabilities"] == ["call.hangup", "call.dial"]
+    assert welcome["capabilities"] == contacts_broker.control.commands
     await ws.close()
 
 

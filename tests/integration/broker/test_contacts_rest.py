@@ -222,3 +222,34 @@ async def test_a_body_over_max_msg_size_is_413_too_large(
     status, answer = await post(contacts_broker, "/api/contacts", body)
     assert (status, answer["ok"], answer["error"]) == (413, False, "too-large")
     assert book.store.count() == 0
+
+
+@pytest.mark.parametrize("q", ["\x00", "ab\x00", "\x01", "a\tb", "\x7f", "\x9b"])
+async def test_search_text_with_a_control_character_is_400_not_every_contact(
+    contacts_broker: BrokerServer, book: ContactDirectory, q: str
+) -> None:
+    """SQLite cuts a LIKE pattern at a NUL: ``q=%00`` used to match every contact."""
+    add(book, "Anna Acme", "+33698765432")
+    add(book, "Zed", "+33155550000")
+    status, body = await get(contacts_broker, "/api/contacts", params={"q": q})
+    assert (status, body["error"]) == (400, "bad-args")
+    assert "control" in body["message"]
+
+
+async def test_store_search_with_a_nul_matches_nothing(book: ContactDirectory) -> None:
+    """No stored text can be matched past a NUL by LIKE, so nothing matches (not everything)."""
+    add(book, "Anna Acme", "+33698765432")
+    assert book.store.search_contacts("\x00") == []
+    assert book.store.search_contacts("Acme\x00") == []
+    assert [c["name"] for c in book.store.search_contacts("acme")] == ["Anna Acme"]
+
+
+@pytest.mark.parametrize(("q", "found"), [("%", ["100% Kiwi"]), ("_", ["a_b"]), ("\\", ["c\\d"])])
+async def test_search_wildcards_are_literal(
+    contacts_broker: BrokerServer, book: ContactDirectory, q: str, found: list[str]
+) -> None:
+    for index, name in enumerate(["100% Kiwi", "a_b", "c\\d", "Plain"]):
+        add(book, name, f"+3361234567{index}")
+    status, body = await get(contacts_broker, "/api/contacts", params={"q": q})
+    assert status == 200
+    assert [c["name"] for c in body["contacts"]] == found

@@ -46,7 +46,8 @@ async def broker() -> AsyncIterator[Running]:
     await runner.cleanup()
 
 
-async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll until true; the deadline is generous so a busy machine does not fail tests."""
     async with asyncio.timeout(timeout):
         while not condition():  # noqa: ASYNC110 - polling printed output
             await asyncio.sleep(0.01)

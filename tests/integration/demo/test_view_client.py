@@ -49,7 +49,7 @@ async def test_view_prints_a_pop_and_resumes_after_a_drop(
     )
     task = asyncio.create_task(client.run())
     try:
-        await asyncio.wait_for(client.welcomed.wait(), 3)
+        await asyncio.wait_for(client.welcomed.wait(), 30)
         assert client.last_seq == 0
 
         broker.ctx.broker.publish(ringing("1700000000.1", "1001", "[bold red]x[/]"))
@@ -80,6 +80,32 @@ async def test_view_prints_a_pop_and_resumes_after_a_drop(
     assert replayed in caplog.text
 
 
+async def test_connection_line_follows_a_drop_and_the_resume(broker: Running) -> None:
+    view = TerminalView(Console(file=io.StringIO()), live=False)
+    states: list[str] = []
+
+    def on_link(client: PopClient, agent: str, state: str, text: str) -> None:
+        states.append(state)
+        view.link(client, agent, state, text)
+
+    client = PopClient(
+        broker.url, "tok-alice", view.handle, broker.http, on_link=on_link, backoff_min=0.3
+    )
+    task = asyncio.create_task(client.run())
+    try:
+        await until(lambda: view.links_line() == "1 agent connected")
+        await broker.ctx.broker.close_all(CLOSE_GOING_AWAY, "test drop")
+        await until(lambda: len(states) >= 3)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    assert states[0] == "connected"
+    assert states[1].startswith("reconnecting in ")
+    assert states[2] == "connected"
+    assert view.links_line() == "1 agent connected"
+
+
 async def test_watch_follows_several_agents(broker: Running) -> None:
     out = io.StringIO()
     view = TerminalView(Console(file=out))
@@ -91,6 +117,7 @@ async def test_watch_follows_several_agents(broker: Running) -> None:
         broker.ctx.broker.publish(ringing("1700000000.2", "1002", "Seán O'Brien"))
         broker.ctx.broker.publish(ringing("1700000000.3", "1001", "王伟"))
         await until(lambda: out.getvalue().count("call.ringing") == 2)
+        assert view.links_line() == "2 agents connected"
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -107,7 +134,7 @@ async def test_a_bad_token_stops_the_client_instead_of_retrying(broker: Running)
 
     with pytest.raises(ClientRefused) as refused:
         await asyncio.wait_for(
-            watch(broker.url, ["wrong-token"], view, session=broker.http, backoff_min=0.05), 5
+            watch(broker.url, ["wrong-token"], view, session=broker.http, backoff_min=0.05), 30
         )
 
     assert refused.value.code == CLOSE_BAD_TOKEN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from cti.broker.calllog import CallLog
+from cti.broker.calllog import CallLog, CallRecord
 from cti.protocol import OUTBOUND
 from tests.broker_events import answered, ended, ringing
 
@@ -69,3 +69,25 @@ def test_events_of_unknown_calls_create_nothing() -> None:
     log.apply(answered("c9", "1001"))
     log.apply(ended("c9", "1001"))
     assert len(log) == 0 and log.get("c9") is None
+
+
+class History:
+    """Durable records as the server wires them: a call found by id, ended or not."""
+
+    def __init__(self, *calls: CallRecord) -> None:
+        self.calls = {call.call_id: call for call in calls}
+
+    def find(self, call_id: str) -> CallRecord | None:
+        return self.calls.get(call_id)
+
+
+def test_a_log_backed_by_durable_records_answers_from_them_only() -> None:
+    log = CallLog()
+    log.apply(ringing("memory-only", "1001"))
+    recorded = CallRecord("c1", OUTBOUND, "+33612345678", (4,), {"1002"})
+    log.use(History(recorded))
+    log.apply(ringing("c2", "1001"))  # the records' own recorder takes the events
+    assert log.get("memory-only") is None and log.get("c2") is None and len(log) == 0
+    found = log.get("c1")
+    assert found == CallRecord("c1", OUTBOUND, "+33612345678", (4,), {"1002"})
+    assert found is not recorded, "a copy: a note cannot change the record"

@@ -10,7 +10,7 @@ from cti.broker.auth import AgentIdentity
 from cti.broker.commands import CommandError, CommandService
 from cti.broker.routing import CallBook
 from tests.broker_events import answered, ringing
-from tests.call_control_stub import StubCallControl
+from tests.call_control_stub import ALL_COMMANDS, StubCallControl
 
 ALICE = AgentIdentity("alice", "1001")
 
@@ -169,3 +169,23 @@ async def test_commands_on_an_unknown_call_say_no_such_call() -> None:
         result = await service.run(ALICE, name, {"call_id": "nope", "to": "1002"})
         assert result.error == "no-such-call", name
     assert control.sent == []
+
+
+@pytest.mark.parametrize("identity", [ALICE, SUE], ids=["agent", "supervisor"])
+@pytest.mark.parametrize("name", ALL_COMMANDS)
+async def test_a_command_missing_from_the_identitys_capabilities_is_not_supported(
+    identity: AgentIdentity, name: str
+) -> None:
+    others = [command for command in ALL_COMMANDS if command != name]
+    control = StubCallControl(commands=others)
+    args = {"call_id": "c1", "number": "0612", "to": "1002"}
+    service = CommandService(answered_call(), control, 1.0)
+    assert name not in service.capabilities(identity)
+    result = await service.run(identity, name, args)
+    assert (result.ok, result.error) == (False, "not-supported")
+    assert control.sent == []
+
+
+async def test_unknown_command_is_unknown_even_without_call_control() -> None:
+    result = await CommandService(CallBook(), None, 1.0).run(ALICE, "call.teleport", {})
+    assert result.error == "unknown-command"

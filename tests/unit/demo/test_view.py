@@ -7,6 +7,7 @@ import io
 from rich.console import Console
 
 from cti.demo import PopFeed, TerminalView, plain_line
+from cti.demo.view import CHROME_LINES
 from cti.protocol import CallAnswered, PopRetracted
 from tests.unit.demo.frames import CALL, JORG, event, ringing
 
@@ -80,7 +81,7 @@ def test_table_marks_a_ringing_row_with_what_became_of_the_call() -> None:
     plain = Console(file=io.StringIO(), width=220)
     with plain.capture() as capture:
         plain.print(view.table())
-    rows = [line for line in capture.get().splitlines() if "call." in line or "pop." in line]
+    rows = [line for line in capture.get().splitlines() if line.startswith("12:34:56")]
     assert len(rows) == 2
     assert all("✖ retracted" in line for line in rows)
     assert "Jörg Müller (Müller & Söhne GmbH)" in rows[0]
@@ -90,20 +91,20 @@ def test_table_marks_a_ringing_row_with_what_became_of_the_call() -> None:
 
 def test_live_view_redraws_on_each_event() -> None:
     console, out = terminal()
-    with TerminalView(console, visible_rows=5) as view:
+    with TerminalView(console) as view:
         assert view.live
-        view.note("alice: connected (extension 1001, seq 0)")
+        view.link(object(), "alice", "connected", "alice: connected (extension 1001, seq 0)")
         view.handle("alice", event(ringing(name=MARKUP, contact=JORG)))
 
     text = out.getvalue()
     assert "Jörg Müller" in text
     assert MARKUP in text
-    assert "alice: connected" in text
+    assert "1 agent connected" in text
 
 
-def test_only_the_newest_rows_are_drawn() -> None:
-    view = TerminalView(Console(file=io.StringIO()), visible_rows=3)
+def test_only_the_newest_rows_that_fit_the_height_are_drawn() -> None:
+    view = TerminalView(Console(file=io.StringIO(), width=80, height=7))
     for n in range(10):
         view.feed.apply("alice", event(ringing(call_id=f"c{n}"), n + 1))
 
-    assert view.table().row_count == 3
+    assert view.table().row_count == 7 - CHROME_LINES
