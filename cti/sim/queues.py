@@ -56,15 +56,24 @@ class SimMember:
 
 
 class SimQueues:
+    """``queues`` is the simulator's own mapping: members added to it later count too."""
+
     def __init__(self, queues: Mapping[str, Sequence[str]], table: QueueTable, player: Player):
-        self._table, self._player = table, player
-        self.members = {
-            (queue, ext): SimMember(queue, ext) for queue, exts in queues.items() for ext in exts
-        }
-        for member in self.members.values():
-            self._publish(member)
+        self._queues, self._table, self._player = queues, table, player
+        self.members: dict[tuple[str, str], SimMember] = {}
+        self._current()
+
+    def _current(self) -> list[SimMember]:
+        """Every member of every queue, created (and listed by QueueStatus) on first sight."""
+        for queue, extensions in self._queues.items():
+            for ext in extensions:
+                if (queue, ext) not in self.members:
+                    member = self.members[(queue, ext)] = SimMember(queue, ext)
+                    self._publish(member)
+        return list(self.members.values())
 
     def unpaused(self, queue: str, extensions: Sequence[str]) -> list[str]:
+        self._current()
         return [ext for ext in extensions if not self.members[(queue, ext)].paused]
 
     async def queue_pause(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
@@ -74,7 +83,7 @@ class SimQueues:
         paused, queue = paused_text.strip().lower() in _TRUE, action.field("Queue")
         found = [
             member
-            for member in self.members.values()
+            for member in self._current()
             if member.interface.lower() == interface.lower()
             and (not queue or member.queue.lower() == queue.lower())
         ]
