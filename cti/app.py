@@ -16,6 +16,7 @@ from functools import partial
 
 from aiohttp import web
 
+from cti.agents import QueueMembers, queue_members
 from cti.agi import AgiServer, AgiSettings
 from cti.ami.client import AmiClient
 from cti.ami.messages import Event
@@ -137,18 +138,18 @@ class CtiApp:
         )
         self.records = CallRecords(records_path(config), config.records.keep_days)
         self.lookup, self._store = build_lookup(config)
+        control = settings_from(config.calls)
+        extensions = [agent.extension for agent in agent_directory(config).identities()]
+        self.members: QueueMembers = queue_members(self.tracker.rules, control, extensions)
         self.ami = AmiClient(
             ami_settings(config),
             self._on_ami_event,
             self._on_ami_connected,
             self._on_ami_state,
-            events=self.tracker.handled_events,
+            events=self.tracker.handled_events | self.members.handled_events,
         )
         self.control = AmiCallControl(
-            self.ami,
-            self.tracker.calls,
-            settings_from(config.calls),
-            [agent.extension for agent in agent_directory(config).identities()],
+            self.ami, self.tracker.calls, control, extensions, self.tracker.changes, self.members
         )
         self.directory = ContactDirectory(self.lookup, self._store)
         self.context: BrokerContext = build_context(
@@ -264,13 +265,14 @@ class CtiApp:
 
     def _on_ami_event(self, event: Event) -> None:
         started = time.monotonic()
+        self.members.handle(event)
         domain = self.tracker.handle(event)
         self.metrics.observe("ami_to_tracker", time.monotonic() - started)
         for item in domain:
             self._feed(item)
 
     async def _on_ami_connected(self, client: AmiClient) -> None:
-        for item in await resync_calls(client, self.tracker):
+        for item in await resync_calls(client, self.tracker, self.members.reload):
             self._feed(item)
 
     def _feed(self, event: DomainEvent) -> None:

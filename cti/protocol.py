@@ -70,6 +70,11 @@ ABANDONED = "abandoned"
 NOT_ANSWERED = "not_answered"
 TRANSFER_CANCELLED = "transfer_cancelled"  # a consulted target left an attended transfer
 
+# call.transfer_failed reasons: why an attended transfer's consultation ended without one
+CONSULT_CANCELLED = "cancelled"  # the transferer cancelled it (cti's call.transfer cancel)
+CONSULT_NOT_ANSWERED = "not_answered"  # the target never answered (atxfernoanswertimeout)
+CONSULT_HUNG_UP = "target_hung_up"  # the target answered, then hung up
+
 INBOUND = "inbound"
 OUTBOUND = "outbound"
 INTERNAL = "internal"
@@ -202,6 +207,25 @@ class CallTransferred(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CallTransferFailed(DomainEvent):
+    """An attended transfer's consultation ended without a transfer: the caller is back
+    with the transferer (who also gets `call.resumed` when the caller leaves hold)."""
+
+    type: ClassVar[str] = "call.transfer_failed"
+    to: str
+    reason: str  # cancelled | not_answered | target_hung_up
+    from_extension: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "from": self.from_extension,
+            "to": self.to,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CallEnded(DomainEvent):
     type: ClassVar[str] = "call.ended"
     cause: int | None
@@ -251,6 +275,7 @@ EVENT_TYPES: dict[str, type[WireEvent]] = {
         CallHeld,
         CallResumed,
         CallTransferred,
+        CallTransferFailed,
         CallEnded,
         PopRetracted,
         PbxLink,

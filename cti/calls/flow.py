@@ -8,12 +8,13 @@ the place that guarantees one `call.ringing` per extension and call.
 from __future__ import annotations
 
 from cti.calls.callerid import clean_name, clean_number, is_withheld
-from cti.calls.model import Call, Channel, PopState
+from cti.calls.model import Call, Channel, HoldSignals, PopState
 from cti.calls.notifier import CallNotifier
 from cti.numbers import to_e164
 from cti.protocol import (
     ABANDONED,
     ANSWERED_ELSEWHERE,
+    CONSULT_NOT_ANSWERED,
     INBOUND,
     INTERNAL,
     NOT_ANSWERED,
@@ -87,6 +88,9 @@ class CallFlow:
             return
         if call.answered_by == ext and call.pops.get(ext) is PopState.ANSWERED:
             leg.answered, leg.ringing = True, False  # back on the call (parked-call pickup)
+            if call.left_park:  # the park timed out and rang this agent back
+                call.left_park = False
+                self.resume(call)
             return
         if ext not in call.pops and leg is not call.origin:
             self.leg_ringing(call, leg)  # answered before we saw it ring (e.g. after a resync)
@@ -192,7 +196,22 @@ class CallFlow:
             call.held = False
             self.notify.resumed(call)
 
+    def consultation_failed(
+        self, call: Call, transferer: Channel, target: str | None, to: str, reason: str
+    ) -> None:
+        """The transferer is back with the caller: the target's pop goes (it rang or
+        answered for a transfer that will not happen) and the transferer owns the call."""
+        ext = transferer.extension
+        if target is not None and target != ext:
+            why = NOT_ANSWERED if reason == CONSULT_NOT_ANSWERED else TRANSFER_CANCELLED
+            self.retract(call, target, why)
+        self.notify.transfer_failed(call, ext, to, reason)
+        if ext is not None and call.answered_by != ext:
+            call.answered_by = ext
+            self.notify.answered(call, ext)
+
     def transferred(self, call: Call, from_ext: str | None, to: str, mode: str) -> None:
+        call.hold_signals = HoldSignals()  # the hands-over agent's hold ends with its part
         self.resume(call)  # the caller leaves the hold of the agent who hands it over
         self.notify.transferred(call, from_ext, to, mode)
         if from_ext is not None:

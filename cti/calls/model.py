@@ -37,10 +37,44 @@ class Channel:
     did: str | None = None
     bridge: str | None = None
     bridge_location: tuple[str, str] | None = None
+    left_bridge: str | None = None  # the bridge it left last (a transferer leaves the caller's)
     ringing: bool = False
     answered: bool = False
     cause: int | None = None
     cause_text: str | None = None
+
+
+@dataclass(slots=True)
+class HoldSignals:
+    """Hold as Asterisk signals it (see `cti.calls.hold`)."""
+
+    legs: set[str] = field(default_factory=set)  # Uniqueids that sent Hold, no Unhold yet
+    music: bool = False  # the other party hears music on hold
+    echo: bool = False  # ... because one of `legs` put it there
+    owed: int = 0  # Holds whose music has not started yet
+
+    @property
+    def held(self) -> bool:
+        return bool(self.legs) or (self.music and not self.echo)
+
+
+@dataclass(slots=True, eq=False)
+class Consultation:
+    """An attended transfer in progress: the transferer left the caller's bridge (the
+    caller waits on hold) for a bridge of its own with the channel Asterisk created for
+    the target (``Local/1002@<dial context>-…;1`` after AMI Atxfer)."""
+
+    transferer: Channel
+    bridge: str
+    target: Channel | None = None
+    #: the transfer target as dialled: its extension, or the number for outside targets
+    target_number: str | None = None
+    #: cti's own cancel hung the target up (else a return means no answer or a hang-up)
+    cancelling: bool = False
+
+    @property
+    def transferer_extension(self) -> str | None:
+        return self.transferer.extension
 
 
 @dataclass(slots=True, eq=False)
@@ -63,6 +97,11 @@ class Call:
     outbound_number: str | None = None
     parked_space: str | None = None  # the parking space while parked (desk-phone hold)
     parkee: str | None = None  # Uniqueid of the parked channel
+    consultation: Consultation | None = None  # an attended transfer in progress
+    hold_signals: HoldSignals = field(default_factory=HoldSignals)
+    #: the parked party left the lot unpicked (gave up, or timed out and Asterisk rings
+    #: the parker back): its music stopping is no resume; an agent answering it again is
+    left_park: bool = False
     #: the channel that started the call (its Uniqueid is the Linkedid); kept after hangup
     origin: Channel | None = None
 

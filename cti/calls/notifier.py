@@ -11,6 +11,7 @@ from cti.protocol import (
     CallHeld,
     CallResumed,
     CallRinging,
+    CallTransferFailed,
     CallTransferred,
     DomainEvent,
     Party,
@@ -79,6 +80,19 @@ class CallNotifier:
                 from_extension=from_extension,
                 to=to,
                 mode=mode,
+            ),
+        )
+
+    def transfer_failed(self, call: Call, from_extension: str | None, to: str, reason: str) -> None:
+        audience = frozenset((from_extension,)) if from_extension else call.participants()
+        self._emit(
+            call,
+            CallTransferFailed(
+                call_id=call.call_id,
+                audience=audience,
+                from_extension=from_extension,
+                to=to,
+                reason=reason,
             ),
         )
 

@@ -3,7 +3,9 @@ UnParkedCall, ParkedCallTimeOut and ParkedCallGiveUp, each carrying the parked
 channel's snapshot under the ``Parkee`` prefix and the ``ParkingSpace``.
 
 A parked call is held; a retrieved one resumes. The retriever's own channel joins the
-call later, at its BridgeEnter, when Asterisk gives it the call's Linkedid.
+call later, at its BridgeEnter, when Asterisk gives it the call's Linkedid. The parked
+party's MusicOnHoldStop comes before or after ParkedCallGiveUp/TimeOut (recordings
+c2d_park and cti_hold_c2d): it never resumes the call.
 """
 
 from __future__ import annotations
@@ -41,3 +43,5 @@ class ParkingWatcher:
         call.parked_space = call.parkee = None
         if ev.name == "UnParkedCall":
             self.flow.resume(call)
+        else:  # ParkedCallGiveUp, ParkedCallTimeOut (Asterisk rings the parker back)
+            call.left_park = True

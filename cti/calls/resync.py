@@ -8,7 +8,7 @@ the calls that vanished and learns the ones that appeared, without popping twice
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from cti.ami.messages import Event, Response
@@ -28,7 +28,13 @@ class ListActionSender(Protocol):
     ) -> tuple[Response, list[Event]]: ...
 
 
-async def resync_calls(client: ListActionSender, tracker: CallTracker) -> list[DomainEvent]:
+async def resync_calls(
+    client: ListActionSender,
+    tracker: CallTracker,
+    on_queue_status: Callable[[list[Event]], None] | None = None,
+) -> list[DomainEvent]:
+    """``on_queue_status`` gets QueueStatus's items (queue members too) before the
+    tracker is reconciled, so whoever follows the tracker sees current memberships."""
     known_before = tracker.begin_resync()
     try:
         response, items = await client.send_list_action("CoreShowChannels")
@@ -43,15 +49,20 @@ async def resync_calls(client: ListActionSender, tracker: CallTracker) -> list[D
         )
         return []
     channels = [item for item in items if item.name == "CoreShowChannel"]
-    return tracker.reconcile(known_before, channels, await _queue_entries(client))
+    queue_items = await _queue_status(client)
+    if on_queue_status is not None and queue_items is not None:
+        on_queue_status(queue_items)
+    entries = [item for item in queue_items or () if item.name == "QueueEntry"]
+    return tracker.reconcile(known_before, channels, entries)
 
 
-async def _queue_entries(client: ListActionSender) -> list[Event]:
+async def _queue_status(client: ListActionSender) -> list[Event] | None:
+    """QueueStatus's items, or None when it failed (then nothing is replaced)."""
     try:
         response, items = await client.send_list_action("QueueStatus")
     except Exception as exc:
         log.info("QueueStatus unavailable during resync: %s", exc)
-        return []
+        return None
     if not response.ok:
-        return []
-    return [item for item in items if item.name == "QueueEntry"]
+        return None
+    return items

@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 from cti.ami.messages import Event
+from cti.calls.changes import CallChanges
+from cti.calls.consultation import ConsultationWatcher
 from cti.calls.dialing import DialWatcher
 from cti.calls.extensions import ExtensionRules
 from cti.calls.flow import CallFlow
+from cti.calls.hold import HoldWatcher
+from cti.calls.hold import forget as forget_hold
 from cti.calls.model import STATE_RINGING, STATE_UP, Call, Channel
 from cti.calls.notifier import CallNotifier
 from cti.calls.parking import PARKING_EVENTS, ParkingWatcher
@@ -26,6 +30,9 @@ from cti.protocol import ANSWERED_ELSEWHERE, DomainEvent
 log = logging.getLogger(__name__)
 
 _MAX_DEAD = 8192  # hung-up Uniqueids remembered to ignore late events about them
+LINK_DOWN_TEXT = "ended while the PBX link was down"
+"""`cause_text` of a call whose channels vanished while the AMI link was down: Asterisk's
+hang-up cause went with the lost events, so `cause` is null."""
 
 
 class CallTracker:
@@ -36,9 +43,12 @@ class CallTracker:
         default_region: str | None = None,
     ) -> None:
         self.rules = extension_rules or ExtensionRules.from_strings()
+        #: told after every handled event, for call control waiting on the PBX
+        self.changes = CallChanges()
         self._notifier = CallNotifier()
         self._flow = CallFlow(self._notifier, default_region)
         self._transfers = TransferDetector(self._flow, self.rules)
+        self._consultations = ConsultationWatcher(self._flow)
         self._channels: dict[str, Channel] = {}
         self._calls: dict[str, Call] = {}
         self._dead: dict[str, None] = {}
@@ -53,14 +63,11 @@ class CallTracker:
             "Hangup": self._on_hangup,
             "BridgeEnter": self._on_bridge_enter,
             "BridgeLeave": self._on_bridge_leave,
-            "Hold": self._on_hold,
-            "Unhold": self._on_unhold,
-            "MusicOnHoldStart": self._on_moh_start,
-            "MusicOnHoldStop": self._on_unhold,
             "BlindTransfer": self._on_blind_transfer,
             "AttendedTransfer": self._on_attended_transfer,
         }
         self._handlers.update(DialWatcher(self._flow, self._snapshot, self._call_of).handlers())
+        self._handlers.update(HoldWatcher(self._flow, self._snapshot, self._call_of).handlers())
         self._handlers.update(dict.fromkeys(PARKING_EVENTS, self._parking.handle))
         self._handlers["BridgeMerge"] = lambda ev: self._transfers.merged(
             ev, self._channels.values()
@@ -77,6 +84,7 @@ class CallTracker:
             handler(event)
         except Exception:  # one odd event must never take the tracker down
             log.exception("tracker could not handle %s event", event.name)
+        self.changes.changed()
         return self._notifier.drain()
 
     @property
@@ -109,6 +117,7 @@ class CallTracker:
         for uid in known_before - live_ids:
             channel = self._channels.get(uid)
             if channel is not None:
+                channel.cause, channel.cause_text = None, LINK_DOWN_TEXT
                 self._channel_gone(channel)
         live.sort(key=lambda ev: ev.get("Uniqueid") != ev.get("Linkedid"))
         for ev in live:
@@ -120,6 +129,7 @@ class CallTracker:
             call = self._call_of(channel)
             if call is not None and ev.get("Queue"):
                 call.queue = ev.get("Queue")
+        self.changes.changed()
         return self._notifier.drain()
 
     # -- channel bookkeeping ---------------------------------------------------------
@@ -181,6 +191,7 @@ class CallTracker:
         if call is None:
             return
         call.channels.pop(channel.uniqueid, None)
+        forget_hold(call, channel)
         if channel.extension is not None:
             self._flow.leg_stopped(call, channel, "HANGUP")
             self._flow.leg_left(call, channel)
@@ -243,11 +254,13 @@ class CallTracker:
             return
         channel.bridge = ev.get("BridgeUniqueid") or None
         channel.bridge_location = (channel.context, channel.exten)
+        self._consultations.bridge_entered(call, channel)
         if channel is call.origin:
             call.transfer_pending = False
-        elif channel.extension is not None and not channel.answered:
-            # ringing legs answer here at the latest; a phone that never rang (parked
-            # call pickup, directed pickup) takes the call by joining its bridge
+        elif channel.extension is not None and not channel.answered and channel.state == STATE_UP:
+            # a phone that never rang (parked-call pickup, directed pickup) takes the call
+            # by joining its bridge, off-hook; a ringing consultation target joins the
+            # transferer's bridge too, but answers only at its own Newstate Up / DialEnd
             self._flow.leg_answered(call, channel)
 
     def _on_bridge_leave(self, ev: Event) -> None:
@@ -256,24 +269,9 @@ class CallTracker:
         if channel is None or call is None:
             return
         self._transfers.bridge_left(call, channel)
+        channel.left_bridge = channel.bridge
         channel.bridge = None
         channel.bridge_location = None
-
-    def _on_hold(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        if call is not None:
-            self._flow.hold(call)
-
-    def _on_moh_start(self, ev: Event) -> None:
-        channel = self._snapshot(ev)
-        call = self._call_of(channel)
-        if call is not None and channel is not None and channel.bridge is not None:
-            self._flow.hold(call)
-
-    def _on_unhold(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        if call is not None:
-            self._flow.resume(call)
 
     def _on_blind_transfer(self, ev: Event) -> None:
         self._transfers.blind(ev, self._calls, self._channels)

@@ -79,8 +79,10 @@ class TransferDetector:
         from_ext = self.rules.extension_of(
             ev.get("OrigTransfererChannel")
         ) or self.rules.extension_of(ev.get("SecondTransfererChannel"))
+        consultation, call.consultation = call.consultation, None
         target = (
-            self.rules.extension_of(ev.get("TransferTargetChannel"))
+            (consultation.target_number if consultation is not None else None)
+            or self.rules.extension_of(ev.get("TransferTargetChannel"))
             or clean_number(ev.get("TransferTargetCallerIDNum"))
             or clean_number(ev.get("SecondTransfererConnectedLineNum"))
             or ev.get("DestApp")

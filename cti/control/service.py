@@ -10,9 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping
 
+from cti.agents import QueueMembers
 from cti.broker.commands import CommandError
+from cti.calls.changes import CallChanges
 from cti.calls.model import Call
 from cti.control.ami import ActionSender, send
+from cti.control.holdpause import HoldPause
 from cti.control.legs import legs_or_gone, ringing_leg
 from cti.control.parking import ParkingControl
 from cti.control.settings import ControlSettings
@@ -36,13 +39,20 @@ class AmiCallControl:
         calls: Mapping[str, Call],
         settings: ControlSettings | None = None,
         extensions: Collection[str] = (),
+        changes: CallChanges | None = None,
+        members: QueueMembers | None = None,
     ) -> None:
+        """``changes`` is the tracker's (`CallTracker.changes`): an attended transfer
+        waits on it for its consultation leg, the hold pause follows parked calls on it.
+        ``members`` are the queue memberships a hold pauses (none without)."""
         self._client = client
         self._calls = calls
         self.settings = settings or ControlSettings()
         self.extensions = frozenset(extensions)
-        self.transfers = TransferControl(client, calls, self.settings)
-        self.parking = ParkingControl(client, calls, self.settings)
+        changes = changes or CallChanges()
+        self.transfers = TransferControl(client, calls, self.settings, changes)
+        pause = None if members is None else HoldPause(client, calls, members, changes)
+        self.parking = ParkingControl(client, calls, self.settings, pause)
 
     def capabilities(self, extension: str) -> list[str]:
         return self.settings.commands_for(extension)

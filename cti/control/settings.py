@@ -43,6 +43,9 @@ class ControlSettings:
     parking_lot: str = "default"
     parking_context: str = "parkedcalls"
     park_timeout: int = 300
+    #: seconds an attended transfer waits for its consultation leg (the broker's
+    #: command timeout is 10 s, so a failed start is reported and undone before it)
+    consult_timeout: float = 5.0
 
     def device_of(self, extension: str) -> Device:
         return self.devices.get(extension) or Device(self.device)

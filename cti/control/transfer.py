@@ -2,20 +2,29 @@
 
 Blind: ``BlindTransfer`` of the agent's channel; when Asterisk cannot (``Transfer
 invalid``/``failed``, or an Asterisk without the action) the far party is sent to the
-target with ``Redirect`` instead. Attended: ``Atxfer`` starts the consultation like the
-phone's transfer key; AMI has no action to finish it, so *complete* hangs up the
-transferer (Asterisk then hands the caller to the target) and *cancel* hangs up the
-target (the transferer is back with the caller), as in Asterisk 22's attended transfer.
+target with ``Redirect`` instead.
+
+Attended: Asterisk 22's ``Atxfer`` queues the atxfer feature code and the target's
+digits as DTMF, and the feature then collects digits after a ``pbx-transfer`` prompt;
+without the prompt the consultation never starts, and queued digits get lost. With
+``TRANSFER_EXTEN`` set on the transferer's channel (bridge_basic.c, grab_transfer)
+Asterisk dials that extension at once; Atxfer's ``Context`` becomes TRANSFER_CONTEXT
+(manager.c, action_atxfer). The start succeeds only once the tracker shows the
+consultation leg this Atxfer created. AMI has no action to finish it: *complete* hangs
+up the transferer (Asterisk hands the caller to the target), *cancel* hangs up exactly
+that consultation leg (the transferer is back with the caller).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from cti.broker.commands import CommandError
-from cti.calls.model import Call, Channel
+from cti.calls.changes import CallChanges
+from cti.calls.model import Call, Channel, Consultation
 from cti.control.ami import ActionSender, send
 from cti.control.legs import far_parties, talking_leg
 from cti.control.settings import ControlSettings
@@ -23,22 +32,24 @@ from cti.protocol import ERR_BAD_ARGS, ERR_CALL_GONE, ERR_FAILED
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class Consultation:
-    """An Atxfer this server started: who transfers, and who was talking to them."""
-
-    extension: str
-    transferer: str  # Uniqueid of the agent's channel
-    far: frozenset[str]  # Uniqueids of the parties being transferred
+TRANSFER_EXTEN = "TRANSFER_EXTEN"
+LATE_WATCH = 60.0
+"""Seconds a failed start is watched: a consultation that still appears is cancelled."""
 
 
 class TransferControl:
     def __init__(
-        self, client: ActionSender, calls: Mapping[str, Call], settings: ControlSettings
+        self,
+        client: ActionSender,
+        calls: Mapping[str, Call],
+        settings: ControlSettings,
+        changes: CallChanges,
     ) -> None:
         self._client, self._calls, self.settings = client, calls, settings
-        self._consultations: dict[str, Consultation] = {}
+        self._changes = changes
+        self._late: dict[str, tuple[Channel, float]] = {}  # call_id -> (transferer, until)
+        self._tasks: set[asyncio.Task[None]] = set()
+        changes.subscribe(self._cancel_late)
 
     async def blind(self, call_id: str, extension: str, to: str) -> str:
         """Returns the route taken: ``blind``, or ``redirect`` after a refused BlindTransfer."""
@@ -60,54 +71,140 @@ class TransferControl:
         return "blind"
 
     async def attended(self, call_id: str, extension: str, to: str) -> None:
+        """Start the consultation; returns once its leg exists, else fails and undoes."""
         call = self._calls.get(call_id)
         leg = talking_leg(call, call_id, extension)
         assert call is not None
-        far = frozenset(channel.uniqueid for channel in far_parties(call, leg))
-        fields = {"Channel": leg.name, "Exten": to, "Context": self.settings.dial_context}
-        await send(self._client, "Atxfer", fields)
-        self._forget_ended()
-        self._consultations[call_id] = Consultation(extension, leg.uniqueid, far)
+        if call.consultation is not None:
+            raise CommandError(ERR_BAD_ARGS, "an attended transfer of this call is in progress")
+        context = self.settings.dial_context
+        atxfer = {"Channel": leg.name, "Exten": to, "Context": context}
+        outcome = StartWatch(call, leg)
+        await self._set_exten(leg, to)
+        try:
+            await send(self._client, "Atxfer", atxfer)
+            await self._changes.wait_for(outcome.settled, self.settings.consult_timeout)
+        finally:
+            await self._set_exten(leg, "")  # a later transfer key press must ask again
+        consultation = call.consultation
+        if not outcome.started() or consultation is None or consultation.target is None:
+            self._late[call_id] = (leg, time.monotonic() + LATE_WATCH)
+            why = (
+                f"it gave the caller back at once (is {to} an extension of {context}?)"
+                if outcome.given_back
+                else f"no consultation within {self.settings.consult_timeout:g} s"
+            )
+            log.warning(
+                "attended transfer of %s from %s to %s@%s failed: %s",
+                call_id, leg.name, to, context, why,
+            )  # fmt: skip
+            raise CommandError(
+                ERR_FAILED, f"the PBX did not call {to}: {why}; the caller is still with you"
+            )
+        log.info(
+            "attended transfer of %s started: %s consults %s on %s",
+            call_id, leg.name, to, consultation.target.name,
+        )  # fmt: skip
 
     async def complete(self, call_id: str, extension: str) -> None:
-        call, consultation = self._consultation(call_id, extension)
-        transferer = call.channels.get(consultation.transferer)
-        if transferer is None:
+        call, consultation, _ = self._consultation(call_id, extension)
+        transferer = consultation.transferer
+        if transferer.uniqueid not in call.channels:
             raise CommandError(ERR_CALL_GONE, "your leg of the transfer has ended")
         await send(self._client, "Hangup", {"Channel": transferer.name})
-        self._consultations.pop(call_id, None)
+        log.info(
+            "attended transfer of %s completed: hung up transferer %s, caller goes to %s",
+            call_id, transferer.name, consultation.target_number,
+        )  # fmt: skip
 
     async def cancel(self, call_id: str, extension: str) -> None:
-        call, consultation = self._consultation(call_id, extension)
-        targets = self._targets(call, consultation)
-        if not targets:
-            raise CommandError(ERR_CALL_GONE, "the transfer target has already left")
-        await send(self._client, "Hangup", {"Channel": targets[0].name})
-        self._consultations.pop(call_id, None)
+        _, consultation, target = self._consultation(call_id, extension)
+        consultation.cancelling = True
+        try:
+            await send(self._client, "Hangup", {"Channel": target.name})
+        except CommandError:
+            consultation.cancelling = False
+            raise
+        log.info(
+            "attended transfer of %s cancelled: hung up consultation leg %s, %s has the caller",
+            call_id, target.name, consultation.transferer.name,
+        )  # fmt: skip
 
-    def _consultation(self, call_id: str, extension: str) -> tuple[Call, Consultation]:
+    def _consultation(self, call_id: str, extension: str) -> tuple[Call, Consultation, Channel]:
+        """The agent's consultation with a known leg; refuses (touching nothing) without."""
         call = self._calls.get(call_id)
-        consultation = self._consultations.get(call_id)
         if call is None:
-            self._consultations.pop(call_id, None)
             raise CommandError(ERR_CALL_GONE, f"call {call_id} has ended")
-        if consultation is None or consultation.extension != extension:
+        consultation = call.consultation
+        if consultation is None or consultation.transferer_extension != extension:
             raise CommandError(ERR_BAD_ARGS, "no attended transfer of yours is in progress")
-        return call, consultation
+        target = consultation.target
+        if target is None or target.uniqueid not in call.channels:
+            raise CommandError(ERR_BAD_ARGS, "the transfer has no consultation call (yet)")
+        return call, consultation, target
 
-    @staticmethod
-    def _targets(call: Call, consultation: Consultation) -> list[Channel]:
-        """Channels of the call that are neither the transferer nor the transferred side."""
-        far = [call.channels[uid] for uid in consultation.far if uid in call.channels]
-        far_bridges = {channel.bridge for channel in far if channel.bridge is not None}
-        return [
-            channel
-            for channel in call.channels.values()
-            if channel.uniqueid != consultation.transferer
-            and channel.uniqueid not in consultation.far
-            and (channel.bridge is None or channel.bridge not in far_bridges)
-        ]
+    async def _set_exten(self, leg: Channel, value: str) -> None:
+        fields = {"Channel": leg.name, "Variable": TRANSFER_EXTEN, "Value": value}
+        if value:
+            await send(self._client, "Setvar", fields)
+            return
+        try:
+            await send(self._client, "Setvar", fields)
+        except CommandError as exc:  # the channel may be gone: nothing left to clear
+            log.debug("could not clear %s on %s: %s", TRANSFER_EXTEN, leg.name, exc.message)
 
-    def _forget_ended(self) -> None:
-        for call_id in [key for key in self._consultations if key not in self._calls]:
-            del self._consultations[call_id]
+    def _cancel_late(self) -> None:
+        """A consultation that shows up after its start was reported failed would ring
+        the target behind the agent's back: hang it up (tracker listener, so sync)."""
+        now = time.monotonic()
+        for call_id, (transferer, until) in list(self._late.items()):
+            call = self._calls.get(call_id)
+            if call is None or now > until:
+                del self._late[call_id]
+            elif _consulting(call, transferer) and call.consultation is not None:
+                del self._late[call_id]
+                task = asyncio.create_task(self._hang_up_late(call_id, call.consultation))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _hang_up_late(self, call_id: str, consultation: Consultation) -> None:
+        target = consultation.target
+        assert target is not None
+        consultation.cancelling = True
+        log.warning("attended transfer of %s: late consultation %s hung up", call_id, target.name)
+        try:
+            await send(self._client, "Hangup", {"Channel": target.name})
+        except CommandError as exc:
+            log.warning("could not hang up late consultation %s: %s", target.name, exc.message)
+
+
+class StartWatch:
+    """What followed an Atxfer: its consultation leg, or Asterisk holding the caller
+    and giving it straight back (no such extension in the transfer context: Asterisk
+    logs "Override extension ... does not exist" and, with no prompt, gives up)."""
+
+    def __init__(self, call: Call, transferer: Channel) -> None:
+        self.call, self.transferer = call, transferer
+        self.held = self.given_back = False
+
+    def started(self) -> bool:
+        return _consulting(self.call, self.transferer)
+
+    def settled(self) -> bool:
+        """Checked after each event: started, or held then resumed without one."""
+        if self.started():
+            return True
+        if self.call.held:
+            self.held = True
+        elif self.held:
+            self.given_back = True
+        return self.given_back
+
+
+def _consulting(call: Call, transferer: Channel) -> bool:
+    consultation = call.consultation
+    return (
+        consultation is not None
+        and consultation.transferer is transferer
+        and consultation.target is not None
+    )

@@ -15,7 +15,7 @@ from typing import Protocol
 from cti.ami.fake_session import ActionRequest, FakeAmiConnection, Reply
 from cti.sim import frames as f
 from cti.sim.frames import SimChannel
-from cti.sim.model import AGENT_CONTEXT, PbxState, SimCall
+from cti.sim.model import AGENT_CONTEXT, Consultation, PbxState, SimCall
 from cti.sim.player import Player
 from cti.sim.scenes import Scenes
 from cti.sim.scripts import CallPlan, ScriptBuilder
@@ -23,6 +23,7 @@ from cti.sim.scripts import CallPlan, ScriptBuilder
 logger = logging.getLogger(__name__)
 
 PARKED_CALLS = "parkedcalls"
+NO_PROMPT_DELAY = 0.0  # the lab has no pbx-transfer prompt: Asterisk gives up at once
 _CALLER_ID = re.compile(r'^\s*"?(?P<name>[^"<]*?)"?\s*<(?P<number>[^>]*)>\s*$')
 
 
@@ -43,7 +44,8 @@ def parse_caller_id(text: str, default: tuple[str, str]) -> tuple[str, str]:
 
 
 class SimActions:
-    """Hangup, Redirect, BlindTransfer, Atxfer, Park and Originate on the simulated calls."""
+    """Hangup, Redirect, BlindTransfer, Setvar, Atxfer, Park and Originate on the
+    simulated calls."""
 
     def __init__(
         self,
@@ -68,37 +70,45 @@ class SimActions:
         except ValueError:
             cause = 16
         call, channel = found
-        consultation = call.consultation
-        if consultation is not None and channel in (consultation.transferer, consultation.target):
-            if channel is consultation.transferer and consultation.bridge is None:
-                consultation.blond = True  # Asterisk goes on ringing the target for the caller
-                self.state.forget(call, channel)
-                self.player.send_soon([f.hangup(channel, cause)])
-                return {"Message": "Channel Hungup"}
-            frames = self._end_consultation(call, channel, cause)
-            talk = self.builder.talk(call, self.planner.plan())
-            self.player.play(call, [(0.0, lambda: frames), *talk])
-            return {"Message": "Channel Hungup"}
-        if channel.bridge is not None:
+        if call.consultation is not None and self._in_consultation(call.consultation, channel):
+            self._hang_up_consulting(call, channel, cause)
+        elif call.handover is not None and (
+            channel is call.origin or self._in_consultation(call.handover, channel)
+        ):
+            frames = self.builder.atxfer.hang_up_handover(call, call.handover, cause)
+            self.player.play(call, [(0.0, lambda: frames)])
+        elif call.parkee is channel:
+            frames = self.builder.transfers.give_up(call, cause)
+            self.player.play(call, [(0.0, lambda: frames)])
+        elif channel.bridge is not None:
             frames = self.scenes.hang_up_bridged(call, channel, cause)
+            self.player.play(call, [(0.0, lambda: frames)])
         elif channel is call.origin:
             frames = self.scenes.abandon(call, cause)
+            self.player.play(call, [(0.0, lambda: frames)])
         else:  # one ringing leg: the call goes on ringing the others
             self.player.send_soon(self.scenes.reject(call, channel, cause))
-            return {"Message": "Channel Hungup"}
-        self.player.play(call, [(0.0, lambda: frames)])
         return {"Message": "Channel Hungup"}
 
-    def _end_consultation(self, call: SimCall, channel: SimChannel, cause: int) -> list[bytes]:
-        """A transferer hanging up completes the transfer; a target hanging up cancels it."""
-        consultation, transfers = call.consultation, self.builder.transfers
+    @staticmethod
+    def _in_consultation(consultation: Consultation, channel: SimChannel) -> bool:
+        parts = (consultation.target, consultation.dialer, consultation.agent)
+        return channel is consultation.transferer or any(channel is part for part in parts)
+
+    def _hang_up_consulting(self, call: SimCall, channel: SimChannel, cause: int) -> None:
+        """The transferer hanging up completes the transfer (before the answer too: the
+        target goes on ringing for the caller); the target side hanging up cancels it."""
+        consultation, atxfer = call.consultation, self.builder.atxfer
         assert consultation is not None
-        if channel is consultation.target or consultation.bridge is None:
-            frames = transfers.abort(call, consultation, cause)
-            if channel is consultation.transferer:
-                frames += self.scenes.hang_up_bridged(call, channel, cause)
-            return frames
-        return transfers.complete(call, consultation)
+        if channel is not consultation.transferer:
+            frames = atxfer.returned(call, consultation, target_first=True)
+        elif not consultation.answered:
+            self.player.send_soon(atxfer.complete_blond(call, consultation))
+            return  # the consultation's own script lets the target answer
+        else:
+            frames = atxfer.complete(call, consultation)
+        talk = self.builder.talk(call, self.planner.plan())
+        self.player.play(call, [(0.0, lambda: frames), *talk])
 
     async def redirect(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
         name = action.field("Channel")
@@ -149,17 +159,44 @@ class SimActions:
         script = self.builder.to_target(call, exten, known, self.planner.plan())
         self.player.play(call, [(0.0, lambda: frames), *script.steps])
 
+    async def setvar(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        variable, name = action.field("Variable"), action.field("Channel")
+        if not variable:
+            return error("No variable specified")
+        if not name:
+            return {"Message": "Variable Set"}  # a global variable: nothing simulated reads it
+        found = self.state.channels.get(name)
+        if found is None:
+            return error("No such channel")
+        channel, value = found[1], action.field("Value")
+        channel.variables[variable] = value
+        self.player.send_soon([f.var_set(channel, variable, value)])
+        return {"Message": "Variable Set"}
+
     async def atxfer(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
-        """Like the atxfer feature code: consult `Exten`, complete when it answers."""
+        """Queues ``*2`` on the channel, like Asterisk; without TRANSFER_EXTEN naming an
+        agent the feature gets no target (no prompt, see `cti.sim.atxfer`)."""
         target = self._transfer_request(action)
         if not isinstance(target, tuple):
             return target
-        call, channel, exten = target
+        call, channel, _exten = target
         bridged_agent = channel.bridge is not None and channel is not call.origin
-        if bridged_agent and call.origin.extension is None:  # else the DTMF does nothing
-            frames, consultation = self.builder.transfers.consult(call, channel, exten)
-            script = self.builder.attended(call, consultation, self.planner.plan())
-            self.player.play(call, [(0.0, lambda: frames), *script.steps])
+        idle = call.consultation is None and call.handover is None and call.parkee is None
+        if not (bridged_agent and idle and call.origin.extension is None):
+            return {"Message": "Atxfer successfully queued"}  # the DTMF does nothing there
+        atxfer, plan = self.builder.atxfer, self.planner.plan()
+        context = action.field("Context") or channel.context
+        channel.variables["TRANSFER_CONTEXT"] = context
+        frames = atxfer.feature_code(call, channel)
+        wanted = channel.variables.get("TRANSFER_EXTEN", "")
+        if wanted not in self.state.agent_names:
+            steps = [(0.0, lambda: frames)]
+            steps.append((NO_PROMPT_DELAY, lambda: atxfer.no_target(call, channel)))
+            self.player.play(call, [*steps, *self.builder.talk(call, plan)])
+            return {"Message": "Atxfer successfully queued"}
+        consult, consultation = atxfer.consult(call, channel, wanted, context)
+        script = self.builder.attended(call, consultation, plan)
+        self.player.play(call, [(0.0, lambda: frames + consult), *script.steps])
         return {"Message": "Atxfer successfully queued"}
 
     async def park(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
@@ -168,10 +205,13 @@ class SimActions:
             return error("Channel not specified")
         found = self.state.channels.get(name)
         if found is None:
-            return error("Channel does not exist")
+            return error(f"Channel does not exist: {name}")
         call, channel = found
-        if channel is not call.origin or call.parked_at is not None:
-            return error("Park failed")  # the simulator parks callers only
+        bridge = call.bridge
+        if bridge is None or channel not in bridge.members or call.consultation is not None:
+            return error("Park action failed\n")  # nobody to park it from
+        if call.parkee is not None or call.handover is not None:
+            return error("Park action failed\n")
         try:
             timeout = int(action.field("Timeout") or 45000) // 1000
         except ValueError:

@@ -52,6 +52,7 @@ class SimChannel:
     priority: int = 1
     extension: str | None = None  # the agent extension of an agent leg
     bridge: Bridge | None = None
+    variables: dict[str, str] = dataclasses.field(default_factory=dict)  # AMI Setvar
 
     def snapshot(self, prefix: str = "") -> Pairs:
         return [

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cti.sim.frames import UNKNOWN, Bridge, SimChannel
+from cti.sim.frames import STATE_DOWN, STATE_RING, UNKNOWN, Bridge, SimChannel
 
 TRUNK = "trunk"
 AGENT_CONTEXT = "sip-phones"
@@ -37,18 +37,30 @@ class IdAllocator:
         self._sequence += 1
         return f"PJSIP/{endpoint}-{self._sequence:08x}"
 
+    def local_name(self, exten: str, context: str) -> str:
+        """A Local channel pair's name without its ``;1``/``;2`` half."""
+        self._sequence += 1
+        return f"Local/{exten}@{context}-{self._sequence:08x}"
+
     def bridge_id(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
 
 @dataclass(slots=True, eq=False)
 class Consultation:
-    """An attended transfer in progress: the transferer's call with the target."""
+    """An attended transfer (AMI Atxfer): the transferer in a bridge of its own with the
+    target's Local channel (``;1``), whose other half (``;2``) dials the agent."""
 
     transferer: SimChannel
     target: SimChannel
-    bridge: Bridge | None = None
+    dialer: SimChannel
+    agent: SimChannel | None  # the target agent's phone leg (None: no such agent)
+    bridge: Bridge  # the consultation bridge: transferer and target
+    second: Bridge | None = None  # dialer and agent, once the agent answered
+    exten: str = ""
+    answered: bool = False
     blond: bool = False  # the transferer hung up before the target answered
+    done: bool = False  # ended without a transfer
 
 
 @dataclass(eq=False)
@@ -63,7 +75,10 @@ class SimCall:
     held: bool = False
     started: float = 0.0  # simulated seconds, for HoldTime and TalkTime
     consultation: Consultation | None = None
+    #: after an attended transfer the caller talks to the target through its Local pair
+    handover: Consultation | None = None
     parked_at: tuple[int, int, float] | None = None  # (space, timeout, since) while parked
+    parkee: SimChannel | None = None  # the parked channel (the caller, or a dialled party)
     ended: bool = False
     task: asyncio.Task[None] | None = None
 
@@ -132,6 +147,43 @@ class PbxState:
         self.channels[channel.name] = (call, channel)
         if is_agent:
             self.busy.add(endpoint)
+        return channel
+
+    def new_local_pair(
+        self, call: SimCall, exten: str, context: str
+    ) -> tuple[SimChannel, SimChannel]:
+        """``Local/<exten>@<context>`` halves with the call's Linkedid (not legs of it)."""
+        name = self.ids.local_name(exten, context)
+        halves = []
+        for half, state in ((";1", STATE_DOWN), (";2", STATE_RING)):
+            channel = SimChannel(
+                name=name + half,
+                uniqueid=self.ids.uniqueid(),
+                linkedid=call.call_id,
+                state=state,
+                context=context,
+                exten=exten,
+            )
+            self.channels[channel.name] = (call, channel)
+            halves.append(channel)
+        return halves[0], halves[1]
+
+    def new_consult_leg(self, call: SimCall, exten: str) -> SimChannel | None:
+        """The target agent's phone leg of a consultation, or None for no such agent."""
+        if exten not in self.agent_names:
+            return None
+        channel = SimChannel(
+            name=self.ids.channel_name(exten),
+            uniqueid=self.ids.uniqueid(),
+            linkedid=call.call_id,
+            cid_num=exten,
+            cid_name=self.agent_names[exten],
+            context=AGENT_CONTEXT,
+            exten=exten,
+            extension=exten,
+        )
+        self.channels[channel.name] = (call, channel)
+        self.busy.add(exten)
         return channel
 
     def forget(self, call: SimCall, channel: SimChannel) -> None:

@@ -22,7 +22,7 @@ class Scenes:
         self.state = state
         self.clock = clock
 
-    def _seconds(self, call: SimCall) -> str:
+    def seconds(self, call: SimCall) -> str:
         return str(int(self.clock() - call.started))
 
     # -- an inbound call arrives and rings agents -----------------------------------
@@ -91,7 +91,7 @@ class Scenes:
             out.append(f.channel_event("MusicOnHoldStop", caller))
             queue = [("Queue", call.queue), ("Position", "1"), ("Count", "0")]
             out.append(f.agent_event("QueueCallerLeave", caller, queue))
-            out.append(self._agent_event("AgentConnect", call, leg, [("RingTime", "2")]))
+            out.append(self.agent_event("AgentConnect", call, leg, [("RingTime", "2")]))
         if caller.state != STATE_UP:
             caller.state = STATE_UP
             out.append(f.channel_event("Newstate", caller))
@@ -100,10 +100,11 @@ class Scenes:
             self.state.forget(call, other)
         return out + self.bridge(call, leg)
 
-    def bridge(self, call: SimCall, leg: SimChannel) -> Frames:
+    def bridge(self, call: SimCall, leg: SimChannel, other: SimChannel | None = None) -> Frames:
+        """`leg` and `other` (by default the call's first channel) talk."""
         bridge = call.bridge = self.state.new_bridge()
         out = [f.bridge_event("BridgeCreate", bridge)]
-        for channel in (leg, call.origin):
+        for channel in (leg, other or call.origin):
             bridge.members.append(channel)
             channel.bridge = bridge
             out.append(f.bridge_event("BridgeEnter", bridge, channel))
@@ -127,8 +128,8 @@ class Scenes:
         agent = call.agent_in_bridge()
         if call.queue is not None and agent is not None:
             reason = "caller" if leaver is call.origin else "agent"
-            talk = [("TalkTime", self._seconds(call)), ("Reason", reason)]
-            out.append(self._agent_event("AgentComplete", call, agent, talk))
+            talk = [("TalkTime", self.seconds(call)), ("Reason", reason)]
+            out.append(self.agent_event("AgentComplete", call, agent, talk))
         stayers = [ch for ch in bridge.members if ch is not leaver]
         out += self.leave_bridge(call, [leaver, *stayers])
         out.append(f.hangup(leaver, cause))
@@ -150,7 +151,7 @@ class Scenes:
             self.state.forget(call, leg)
         if call.queue is not None:
             out.append(f.channel_event("MusicOnHoldStop", caller))
-            held = [("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", self._seconds(call))]
+            held = [("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", self.seconds(call))]
             out.append(f.agent_event("QueueCallerAbandon", caller, [("Queue", call.queue), *held]))
             leave = [("Queue", call.queue), ("Position", "1"), ("Count", "0")]
             out.append(f.agent_event("QueueCallerLeave", caller, leave))
@@ -180,8 +181,8 @@ class Scenes:
             target = [("Context", context), ("Extension", exten)]
             out.append(f.event("BlindTransfer", f.CALL, *self._blind(call, stayer, mover), target))
         if call.queue is not None:
-            talk = [("TalkTime", self._seconds(call)), ("Reason", "transfer")]
-            out.append(self._agent_event("AgentComplete", call, stayer, talk))
+            talk = [("TalkTime", self.seconds(call)), ("Reason", "transfer")]
+            out.append(self.agent_event("AgentComplete", call, stayer, talk))
         mover.context, mover.exten, mover.priority = context, exten, 1
         out += self.leave_bridge(call, [mover, stayer])
         out.append(f.hangup(stayer, 16))
@@ -216,8 +217,8 @@ class Scenes:
         call.bridge = None
         return out
 
-    def _agent_event(self, name: str, call: SimCall, leg: SimChannel, extra: f.Pairs) -> bytes:
+    def agent_event(self, name: str, call: SimCall, leg: SimChannel, extra: f.Pairs) -> bytes:
         ext = leg.extension or ""
         member = [("Queue", call.queue or ""), ("Interface", f"PJSIP/{ext}")]
-        member += [("MemberName", f"SIP Agent {ext}"), ("HoldTime", self._seconds(call))]
+        member += [("MemberName", f"SIP Agent {ext}"), ("HoldTime", self.seconds(call))]
         return f.dial_event(name, call.origin, leg, member + extra, f.AGENT)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cti.sim import frames as f
+from cti.sim.atxfer import AttendedScenes
 from cti.sim.model import Consultation, SimCall
 from cti.sim.outbound import OutboundScenes
 from cti.sim.scenes import Frames, Scenes
@@ -20,6 +21,7 @@ from cti.sim.transfers import TransferScenes
 
 Step = tuple[float, Callable[[], Frames]]
 ALERT_DELAY = 0.1  # from DialBegin to the phone's 180 Ringing
+ATXFER_NOANSWER = 15.0  # features.conf atxfernoanswertimeout, as in the lab
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ class ScriptBuilder:
         self.scenes = scenes
         self.outbound = outbound
         self.transfers = TransferScenes(scenes)
+        self.atxfer = AttendedScenes(scenes)
+        self.noanswer_timeout = ATXFER_NOANSWER
 
     def inbound(self, call: SimCall, targets: list[str], plan: CallPlan) -> Script:
         """A trunk call to a queue (ring all `targets`) or straight to one extension."""
@@ -94,27 +98,34 @@ class ScriptBuilder:
         return Script(call, steps + self._talk(call, plan))
 
     def attended(self, call: SimCall, consultation: Consultation, plan: CallPlan) -> Script:
-        """After Atxfer: the target rings and answers. The transferer completes (hangs
-        up) or cancels from the desktop; left alone, it hangs up after the talk time."""
-        transfers, known = self.transfers, consultation.target.extension is not None
+        """After Atxfer: the target rings, and answers after `plan.answer_after` unless
+        Asterisk gives up first (atxfernoanswertimeout). The transferer completes or
+        cancels from the desktop; left alone, it completes after the talk time."""
+        atxfer = self.atxfer
 
         def answered() -> Frames:
-            if not known or consultation.target.name not in self.scenes.state.channels:
-                return transfers.abort(call, consultation)
-            if consultation.blond:
-                return transfers.complete_blond(call, consultation)
-            return transfers.consult_answered(consultation)
+            live = call.consultation is consultation or consultation.blond
+            if consultation.done or not live or consultation.agent is None:
+                return []
+            return atxfer.answered(call, consultation)
 
         def complete() -> Frames:
-            if consultation.bridge is None or call.consultation is not consultation:
+            if call.consultation is not consultation or not consultation.answered:
                 return []
-            return transfers.complete(call, consultation)
+            return atxfer.complete(call, consultation)
 
-        steps: list[Step] = [
-            (ALERT_DELAY, lambda: transfers.consult_rings(consultation)),
-            (plan.answer_after, answered),
-            (plan.talk, complete),
-        ]
+        def given_up() -> Frames:
+            if consultation.answered or consultation.done:
+                return []
+            if consultation.blond:  # nobody is left to return to
+                return atxfer.hang_up_handover(call, consultation, 16)
+            return atxfer.returned(call, consultation, target_first=False)
+
+        steps: list[Step] = [(ALERT_DELAY, lambda: atxfer.rings(consultation))]
+        if plan.answer_after >= self.noanswer_timeout or consultation.agent is None:
+            steps.append((self.noanswer_timeout, given_up))
+            return Script(call, steps + self._talk(call, plan))
+        steps += [(plan.answer_after, answered), (plan.talk, complete)]
         return Script(call, steps + self._talk(call, plan))
 
     def unpark(
@@ -172,6 +183,8 @@ class ScriptBuilder:
         return self.scenes.hold(call, agent, on)
 
     def _agent_hangs_up(self, call: SimCall) -> Frames:
+        if call.handover is not None:  # an attended transfer's target ends the call
+            return self.atxfer.hang_up_handover(call, call.handover, 16)
         agent = call.agent_in_bridge()
         if agent is None:
             return []

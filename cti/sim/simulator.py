@@ -23,6 +23,7 @@ from cti.sim.model import IdAllocator, PbxState, SimCall
 from cti.sim.notify import PhoneNotify, write_guarded
 from cti.sim.outbound import OutboundScenes
 from cti.sim.player import Player
+from cti.sim.queues import SimQueues
 from cti.sim.scenes import Scenes
 from cti.sim.scripts import CallPlan, Script, ScriptBuilder
 
@@ -30,9 +31,6 @@ logger = logging.getLogger(__name__)
 
 Contact = tuple[str, str]  # (number, name)
 ANONYMOUS: Contact = ("anonymous", "Anonymous")
-_MEMBER_STATUS = {"Membership": "static", "Penalty": "0", "CallsTaken": "0", "LastCall": "0"}
-_MEMBER_STATUS |= {"LastPause": "0", "InCall": "0", "Status": "1", "Paused": "0"}
-_MEMBER_STATUS |= {"PausedReason": "", "Wrapuptime": "0"}
 
 
 class PbxSimulator:
@@ -61,9 +59,11 @@ class PbxSimulator:
         port: int = 0,
         epoch: int | None = None,
         write_access: bool = True,
+        atxfer_noanswer: float = 15.0,
     ) -> None:
         """``write_access=False`` is a manager.conf user with ``write =`` empty: every
-        call-control action is refused with ``Permission denied``."""
+        call-control action is refused with ``Permission denied``. ``atxfer_noanswer``
+        is features.conf's atxfernoanswertimeout (simulated seconds)."""
         self.rng = random.Random(seed)
         self.agents = list(agents)
         self.queues = {name: list(members) for name, members in (queues or {}).items()}
@@ -87,7 +87,9 @@ class PbxSimulator:
         self._t0: float | None = None
         self.scenes = Scenes(self.state, self._clock)
         self.builder = ScriptBuilder(self.scenes, OutboundScenes(self.scenes))
+        self.builder.noanswer_timeout = atxfer_noanswer
         self.player = Player(self.server.send_frames, time_scale)
+        self.members = SimQueues(self.queues, self.server.queues, self.player)
         self.actions = SimActions(self.state, self.scenes, self.builder, self.player, self)
         self.notify = PhoneNotify(self.state, self.scenes, self.player)
         self.write_access, self.username = write_access, username
@@ -174,7 +176,8 @@ class PbxSimulator:
             queue = target or self.rng.choice(sorted(self.queues))
             call = self.state.new_caller(number, name, queue)
             call.queue = queue
-            targets = self.state.free_agents(self.queues[queue])
+            members = self.members.unpaused(queue, self.queues[queue])
+            targets = self.state.free_agents(members)
         elif kind == "direct":
             free = self.state.free_agents(self.agents) or self.agents
             extension = target or self.rng.choice(free)
@@ -216,18 +219,14 @@ class PbxSimulator:
             "Hangup": self.actions.hangup,
             "Redirect": self.actions.redirect,
             "BlindTransfer": self.actions.blind_transfer,
+            "Setvar": self.actions.setvar,
             "Atxfer": self.actions.atxfer,
             "Park": self.actions.park,
             "PJSIPNotify": self.notify.pjsip_notify,
+            "QueuePause": self.members.queue_pause,
         }
         for name, handler in control.items():
             self.server.handle(name, write_guarded(handler, self.write_access, self.username))
-        for queue, members in self.queues.items():
-            for ext in members:
-                interface = f"PJSIP/{ext}"
-                status = {"Queue": queue, "MemberName": f"SIP Agent {ext}"}
-                status |= {"Interface": interface, "StateInterface": interface}
-                self.server.queues.apply("QueueMemberStatus", status | _MEMBER_STATUS)
 
     def _clock(self) -> float:
         if self._t0 is None or self.time_scale <= 0:

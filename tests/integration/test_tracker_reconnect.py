@@ -13,7 +13,7 @@ from cti.ami.messages import Event
 from cti.ami.transcript import read_transcript
 from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
-from cti.protocol import DomainEvent
+from cti.protocol import CallEnded, DomainEvent
 from cti.replay import replay_transcript
 from tests.helpers import AMI_FIXTURES, EXPECTED, brief_event
 
@@ -127,3 +127,25 @@ async def test_replay_over_tcp_matches_every_recording() -> None:
         stats = await replay_transcript(data, tracker, out.append)
         assert [brief_event(e) for e in out] == expected, name
         assert stats.domain_events == len(expected)
+
+
+async def test_call_that_ended_while_the_link_was_down_says_so() -> None:
+    events = read_transcript(AMI_FIXTURES / "queue_answered.raw").events
+    raws = [frame.raw for frame in events]
+    answered = split_index(raws, b"Event: BridgeEnter", b"Local/hold-60@pstn-sim-00000000;1")
+    async with FakeAmiServer() as server, Pipeline(server).running() as pipeline:
+        await server.send_frames(events[: answered + 1])
+        await pipeline.barrier()
+        await server.drop_connections()
+        await server.send_frames(events[answered + 1 :])  # the whole end goes unheard
+        await pipeline.wait_resync(2)
+    ended = pipeline.out[-1]
+    assert isinstance(ended, CallEnded)
+    assert ended.data() == {
+        "call_id": "1795400598.0",
+        "cause": None,
+        "cause_text": "ended while the PBX link was down",
+        "answered_by": "1001",
+        "abandoned": False,
+    }
+    assert not pipeline.tracker.calls

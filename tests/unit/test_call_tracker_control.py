@@ -143,8 +143,9 @@ def test_cancelled_attended_transfer_gives_the_call_back_to_the_transferer() -> 
         ev("MusicOnHoldStop", snap(CALLER)),
     ]
     assert run(tracker, cancelled) == [
-        ("pop.retracted", "1002", "transfer_cancelled"),
+        ("pop.retracted", "1002", "transfer_cancelled"),  # its last leg hung up first
         ("call.answered", "1001"),
+        ("call.transfer_failed", "1001", "1002", "target_hung_up"),
         ("call.resumed",),
     ]
     assert tracker.calls["1.1"].answered_by == "1001"

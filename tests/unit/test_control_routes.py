@@ -64,32 +64,17 @@ async def test_blind_transfer_refused_for_permission_is_not_retried() -> None:
     assert len(ami.sent) == 1
 
 
-async def test_attended_transfer_completes_by_hanging_up_the_transferer() -> None:
-    ami, calls = ScriptedAmi(), talking_call()
-    control = AmiCallControl(ami, calls)
-    await control.transfer("1.1", "1001", "1002", "attended")
-    target = Channel("1.4", "PJSIP/1002-00000004", "1.1", "1002", False, bridge="b2")
-    calls["1.1"].channels["1.4"] = target
-    await control.cancel_transfer("1.1", "1001")
-    assert ami.sent[-1] == ("Hangup", {"Channel": "PJSIP/1002-00000004"})
+async def test_hold_that_asterisk_refuses_says_why_the_call_cannot_be_parked() -> None:
+    ami = ScriptedAmi({"Park": refused("Park action failed\n")})
     with pytest.raises(CommandError) as caught:
-        await control.complete_transfer("1.1", "1001")
-    assert caught.value.error_id == "bad-args", "the cancelled transfer is forgotten"
-    await control.transfer("1.1", "1001", "1002", "attended")
-    await control.complete_transfer("1.1", "1001")
-    assert ami.sent[-1] == ("Hangup", {"Channel": "PJSIP/1001-00000002"})
-    assert ami.sent[0] == (
-        "Atxfer",
-        {"Channel": "PJSIP/1001-00000002", "Exten": "1002", "Context": "from-internal"},
-    )
-
-
-async def test_another_extension_cannot_finish_someone_elses_consultation() -> None:
-    control = AmiCallControl(ScriptedAmi(), talking_call())
-    await control.transfer("1.1", "1001", "1002", "attended")
+        await AmiCallControl(ami, talking_call()).hold("1.1", "1001")
+    assert caught.value.error_id == "failed"
+    assert caught.value.message == "this call cannot be parked: Park action failed"
+    calls = talking_call()
+    del calls["1.1"].channels["1.1"]  # the far party is gone
     with pytest.raises(CommandError) as caught:
-        await control.complete_transfer("1.1", "1002")
-    assert caught.value.error_id == "bad-args"
+        await AmiCallControl(ami, calls).hold("1.1", "1001")
+    assert caught.value.message == "this call cannot be parked: nobody else is on it"
 
 
 async def test_hold_parks_the_far_party_and_resume_originates_into_the_space() -> None:

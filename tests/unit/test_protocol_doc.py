@@ -16,6 +16,7 @@ from cti.protocol import (
     CallHeld,
     CallResumed,
     CallRinging,
+    CallTransferFailed,
     CallTransferred,
     Party,
     PbxLink,
@@ -37,6 +38,7 @@ SAMPLES: list[WireEvent] = [
     CallHeld(call_id="1"),
     CallResumed(call_id="1"),
     CallTransferred(call_id="1", to="1002", mode="blind", from_extension="1001"),
+    CallTransferFailed(call_id="1", to="1002", reason="not_answered", from_extension="1001"),
     CallEnded(call_id="1", cause=16, cause_text="Normal Clearing", answered_by="1001"),
     PopRetracted(call_id="1", extension="1002", reason="abandoned"),
     PbxLink(connected=False, since="2026-12-07T09:00:00.000Z"),
@@ -46,7 +48,7 @@ SAMPLES: list[WireEvent] = [
 def documented_events() -> dict[str, list[str]]:
     text = DOC.read_text(encoding="utf-8")
     table = text.split("<!-- event-table")[1].split("<!-- /event-table -->")[0]
-    rows = re.findall(r"^\| `([a-z.]+)` \| (.+) \|$", table, flags=re.MULTILINE)
+    rows = re.findall(r"^\| `([a-z._]+)` \| (.+) \|$", table, flags=re.MULTILINE)
     return {name: re.findall(r"`([a-z_]+)`", fields) for name, fields in rows}
 
 

@@ -6,14 +6,16 @@ its own while a test acts on it; agent 1001 has a desk phone that answers on NOT
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cti.sim import PbxSimulator
-from tests.integration.serve.conftest import AMI_SECRET, Server
+from tests.integration.serve.conftest import AMI_SECRET, Agent, Server
 from tests.integration.serve.conftest import running as serve
 
 DEVICES = """calls:
@@ -51,3 +53,17 @@ async def readonly_server(tmp_path: Path) -> AsyncIterator[Server]:
     """The AMI user has ``write =`` empty, like the readonly_permissions recording."""
     async with running(tmp_path, write_access=False) as started:
         yield started
+
+
+async def command(agent: Agent, name: str, **args: Any) -> tuple[dict[str, Any], list[str]]:
+    """Send a command; its result, and the types of the events that came before it (an
+    attended transfer answers only once the PBX events showed the consultation)."""
+    await agent.ws.send_json({"op": "command", "id": name, "name": name, "args": args})
+    before: list[str] = []
+    async with asyncio.timeout(30):
+        while True:
+            frame = await agent.next(30)
+            if frame.get("op") == "result":
+                return frame, before
+            if frame.get("op") == "event":
+                before.append(frame["type"])

@@ -128,5 +128,7 @@ async def test_readonly_ami_user_is_reported_as_permission_denied(
     ):
         result = await alice.command(name, **args)
         assert (result["ok"], result["error"]) == (False, "ami-permission-denied"), name
-        assert result["message"] == "Permission denied"
+        assert result["message"].endswith("Permission denied"), name
     assert call_id in pbx.calls, "nothing happened to the call"
+    hold = await alice.command("call.hold", call_id=call_id)
+    assert hold["message"] == "this call cannot be parked: Permission denied"

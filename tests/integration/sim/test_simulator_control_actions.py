@@ -64,16 +64,20 @@ async def test_readonly_user_gets_permission_denied_and_a_security_event() -> No
 
 
 async def test_transferer_hanging_up_while_the_target_rings_completes_when_it_answers() -> None:
-    async with simulator() as sim, Pipeline(sim.server).running() as pipeline:
+    # 1002 answers the consultation 10 simulated seconds (0.5 s) after it starts to ring
+    sim = PbxSimulator(agents=["1001", "1002"], seed=4, time_scale=0.05, answer_delay=(10, 10))
+    async with sim, Pipeline(sim.server).running() as pipeline:
         call_id = await sim.place_call("direct", caller=ALICE, target="1001", plan=ANSWERED)
         await sim.wait_until(lambda: sim.calls[call_id].bridge is not None)
         agent = sim.calls[call_id].agent_in_bridge()
         assert agent is not None
+        exten = {"Channel": agent.name, "Variable": "TRANSFER_EXTEN", "Value": "1002"}
+        await pipeline.client.send_action("Setvar", exten)
         await pipeline.client.send_action("Atxfer", {"Channel": agent.name, "Exten": "1002"})
         consultation = sim.calls[call_id].consultation
-        assert consultation is not None
+        assert consultation is not None and not consultation.answered
         await pipeline.client.send_action("Hangup", {"Channel": agent.name})
-        await sim.wait_until(lambda: sim.calls[call_id].consultation is None)
+        await sim.wait_until(lambda: sim.calls[call_id].handover is not None)
         await pipeline.barrier()
         bridge = sim.calls[call_id].bridge
         assert bridge is not None
@@ -84,7 +88,7 @@ async def test_transferer_hanging_up_while_the_target_rings_completes_when_it_an
     assert [brief_event(e) for e in pipeline.out][2:] == [
         ("call.held",),
         ("call.ringing", "1002", "inbound", ALICE[0]),
-        ("call.answered", "1002"),
         ("call.resumed",),
         ("call.transferred", "1001", "1002", "attended"),
+        ("call.answered", "1002"),  # it answered after the transfer (at_blond)
     ]

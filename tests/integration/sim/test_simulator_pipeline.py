@@ -207,7 +207,11 @@ async def test_atxfer_consults_the_target_then_hands_the_caller_over(pbx: PbxSim
     async with Pipeline(pbx.server).running() as pipeline:
         call_id = await pbx.place_call("queue", caller=ALICE, plan=LONG_TALK)
         await pbx.wait_until(answered(pbx, call_id))
-        fields = {"Channel": agent_leg(pbx.calls[call_id]), "Exten": "1002"}
+        agent = agent_leg(pbx.calls[call_id])
+        exten = {"Channel": agent, "Variable": "TRANSFER_EXTEN", "Value": "1002"}
+        setvar = await pipeline.client.send_action("Setvar", exten)
+        assert (setvar.status, setvar.message) == ("Success", "Variable Set")
+        fields = {"Channel": agent, "Exten": "1002", "Context": "cti-dial"}
         response = await pipeline.client.send_action("Atxfer", fields)
         assert (response.status, response.message) == ("Success", "Atxfer successfully queued")
         assert await finish(pbx, pipeline) == [

@@ -24,17 +24,17 @@ async def consulting(answered: bool) -> tuple[PbxSimulator, SimCall, Consultatio
     call = script.call
     agent = call.agent_in_bridge()
     assert agent is not None
-    transfers = sim.builder.transfers
-    _, consultation = transfers.consult(call, agent, "1002")
-    transfers.consult_rings(consultation)
+    atxfer = sim.builder.atxfer
+    _, consultation = atxfer.consult(call, agent, "1002", "from-internal")
+    atxfer.rings(consultation)
     if answered:
-        transfers.consult_answered(consultation)
+        atxfer.answered(call, consultation)
     return sim, call, consultation
 
 
 def members(call: SimCall) -> list[str]:
     assert call.bridge is not None
-    return sorted(channel.name.split("-")[0] for channel in call.bridge.members)
+    return sorted(channel.name.rsplit("-", 1)[0] for channel in call.bridge.members)
 
 
 async def test_transferer_hanging_up_after_the_target_answered_completes_the_transfer() -> None:
@@ -43,7 +43,13 @@ async def test_transferer_hanging_up_after_the_target_answered_completes_the_tra
     reply = await sim.actions.hangup(conn, action("Hangup", Channel=consultation.transferer.name))
     assert reply == {"Message": "Channel Hungup"}
     assert call.consultation is None
-    assert members(call) == ["PJSIP/1002", "PJSIP/trunk"]
+    assert members(call) == ["Local/1002@from-internal", "PJSIP/trunk"], "via the Local pair"
+    assert call.handover is consultation
+    assert consultation.second is not None
+    assert [ch.name.rsplit("-", 1)[0] for ch in consultation.second.members] == [
+        "PJSIP/1002",
+        "Local/1002@from-internal",
+    ]
     assert consultation.transferer.name not in sim.state.channels
     await sim.player.stop()
 
@@ -55,14 +61,15 @@ async def test_target_hanging_up_returns_the_transferer_to_the_caller() -> None:
     assert call.consultation is None
     assert members(call) == ["PJSIP/1001", "PJSIP/trunk"]
     assert sim.state.busy == {"1001"}
+    assert not [name for name in sim.state.channels if "1002" in name], "target side gone"
     await sim.player.stop()
 
 
-async def test_park_takes_the_next_free_space_and_refuses_agent_legs() -> None:
+async def test_park_takes_the_next_free_space_and_refuses_during_a_consultation() -> None:
     sim, call, consultation = await consulting(answered=False)
     conn: Any = None
-    refused = await sim.actions.park(conn, action("Park", Channel=consultation.transferer.name))
-    assert refused == {"Response": "Error", "Message": "Park failed"}
+    refused = await sim.actions.park(conn, action("Park", Channel=call.origin.name))
+    assert refused == {"Response": "Error", "Message": "Park action failed\n"}
     await sim.actions.hangup(conn, action("Hangup", Channel=consultation.target.name))
     parked = await sim.actions.park(conn, action("Park", Channel=call.origin.name, Timeout="60000"))
     assert parked == {"Message": "Park successful\n"}

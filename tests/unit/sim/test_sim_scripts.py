@@ -149,32 +149,49 @@ def test_hangup_with_a_cause_reports_it_with_asterisks_text() -> None:
     ]
 
 
-def test_attended_transfer_event_names_both_transferer_legs_and_the_target() -> None:
+def test_attended_transfer_has_the_recorded_shape_and_order() -> None:
+    """attended_transfer_complete: the consultation is a Local pair in the transfer
+    context with the caller's Linkedid; the completion merges the bridges and reports an
+    AttendedTransfer without TransferTarget fields, as Asterisk 22 did."""
     sim = simulator()
     call, _ = answered_call(sim)
     agent = call.agent_in_bridge()
     assert agent is not None
-    transfers = sim.builder.transfers
-    frames, consultation = transfers.consult(call, agent, "1002")
-    frames += transfers.consult_rings(consultation) + transfers.consult_answered(consultation)
-    done = events(transfers.complete(call, consultation))
-    transfer = next(e for e in done if e.name == "AttendedTransfer")
-    assert transfer["OrigTransfererChannel"] == agent.name == transfer["SecondTransfererChannel"]
-    assert transfer["TransfereeChannel"] == call.origin.name
-    assert transfer["TransferTargetChannel"].startswith("PJSIP/1002-")
-    assert transfer["TransferTargetLinkedid"] == call.call_id
-    assert transfer["DestType"] == "Bridge"
-    assert transfer["DestBridgeUniqueid"] == transfer["OrigBridgeUniqueid"]
+    atxfer = sim.builder.atxfer
+    frames, consultation = atxfer.consult(call, agent, "1002", "cti-dial")
+    started = events(frames)
+    assert [e.name for e in started] == [
+        "Newchannel",
+        "Newchannel",
+        "BridgeCreate",
+        "NewCallerid",
+        "BridgeEnter",  # the target's Local ;1, still Down
+        "BridgeLeave",  # the transferer leaves the caller ...
+        "BridgeEnter",  # ... for the consultation bridge
+        "Newchannel",
+        "DialBegin",  # ;2 dials the agent's phone
+    ]
+    assert started[0]["Channel"] == consultation.target.name
+    assert re.fullmatch(r"Local/1002@cti-dial-[0-9a-f]{8};1", consultation.target.name)
+    assert {e["Linkedid"] for e in started if "Linkedid" in e} == {call.call_id}
+    assert started[4]["ChannelStateDesc"] == "Down"
+    frames = atxfer.rings(consultation) + atxfer.answered(call, consultation)
+    done = events(atxfer.complete(call, consultation))
     assert [e.name for e in done] == [
-        "BridgeLeave",  # the transferer hangs up: it leaves the consultation first
-        "BridgeMerge",  # then Asterisk merges the consultation bridge into the caller's
+        "BridgeLeave",
+        "BridgeMerge",
         "BridgeLeave",
         "BridgeEnter",
         "MusicOnHoldStop",
-        "BridgeDestroy",
         "AttendedTransfer",
+        "AgentComplete",
         "Hangup",
+        "BridgeDestroy",
     ]
-    merge = done[1]
-    assert merge["ToBridgeUniqueid"] == transfer["OrigBridgeUniqueid"]
-    assert merge["FromBridgeUniqueid"] == transfer["SecondBridgeUniqueid"]
+    transfer = done[5]
+    assert transfer["OrigTransfererChannel"] == agent.name == transfer["SecondTransfererChannel"]
+    assert transfer["TransfereeChannel"] == call.origin.name
+    assert "TransferTargetChannel" not in transfer, "Asterisk 22 sent none after the merge"
+    assert transfer["DestBridgeUniqueid"] == transfer["OrigBridgeUniqueid"]
+    assert done[1]["FromBridgeUniqueid"] == transfer["SecondBridgeUniqueid"]
+    assert done[6]["Reason"] == "transfer"
