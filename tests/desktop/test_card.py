@@ -10,6 +10,7 @@ from PyQt6.QtCore import QPoint, QSettings, Qt
 from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import QLineEdit
 
+from cti.ami.fake_session import ActionRequest, FakeAmiConnection, Reply
 from cti.protocol import CMD_ANSWER, CMD_HANGUP, CMD_HOLD
 from cti.sim import CallPlan
 from desktop.board import Phase
@@ -21,13 +22,13 @@ from desktop.widgets.signin import DEFAULT_URL, SignInDialog
 from desktop.widgets.window import MainWindow
 from tests.desktop.conftest import (
     ALICE,
-    ALICE_TOKEN,
     LiveServer,
     WindowFactory,
     plan_ringing,
     plan_talking,
     until,
 )
+from tests.desktop.test_controls import rest_command
 
 SHORT_TALK = CallPlan(answer_by="1001", answer_after=1.0, talk=20.0)  # 20 ms real
 CLOCK = re.compile(r"^\d+:\d\d$")
@@ -241,19 +242,23 @@ def test_the_transfer_box_shows_its_whole_hint(
 def test_a_hold_the_server_refuses_shows_the_servers_explanation(
     server: LiveServer, open_window: WindowFactory
 ) -> None:
+    """Asterisk answers a Park it cannot do with a bare "Park action failed"; the agent
+    must read the server's explanation, not "Park failed [failed]"."""
     window = open_window()
-    server.pbx.talk_time = (600_000.0, 600_000.0)  # the dialled call stays up
-    window.dialbar.number.setText(ALICE[0])
-    window.dialbar.dial.click()
-    server.run(until(lambda: len(window.cards) == 1))
-    ((call_id, card),) = window.cards.items()
+    call_id = ring(server, window, plan_talking())
+    card = window.cards[call_id]
     hold = card.controls.buttons[CMD_HOLD]
     server.run(until(hold.isEnabled))
-    from tests.desktop.test_controls import rest_command
 
-    broker = server.run(rest_command(server, "call.hold", {"call_id": call_id}))
-    assert broker["ok"] is False  # the simulated PBX parks callers only, as a real one may
+    async def refuse_park(conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        return {"Response": "Error", "Message": "Park action failed\n"}
+
+    server.pbx.server.handle("Park", refuse_park)
     hold.click()
     server.run(until(lambda: card.controls.result.text().startswith("Hold failed")))
-    assert card.controls.result.text() == f"Hold failed: {broker['message']}"
-    assert ALICE_TOKEN not in card.controls.result.text()
+    text = card.controls.result.text()
+    assert text.startswith("Hold failed: this call cannot be parked: ")  # the server's words
+    assert "[" not in text  # no bare error id
+    broker = server.run(rest_command(server, "call.hold", {"call_id": call_id}))
+    assert text == f"Hold failed: {broker['message']}"
+    assert window.controller.board.get(call_id).phase is Phase.ANSWERED  # type: ignore[union-attr]
