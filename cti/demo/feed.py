@@ -25,6 +25,7 @@ STATUS = {
     "call.held": "held",
     "call.resumed": "answered",
     "call.transferred": "transferred",
+    "call.transfer_failed": "answered",  # the caller is back with the transferer
     "call.ended": "ended",
     "pop.retracted": "retracted",
 }
@@ -143,6 +144,9 @@ def _detail(event: str, data: Mapping[str, Any]) -> str | None:
         return f"answered by {data.get('extension')}"
     if event == "call.transferred":
         return f"{data.get('mode')} transfer {data.get('from') or '?'} → {data.get('to')}"
+    if event == "call.transfer_failed":
+        reason = str(data.get("reason") or "failed").replace("_", " ")
+        return f"transfer to {data.get('to') or '?'} failed ({reason}): caller is back"
     if event == "call.ended":
         text = data.get("cause_text") or data.get("cause")
         who = data.get("answered_by")

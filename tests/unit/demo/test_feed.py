@@ -10,6 +10,7 @@ from cti.protocol import (
     CallEnded,
     CallHeld,
     CallResumed,
+    CallTransferFailed,
     CallTransferred,
     PopRetracted,
 )
@@ -100,6 +101,20 @@ def test_transfer_names_both_ends() -> None:
     [row] = feed.apply("alice", event(moved, 2))
 
     assert (row.status, row.detail) == ("transferred", "blind transfer 1001 → 1002")
+
+
+def test_a_failed_attended_transfer_says_the_caller_is_back() -> None:
+    feed = PopFeed()
+    feed.apply("alice", event(ringing()))
+    feed.apply("alice", event(CallAnswered(call_id=CALL, extension="1001"), 2))
+    failed = CallTransferFailed(
+        call_id=CALL, to="1002", reason="not_answered", from_extension="1001"
+    )
+    [row] = feed.apply("alice", event(failed, 3))
+
+    assert row.status == "answered"
+    assert row.detail == "transfer to 1002 failed (not answered): caller is back"
+    assert feed.status_of("alice", CALL) == "answered"
 
 
 def test_events_of_calls_never_popped_still_show() -> None:
