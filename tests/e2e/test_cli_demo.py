@@ -8,8 +8,9 @@ import sys
 
 
 def test_demo_pops_contacts_and_exits_after_n_calls() -> None:
+    """The terminal view, with or without a display: a desktop would wait to be closed."""
     result = subprocess.run(
-        [sys.executable, "-m", "cti.cli", "demo", "--calls", "4", "--speed", "20"],
+        [sys.executable, "-m", "cti.cli", "demo", "--calls", "4", "--speed", "20", "--no-desktop"],
         capture_output=True,
         text=True,
         timeout=120,
