@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from PyQt6.QtWidgets import QWidget
 
 from cti.protocol import CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER
 from desktop.board import Phase
@@ -67,6 +68,14 @@ def steps_shown(card: PopCard) -> bool:
     return any(not buttons[name].isHidden() for name in (TRANSFER_COMPLETE, TRANSFER_CANCEL))
 
 
+def in_view(card: PopCard, widget: QWidget) -> bool:
+    """The whole widget shows in the card's visible area, with no scrolling."""
+    viewport = card.scroll_area.viewport()
+    assert viewport is not None
+    corner = widget.mapTo(viewport, widget.rect().bottomRight())
+    return widget.isVisible() and viewport.rect().contains(corner)
+
+
 def wait_until_back_in_conversation(
     server: LiveServer, window: MainWindow, card: PopCard, banner: str
 ) -> None:
@@ -95,12 +104,16 @@ def test_cancelled_attended_transfer_puts_the_caller_back_on_the_card(
     server: LiveServer, open_window: WindowFactory
 ) -> None:
     window = open_window()
+    window.resize(900, 640)  # the README screenshots' size
     card = talking_card(server, window)
     server.pbx.answer_delay = NEVER_ANSWERS
     server.pbx.builder.noanswer_timeout = LONG_MS * 2  # Asterisk never gives up on its own
     start_attended_transfer(card, "1002")
     server.run(until(lambda: steps_shown(card)))
     buttons = card.controls.buttons
+    server.run(until(lambda: in_view(card, buttons[TRANSFER_CANCEL])))
+    assert in_view(card, buttons[CMD_HANGUP]), "the steps must not widen the card"
+    assert not card.scroll_area.horizontalScrollBar().isVisible()  # type: ignore[union-attr]
     assert buttons[TRANSFER_CANCEL].isEnabled() and buttons[TRANSFER_COMPLETE].isEnabled()
     assert card.banner.text() == (
         "Transfer to 1002: the caller is on hold while you consult; complete or cancel it"
