@@ -26,7 +26,6 @@ from tests.desktop.conftest import (
     until,
 )
 
-NEVER_ANSWERS = (LONG_MS, LONG_MS)  # the simulator's answer delays for a consultation
 NO_ANSWER_S = 2.0  # real seconds until the simulated Asterisk gives up on the target
 
 
@@ -39,6 +38,14 @@ def talking_card(server: LiveServer, window: MainWindow) -> PopCard:
     board = window.controller.board
     server.run(until(lambda: board.get(call_id).phase is Phase.ANSWERED))  # type: ignore[union-attr]
     return window.cards[call_id]
+
+
+def consultations(server: LiveServer, answer_after: float) -> None:
+    """How the simulator plays the next consultation: the target answers after
+    `answer_after` (simulated s), and nobody completes the transfer or hangs up on their
+    own afterwards (the simulator draws both from these ranges at Atxfer and at cancel)."""
+    server.pbx.answer_delay = (answer_after, answer_after)
+    server.pbx.talk_time = (LONG_MS, LONG_MS)
 
 
 def start_attended_transfer(card: PopCard, target: str) -> None:
@@ -106,7 +113,7 @@ def test_cancelled_attended_transfer_puts_the_caller_back_on_the_card(
     window = open_window()
     window.resize(900, 640)  # the README screenshots' size
     card = talking_card(server, window)
-    server.pbx.answer_delay = NEVER_ANSWERS
+    consultations(server, answer_after=LONG_MS)
     server.pbx.builder.noanswer_timeout = LONG_MS * 2  # Asterisk never gives up on its own
     start_attended_transfer(card, "1002")
     server.run(until(lambda: steps_shown(card)))
@@ -151,7 +158,7 @@ def test_unanswered_attended_transfer_puts_the_caller_back_on_the_card(
         record = window.controller.board.get(card.call_id)
         assert record is not None
         hold_results_until(window, lambda: record.failed_transfer is not None)
-    server.pbx.answer_delay = NEVER_ANSWERS
+    consultations(server, answer_after=LONG_MS)
     start_attended_transfer(card, "1002")
     banner = "Transfer to 1002 not answered: the caller is back with you"
     wait_until_back_in_conversation(server, window, card, banner)
@@ -164,8 +171,7 @@ def test_target_hanging_up_after_answering_puts_the_caller_back_on_the_card(
     window = open_window()
     bob = open_window(token=BOB_TOKEN)
     card = talking_card(server, window)
-    server.pbx.answer_delay = (1.0, 1.0)  # bob picks up the consultation at once
-    server.pbx.talk_time = NEVER_ANSWERS  # ... and alice never completes it
+    consultations(server, answer_after=1.0)  # bob picks up the consultation at once
     start_attended_transfer(card, "1002")
     call_id = card.call_id
     server.run(until(lambda: call_id in bob.cards))
