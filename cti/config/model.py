@@ -53,6 +53,7 @@ class CallsConfig:
     parking_lot: str
     parking_context: str
     park_timeout: int
+    consult_timeout: int
 
 
 @dataclass(frozen=True, slots=True)
