@@ -29,14 +29,14 @@ class AgentSetup:
 @dataclass(frozen=True, slots=True)
 class AgentSettings:
     pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS
-    wrapup_seconds: int = 0
-    wrapup_by_queue: Mapping[str, int] = field(default_factory=dict)
+    wrapup_seconds: float = 0
+    wrapup_by_queue: Mapping[str, float] = field(default_factory=dict)
     agents: Mapping[str, AgentSetup] = field(default_factory=dict)
 
     def agent(self, extension: str) -> AgentSetup | None:
         return self.agents.get(extension)
 
-    def wrapup_for(self, queue: str) -> int:
+    def wrapup_for(self, queue: str) -> float:
         """Seconds of wrap-up after a call from ``queue`` (0: none)."""
         return self.wrapup_by_queue.get(queue, self.wrapup_seconds)
 
