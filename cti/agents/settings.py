@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from cti.config import Config
 from cti.config.queue_options import DEFAULT_PAUSE_REASONS, MAX_AMI_TEXT
@@ -67,3 +68,20 @@ def agent_settings(config: Config) -> AgentSettings:
         wrapup_by_queue=dict(queues.wrapup_by_queue or {}),
         agents=agents,
     )
+
+
+class Devices(Protocol):
+    def device_channel(self, extension: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDevices:
+    """Each agent's queue member interface (`agents.<ext>.interface`, else its device),
+    for matching member events to agents (`cti.agents.queue_members`)."""
+
+    devices: Devices
+    settings: AgentSettings
+
+    def device_channel(self, extension: str) -> str:
+        setup = self.settings.agent(extension)
+        return setup.interface if setup is not None else self.devices.device_channel(extension)
