@@ -139,9 +139,7 @@ class AppQueue:
             return _error("Need 'Interface' and 'Paused' parameters."), []
         paused, queue = paused_text.lower() in _TRUE, fields.get("Queue", "")
         found = [
-            m
-            for (q, i), m in self.members.items()
-            if i == interface and (not queue or q == queue)
+            m for (q, i), m in self.members.items() if i == interface and (not queue or q == queue)
         ]
         if not found:
             return _error("Interface not found"), []

@@ -223,16 +223,16 @@ class AgentControl:
         """The configured queues (with the membership Asterisk reported, if any), then
         any other membership reported; only those in ``queues`` if given."""
         reported = self.members.of_extension(extension)
-        setup = self.settings.agent(extension)
         targets: list[Target] = []
-        for queue in setup.queues if setup is not None else ():
-            assert setup is not None
-            member = next((m for m in reported if m.queue == queue), None)
-            member = member or self.members.get(queue, setup.interface)
-            interface = setup.interface if member is None else member.interface
-            targets.append(Target(queue, interface, member))
+        setup = self.settings.agent(extension)
+        if setup is not None:
+            for queue in setup.queues:
+                member = next((m for m in reported if m.queue == queue), None)
+                member = member or self.members.get(queue, setup.interface)
+                interface = setup.interface if member is None else member.interface
+                targets.append(Target(queue, interface, member))
         configured = {target.queue for target in targets}
-        targets.extend(Target(m.queue, m.interface, m) for m in reported if m.queue not in configured)
+        targets += [Target(m.queue, m.interface, m) for m in reported if m.queue not in configured]
         return [t for t in targets if queues is None or t.queue in queues]
 
     def _known_queues(self, extension: str) -> list[str]:

@@ -75,7 +75,10 @@ async def test_login_to_a_queue_that_is_not_the_agents_is_bad_args_and_sends_not
     pbx = Pbx()
     with pytest.raises(CommandError) as refused:
         await pbx.control.login("1001", ["support", "vip"])
-    assert (refused.value.error_id, refused.value.message) == ("bad-args", "not a queue of 1001: vip")
+    assert (refused.value.error_id, refused.value.message) == (
+        "bad-args",
+        "not a queue of 1001: vip",
+    )
     assert pbx.actions() == []
 
 
@@ -168,9 +171,7 @@ async def test_unpause_leaves_a_hold_pause_and_a_logout_alone() -> None:
         {"Queue": "sales", "Interface": "PJSIP/1001", "Paused": "true", "Reason": "wrap-up"},
     )
     message = await pbx.control.unpause("1001")
-    assert message == (
-        "support stays paused until the held call is back; available in sales"
-    )
+    assert message == ("support stays paused until the held call is back; available in sales")
     assert pbx.state("support", "PJSIP/1001") == (True, "hold")
     assert pbx.state("sales", "PJSIP/1001") == (False, "")
 

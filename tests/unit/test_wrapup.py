@@ -170,3 +170,28 @@ async def test_a_second_queue_call_restarts_the_wrap_up_for_its_own_note() -> No
     pbx.wrapup.note_saved("c2")
     await pbx.wrapup.settled()
     assert pbx.state("support") == (False, "")
+
+
+class SlowHold(Holding):
+    """A hold whose own unpause is still on its way until `done` is set."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+        self.done = asyncio.Event()
+
+    async def settled(self) -> None:
+        await self.done.wait()
+
+
+async def test_the_wrap_up_waits_for_the_holds_own_unpause_to_go_first() -> None:
+    hold = SlowHold()
+    pbx = await Pbx(seconds=3600, hold=hold).logged_in()
+    await pbx.control.actions.pause("support", "PJSIP/1001", "hold")
+    ending = asyncio.create_task(pbx.call_ends("c1"))
+    for _ in range(20):  # the wrap-up task runs as far as it can: up to the hold
+        await asyncio.sleep(0)
+    assert pbx.pauses()[-1] == ("support", "true", "hold"), "nothing before the hold is done"
+    await pbx.control.actions.unpause("support", "PJSIP/1001")  # the hold lets go
+    hold.done.set()
+    await ending
+    assert pbx.state("support") == pbx.state("sales") == (True, "wrap-up")

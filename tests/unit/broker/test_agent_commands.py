@@ -18,9 +18,7 @@ ALICE = AgentIdentity("alice", "1001")
 BOB = AgentIdentity("bob", "1002")
 CAROL = AgentIdentity("carol", "1003")  # an agent without queues
 SUE = AgentIdentity("sue", "9000", "supervisor")
-DIRECTORY = AgentDirectory(
-    {f"{i.agent_id}-token-0123456789": i for i in (ALICE, BOB, CAROL, SUE)}
-)
+DIRECTORY = AgentDirectory({f"{i.agent_id}-token-0123456789": i for i in (ALICE, BOB, CAROL, SUE)})
 
 
 class Setup:
@@ -80,16 +78,16 @@ async def test_only_a_supervisor_listens_whispers_or_barges(name: str) -> None:
     assert setup.spy.sent == [("9000", "1002", mode)]
 
 
-@pytest.mark.parametrize(("extension", "error"), [("1999", "no-such-extension"), (None, "bad-args")])
+@pytest.mark.parametrize(
+    ("extension", "error"), [("1999", "no-such-extension"), (None, "bad-args")]
+)
 async def test_listening_to_no_agents_extension_is_refused(extension: str, error: str) -> None:
     setup = Setup()
     assert (await setup.run(SUE, "supervisor.listen", extension=extension))[0] == error
     assert setup.spy.sent == []
 
 
-async def test_capabilities_list_agent_commands_for_agents_with_queues_and_spy_for_supervisors() -> (
-    None
-):
+async def test_capabilities_list_agent_commands_if_queues_and_spying_for_supervisors() -> None:
     service = Setup().service
     assert service.capabilities(ALICE) == [*ALL_COMMANDS, *AGENT_COMMANDS]
     assert service.capabilities(CAROL) == ALL_COMMANDS
