@@ -34,6 +34,7 @@ from cti.protocol import ERR_BAD_ARGS, ERR_NO_SUCH_CALL
 log = logging.getLogger(__name__)
 
 SPY_OPTIONS = {"listen": "qE", "whisper": "qwE", "barge": "qBE"}
+_DOING = {"listen": "listen to", "whisper": "whisper to", "barge": "barge in on"}
 
 
 class SpyControl:
@@ -59,7 +60,7 @@ class SpyControl:
         }
         await send(self._client, "Originate", fields)
         log.info("%s: %s spies on %s (%s, %s)", mode, supervisor, agent, leg.name, options)
-        return f"your phone {supervisor} is ringing: pick it up to {mode} to {agent}'s call"
+        return f"your phone {supervisor} is ringing: pick it up to {_DOING[mode]} {agent}'s call"
 
     def talking_leg(self, extension: str) -> Channel:
         """The agent's leg in a bridge with someone, in whichever call it is."""

@@ -31,15 +31,20 @@ def tracker_before_the_spy() -> CallTracker:
 
 
 @pytest.mark.parametrize(
-    ("mode", "options"), [("listen", "qE"), ("whisper", "qwE"), ("barge", "qBE")]
+    ("mode", "options", "doing"),
+    [
+        ("listen", "qE", "listen to"),
+        ("whisper", "qwE", "whisper to"),
+        ("barge", "qBE", "barge in on"),
+    ],
 )
 async def test_spy_rings_the_supervisors_device_into_chanspy_on_the_agents_bridged_half(
-    mode: str, options: str
+    mode: str, options: str, doing: str
 ) -> None:
     ami = ScriptedAmi()
     spy = SpyControl(ami, tracker_before_the_spy().calls, LAB)
     message = await spy.spy("9000", "1001", mode)
-    assert message == f"your phone 9000 is ringing: pick it up to {mode} to 1001's call"
+    assert message == f"your phone 9000 is ringing: pick it up to {doing} 1001's call"
     ((name, fields),) = ami.sent
     assert name == "Originate"
     assert fields == {
