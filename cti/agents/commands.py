@@ -133,6 +133,7 @@ class AgentControl:
         return await self._unpause(extension, {DND}, "was not on do not disturb")
 
     async def unpause(self, extension: str) -> str:
+        """Every pause but `KEPT` ones ends, a wrap-up's too (its timer is cancelled)."""
         return await self._unpause(extension, None, "was not paused")
 
     async def _pause_all(self, extension: str, reason: str) -> str:
@@ -153,7 +154,8 @@ class AgentControl:
         """Unpause memberships paused with one of ``reasons`` (None: any but `KEPT`)."""
         self._known_queues(extension)
         async with self._locks(extension):
-            self._cancel_wrapup(extension)
+            if reasons is None:  # a wrap-up's pause ends here: so does its timer
+                self._cancel_wrapup(extension)
             members = self.members.of_extension(extension)
             if all(_logged_out(m) for m in members):
                 raise self._not_logged_in(extension)

@@ -195,3 +195,20 @@ async def test_the_wrap_up_waits_for_the_holds_own_unpause_to_go_first() -> None
     hold.done.set()
     await ending
     assert pbx.state("support") == pbx.state("sales") == (True, "wrap-up")
+
+
+async def test_do_not_disturb_off_during_a_wrap_up_leaves_the_wrap_up_running() -> None:
+    pbx = await Pbx(seconds=3600).logged_in()
+    await pbx.call_ends("c1")
+    assert await pbx.control.dnd("1001", False) == "1001 was not on do not disturb"
+    assert pbx.wrapup.until("1001") is not None
+    pbx.wrapup.note_saved("c1")
+    await pbx.wrapup.settled()
+    assert pbx.state("support") == pbx.state("sales") == (False, "")
+
+
+async def test_unpause_during_a_wrap_up_ends_it() -> None:
+    pbx = await Pbx(seconds=3600).logged_in()
+    await pbx.call_ends("c1")
+    assert await pbx.control.unpause("1001") == "available in support; available in sales"
+    assert pbx.wrapup.until("1001") is None and pbx.changes == ["1001", "1001"]
