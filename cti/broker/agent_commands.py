@@ -104,8 +104,15 @@ class AgentCommands:
         return found
 
     async def run(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> str:
+        """The result's message; raises `CommandError` when refused or failed."""
         if name in SPY_MODES:
-            return await self._spy_on(identity, name, args)
+            message = await self._spy_on(identity, name, args)
+        else:
+            message = await self._on_agent(identity, name, args)
+        log.info("%s by %s: %s", name, identity.agent_id, message)
+        return message
+
+    async def _on_agent(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> str:
         control = self._control
         if control is None:
             raise CommandError(ERR_NOT_CONFIGURED, "agent commands are not configured")
