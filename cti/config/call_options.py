@@ -146,4 +146,12 @@ CALL_CONTROL_OPTIONS: tuple[Option, ...] = (
         300,
         "Seconds a held (parked) call waits before Asterisk rings the agent back.",
     ),
+    Option(
+        "calls.consult_timeout",
+        Int(1, 9),
+        5,
+        "Seconds an attended transfer's start waits for Asterisk to create the consultation "
+        "call (it takes well under a second on a healthy PBX); then the start fails and is "
+        "undone. Below the broker's 10 s command timeout.",
+    ),
 )

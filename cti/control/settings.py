@@ -95,4 +95,5 @@ def settings_from(calls: CallsConfig) -> ControlSettings:
         parking_lot=calls.parking_lot,
         parking_context=calls.parking_context,
         park_timeout=calls.park_timeout,
+        consult_timeout=calls.consult_timeout,
     )

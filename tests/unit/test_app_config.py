@@ -10,6 +10,7 @@ from cti.assembly import agent_directory, broker_settings, lookup_settings, tls_
 from cti.config import ConfigError, load_config
 from cti.config.agents import AgentAccount, AgentMap
 from cti.config.types import InvalidValue
+from cti.control import settings_from
 
 TOKEN_A = "alice-token-0123456789"
 TOKEN_B = "bob-token-0123456789ab"
@@ -122,3 +123,14 @@ def test_optional_crm_settings_default_to_off(tmp_path: Path) -> None:
     assert config.lookup.crm_url is None
     assert config.secrets.lookup_crm_auth_header is None
     assert "s3cret" not in repr(config) and TOKEN_A not in repr(config)
+
+
+def test_consult_timeout_reaches_call_control_and_stays_below_the_command_timeout(
+    tmp_path: Path,
+) -> None:
+    config = load_config(write(tmp_path, "calls:\n  consult_timeout: 8\n"))
+    assert settings_from(config.calls).consult_timeout == 8
+    assert settings_from(load_config(write(tmp_path)).calls).consult_timeout == 5
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "calls:\n  consult_timeout: 10\n"))
+    assert "calls.consult_timeout" in str(caught.value)
