@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
-class AgentState:
+class AgentSlot:
     identity: AgentIdentity
     journal: Journal
     sessions: set[Session] = field(default_factory=set)
@@ -68,12 +68,12 @@ class Broker:
         self.call_log = CallLog()  # outlives the calls, for notes filed after hang-up
         self.desktop = DesktopSettings()  # replaced on reload; read by each new welcome
         self._states = {
-            identity.agent_id: AgentState(identity, Journal(journal_size))
+            identity.agent_id: AgentSlot(identity, Journal(journal_size))
             for identity in agents.identities()
         }
         # Routing looks up the event's audience instead of asking every agent.
-        self._by_extension: dict[str, list[AgentState]] = {}
-        self._supervisors: list[AgentState] = []
+        self._by_extension: dict[str, list[AgentSlot]] = {}
+        self._supervisors: list[AgentSlot] = []
         for state in self._states.values():
             if state.identity.is_supervisor:
                 self._supervisors.append(state)
@@ -81,7 +81,7 @@ class Broker:
                 self._by_extension.setdefault(state.identity.extension, []).append(state)
         metrics.bind_connected_agents(self.connected_agents)
 
-    def recipients(self, event: WireEvent) -> list[AgentState]:
+    def recipients(self, event: WireEvent) -> list[AgentSlot]:
         """The agents that receive `event` (see `receives`), found without scanning them all."""
         if event.everyone:
             return list(self._states.values())
