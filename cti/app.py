@@ -11,18 +11,20 @@ import dataclasses
 import logging
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from functools import partial
 
 from aiohttp import web
 
-from cti.agents import QueueMembers, queue_members
+from cti.agents import QueueMembers
+from cti.agents.board import AgentBoard
 from cti.agi import AgiServer, AgiSettings
 from cti.ami.client import AmiClient
 from cti.ami.messages import Event
 from cti.assembly import (
     accounts,
     agent_directory,
+    agent_profiles,
     broker_settings,
     build_lookup,
     changed_keys,
@@ -33,12 +35,12 @@ from cti.assembly import (
     tls_context,
 )
 from cti.broker import BrokerContext, BrokerMetrics, build_context, make_runner
-from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
 from cti.control import AmiCallControl, settings_from
 from cti.lookup import ContactDirectory, LookupService
-from cti.protocol import CallRinging, DomainEvent
+from cti.pipeline import EventPipeline, event_pipeline
+from cti.protocol import AgentState, CallQueued, CallRinging, DomainEvent, Presence, WireEvent
 from cti.records import CallRecords
 
 log = logging.getLogger(__name__)
@@ -50,17 +52,23 @@ LIVE_KEYS = ("logging.", "lookup.", "desktop.")
 """Options `reload` applies live; secrets are compared one by one (see `reload`)."""
 
 
+Enriched = CallRinging | CallQueued
+"""Events that carry the caller and wait for the contact lookup before they go out."""
+
+
 class PopPipeline:
-    """Publishes the tracker's events in call order; a ringing event waits for its contact.
+    """Publishes events in order; a ringing or queued caller waits for its contact.
 
     A call with a lookup in progress has a chain: the task of its latest event. Later
-    events of that call wait for it, so a hang-up never overtakes its own pop. Events of
-    calls without a chain are published at once.
+    events of that call wait for it, so a hang-up never overtakes its own pop. An agent's
+    events chain the same way, by agent and behind the calls whose events caused them,
+    so an agent's state never overtakes its pop nor an earlier state. Events with no
+    chain to wait for are published at once.
     """
 
     def __init__(
         self,
-        publish: Callable[[DomainEvent], None],
+        publish: Callable[[WireEvent], None],
         lookup: LookupService,
         metrics: BrokerMetrics,
     ) -> None:
@@ -69,37 +77,42 @@ class PopPipeline:
         self._metrics = metrics
         self._tails: dict[str, asyncio.Task[None]] = {}
 
-    def feed(self, event: DomainEvent) -> None:
-        tail = self._tails.get(event.call_id)
-        if tail is None and not isinstance(event, CallRinging):
+    def feed(self, event: WireEvent, after: Iterable[str] = ()) -> None:
+        """``after``: the calls whose events came from the same AMI event as this one."""
+        keys = chain_keys(event, after)
+        tails = {self._tails[key] for key in keys if key in self._tails}
+        if not tails and not isinstance(event, Enriched):
             self._publish(event)
             return
-        task = asyncio.create_task(self._after(tail, event, time.monotonic()))
-        self._tails[event.call_id] = task
-        task.add_done_callback(partial(self._done, event.call_id))
+        task = asyncio.create_task(self._after(tails, event, time.monotonic()))
+        for key in keys:
+            self._tails[key] = task
+        task.add_done_callback(partial(self._done, keys))
 
     async def close(self) -> None:
-        tails = list(self._tails.values())
+        tails = set(self._tails.values())
         for task in tails:
             task.cancel()
         await asyncio.gather(*tails, return_exceptions=True)
 
-    def _done(self, call_id: str, task: asyncio.Task[None]) -> None:
-        if self._tails.get(call_id) is task:
-            del self._tails[call_id]
+    def _done(self, keys: Collection[str], task: asyncio.Task[None]) -> None:
+        for key in keys:
+            if self._tails.get(key) is task:
+                del self._tails[key]
 
     async def _after(
-        self, previous: asyncio.Task[None] | None, event: DomainEvent, queued: float
+        self, previous: set[asyncio.Task[None]], event: WireEvent, queued: float
     ) -> None:
-        if previous is not None:
-            await asyncio.wait({previous})
-        if isinstance(event, CallRinging):
-            self._metrics.observe("tracker_to_lookup", time.monotonic() - queued)
+        if previous:
+            await asyncio.wait(previous)
+        if isinstance(event, Enriched):
+            if isinstance(event, CallRinging):
+                self._metrics.observe("tracker_to_lookup", time.monotonic() - queued)
             event = await self.enrich(event)
         self._publish(event)
 
-    async def enrich(self, event: CallRinging) -> CallRinging:
-        """The event with its contact; on failure or timeout it pops with contact null."""
+    async def enrich(self, event: Enriched) -> Enriched:
+        """The event with its contact; on failure or timeout it goes with contact null."""
         lookup = self.lookup
         started = time.monotonic()
         try:
@@ -119,11 +132,26 @@ class PopPipeline:
             matches=tuple(fields["matches"]),
         )
 
-    def _publish(self, event: DomainEvent) -> None:
+    def _publish(self, event: WireEvent) -> None:
         try:
             self._publish_now(event)
         except Exception:  # one bad event must not stop the ones after it
-            log.exception("could not publish %s for call %s", event.type, event.call_id)
+            log.exception("could not publish %s", event.type)
+
+
+def chain_keys(event: WireEvent, after: Iterable[str] = ()) -> frozenset[str]:
+    """The chains an event waits for and extends: its call, or its agent (and the calls
+    that caused it)."""
+    keys = set(after)
+    if isinstance(event, DomainEvent):
+        keys.add(event.call_id)
+    elif isinstance(event, AgentState):
+        keys.add(f"agent:{event.extension or event.interface}")
+        if event.call_id is not None:
+            keys.add(event.call_id)
+    elif isinstance(event, Presence):
+        keys.add(f"presence:{event.extension}")
+    return frozenset(keys)
 
 
 class CtiApp:
@@ -133,20 +161,25 @@ class CtiApp:
         """``broker_port`` overrides ``broker.port`` (tests pass 0 for any free port)."""
         self.config = config
         self.metrics = BrokerMetrics()
-        self.tracker = CallTracker(
-            extension_rules(config), default_region=config.numbers.default_region
-        )
         self.records = CallRecords(records_path(config), config.records.keep_days)
         self.lookup, self._store = build_lookup(config)
         control = settings_from(config.calls)
         extensions = [agent.extension for agent in agent_directory(config).identities()]
-        self.members: QueueMembers = queue_members(self.tracker.rules, control, extensions)
+        self.feed: EventPipeline = event_pipeline(
+            extension_rules(config),
+            default_region=config.numbers.default_region,
+            devices={extension: control.device_channel(extension) for extension in extensions},
+            profiles=agent_profiles(config),
+        )
+        self.tracker: CallTracker = self.feed.tracker
+        self.board: AgentBoard = self.feed.board
+        self.members: QueueMembers = self.board.members
         self.ami = AmiClient(
             ami_settings(config),
             self._on_ami_event,
             self._on_ami_connected,
             self._on_ami_state,
-            events=self.tracker.handled_events | self.members.handled_events,
+            events=self.feed.handled_events,
         )
         self.control = AmiCallControl(
             self.ami, self.tracker.calls, control, extensions, self.tracker.changes, self.members
@@ -265,27 +298,42 @@ class CtiApp:
 
     def _on_ami_event(self, event: Event) -> None:
         started = time.monotonic()
-        self.members.handle(event)
-        domain = self.tracker.handle(event)
+        events = self.feed.handle(event)
         self.metrics.observe("ami_to_tracker", time.monotonic() - started)
-        for item in domain:
-            self._feed(item)
+        self._deliver(events)
 
     async def _on_ami_connected(self, client: AmiClient) -> None:
-        for item in await resync_calls(client, self.tracker, self.members.reload):
-            self._feed(item)
+        self._deliver(await self.feed.resync(client))
 
-    def _feed(self, event: DomainEvent) -> None:
+    def _deliver(self, events: list[WireEvent]) -> None:
+        """The events of one AMI event (or of a resync), in order: agent events chain
+        behind the calls whose events came with them."""
+        if not events:
+            return
+        calls = {event.call_id for event in events if isinstance(event, DomainEvent)}
+        for event in events:
+            self._feed(event, calls)
+
+    def _feed(self, event: WireEvent, after: Collection[str] = ()) -> None:
         """To the pop pipeline, and to the records at the moment the tracker saw it."""
-        self.pipeline.feed(event)
-        self.records.recorder.record(event)
+        if isinstance(event, CallQueued) and self._announce_waiting():
+            members = frozenset(self.board.members_of(event.queue))
+            event = dataclasses.replace(event, audience=event.audience | members)
+        self.pipeline.feed(event, after)
+        if isinstance(event, DomainEvent):
+            self.records.recorder.record(event)
 
-    def _publish(self, event: DomainEvent) -> None:
+    def _announce_waiting(self) -> bool:
+        """``queues.announce_waiting``: waiting callers go to the queue's members too."""
+        return bool(self.config.values.get("queues.announce_waiting", False))
+
+    def _publish(self, event: WireEvent) -> None:
         """To the agents; the records take the contact a ringing event was enriched with."""
         try:
             self.context.broker.publish(event)
         finally:
-            self.records.recorder.add_contact(event)
+            if isinstance(event, DomainEvent):
+                self.records.recorder.add_contact(event)
 
     def _on_ami_state(self, state: str) -> None:
         self.metrics.set_ami_connected(state == "connected")

@@ -10,6 +10,7 @@ import ssl
 from pathlib import Path
 from typing import cast
 
+from cti.agents.roster import AgentProfile
 from cti.broker import AgentDirectory, AgentIdentity, BrokerSettings, DesktopSettings
 from cti.broker.auth import Role
 from cti.calls.extensions import ExtensionRules
@@ -56,6 +57,23 @@ def agent_directory(config: Config) -> AgentDirectory:
             for account in accounts(config)
         }
     )
+
+
+def agent_profiles(config: Config) -> list[AgentProfile]:
+    """The agents the config names: each extension of ``broker.agents`` (an agent's id
+    before a supervisor's on a shared extension), with its queues where the ``agents``
+    option names them."""
+    ids: dict[str, str] = {}
+    for account in sorted(accounts(config), key=lambda a: a.role == "supervisor"):
+        ids.setdefault(account.extension, account.agent_id)
+    # `agents` (extension → queues, ...) comes with the agent commands; absent, an
+    # agent's queues are the ones it is seen in
+    configured = getattr(config, "agents", None) or {}
+    extensions = sorted(set(ids) | set(configured))
+    return [
+        AgentProfile(ext, ids.get(ext), tuple(getattr(configured.get(ext), "queues", ())))
+        for ext in extensions
+    ]
 
 
 def extension_rules(config: Config) -> ExtensionRules:

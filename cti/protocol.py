@@ -42,7 +42,6 @@ from cti.protocol_centre import (
     CallQueued,
     Presence,
     PresenceData,
-    QueueStats,
     Seat,
     SeatData,
 )
@@ -74,7 +73,6 @@ __all__ = [
     "Party",
     "Presence",
     "PresenceData",
-    "QueueStats",
     "Seat",
     "SeatData",
     "WireEvent",
@@ -302,7 +300,6 @@ EVENT_TYPES: dict[str, type[WireEvent]] = {
         CallQueued,
         AgentState,
         Presence,
-        QueueStats,
     )
 }
 

@@ -1,15 +1,13 @@
-"""Wire protocol v1: the contact-centre events (agent states, presence, waiting callers,
-queue statistics).
+"""Wire protocol v1: the contact-centre events (agent states, presence, waiting callers).
 
 Re-exported by `cti.protocol`, the module desktops import; like it, this imports nothing
 from the server. The welcome's snapshots (`agent_state`, `agents`, `presence`,
-`waiting`, `queues`) are these events' `data()`, so snapshots and events cannot drift.
+`waiting`) are these events' `data()`, so snapshots and events cannot drift.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cti.protocol_base import DomainEvent, Party, WireEvent
@@ -138,35 +136,4 @@ class CallQueued(DomainEvent):
             "contact": self.contact,
             "matches": list(self.matches),
             "waiting_since": self.waiting_since,
-        }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class QueueStats(WireEvent):
-    """A queue's figures for supervisors (today: since local midnight)."""
-
-    type: ClassVar[str] = "queue.stats"
-    queue: str
-    waiting: int
-    longest_wait_seconds: float
-    since: str
-    agents: Mapping[str, int] = field(default_factory=dict)
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-    service_level: float | None = None
-    service_level_seconds: int = 20
-
-    def data(self) -> dict[str, Any]:
-        return {
-            "queue": self.queue,
-            "waiting": self.waiting,
-            "longest_wait_seconds": self.longest_wait_seconds,
-            "agents": dict(self.agents),
-            "offered": self.offered,
-            "answered": self.answered,
-            "abandoned": self.abandoned,
-            "service_level": self.service_level,
-            "service_level_seconds": self.service_level_seconds,
-            "since": self.since,
         }

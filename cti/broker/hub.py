@@ -11,6 +11,7 @@ from typing import Any
 
 from cti.broker.auth import AgentDirectory, AgentIdentity
 from cti.broker.calllog import CallLog
+from cti.broker.centre import CentreView
 from cti.broker.frames import encodable
 from cti.broker.journal import Journal
 from cti.broker.metrics import BrokerMetrics
@@ -65,6 +66,7 @@ class Broker:
         self.epoch = uuid.uuid4().hex
         self.pbx = PbxLink(connected=False, since=utc_timestamp())
         self.calls = CallBook()
+        self.centre = CentreView()  # agent states, presence, queues, waiting callers
         self.call_log = CallLog()  # outlives the calls, for notes filed after hang-up
         self.desktop = DesktopSettings()  # replaced on reload; read by each new welcome
         self._states = {
@@ -100,6 +102,7 @@ class Broker:
             self.call_log.apply(event)
         elif isinstance(event, PbxLink):
             self.pbx = event
+        self.centre.apply(event)
         ts = utc_timestamp()
         for state in self.recipients(event):
             identity = state.identity
@@ -143,6 +146,9 @@ class Broker:
             capabilities=capabilities,
             epoch=self.epoch,
             pbx=pbx_data(self.pbx.connected, self.pbx.since),
+            agent_state=self.centre.agent_state(identity.extension),
+            presence=self.centre.presence(),
+            supervision=self.centre.supervision() if identity.is_supervisor else None,
         )
         session.start([encode(welcome), *(replay or [])])
         state.sessions.add(session)

@@ -126,11 +126,11 @@ class CallTracker:
                 channel.cause, channel.cause_text = None, LINK_DOWN_TEXT
                 self._channel_gone(channel)
         live.sort(key=lambda ev: ev.get("Uniqueid") != ev.get("Linkedid"))
-        for ev in live:
-            channel = self._snapshot(ev)
+        snapshots = [(self._snapshot(ev), ev.get("BridgeId")) for ev in live]
+        self._queueing.reconcile(queue_entries, self._channels)  # arrival before ringing
+        for channel, bridge in snapshots:
             if channel is not None:
-                self._reconcile_channel(channel, ev.get("BridgeId"))
-        self._queueing.reconcile(queue_entries, self._channels)
+                self._reconcile_channel(channel, bridge)
         self.changes.changed()
         return self._notifier.drain()
 

@@ -10,21 +10,20 @@ from cti.protocol import (
     CLOSE_NO_TOKEN,
     CLOSE_UNSUPPORTED_VERSION,
     EVENT_TYPES,
+    AgentState,
     CallAnswered,
     Called,
     CallEnded,
     CallHeld,
+    CallQueued,
     CallResumed,
     CallRinging,
     CallTransferFailed,
     CallTransferred,
     Party,
-    AgentState,
-    CallQueued,
     PbxLink,
     PopRetracted,
     Presence,
-    QueueStats,
     Seat,
     WireEvent,
     event_envelope,
@@ -64,9 +63,6 @@ SAMPLES: list[WireEvent] = [
         queues=(Seat("support", "PJSIP/1001", True, "lunch", "dynamic"),),
     ),
     Presence(extension="1001", state="idle", since="2026-12-07T09:00:00.000Z"),
-    QueueStats(
-        queue="support", waiting=0, longest_wait_seconds=0.0, since="2026-12-07T00:00:00.000Z"
-    ),
 ]
 
 
