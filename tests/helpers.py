@@ -607,6 +607,32 @@ EXPECTED: dict[str, list[Brief]] = {
         agent("1001", "on-call", "A", "support,support-sip"),
         *ends_on("1001", seats="support,support-sip"),
     ],
+    # Both agents paused (break); X, Y, Z wait at 1, 2, 3. The lab had hints for 1001 and
+    # 1002 (Idle, so both are idle from their first event). Y gives up: Z is second now,
+    # although Asterisk says nothing about Z (its QueueCallerAbandon later says
+    # OriginalPosition 3, Position 1). 1001 is unpaused and takes X: Z is first. Z gives
+    # up; 1002 is unpaused; X ends. The QueueStatus, DeviceStateList and
+    # ExtensionStateList items answer the recorder's own actions and change nothing.
+    "queue_waiting_positions": [
+        agent("1001", "paused", seats="support:break", reason="break"),
+        presence("1001", "idle"),
+        agent("1002", "paused", seats="support:break", reason="break"),
+        presence("1002", "idle"),
+        queued("+14155550111"),
+        queued("+14155550112", position=2, count=2),
+        queued("+14155550113", position=3, count=3),
+        queued("+14155550113", position=2, count=2),  # Y left
+        ended(None, abandoned=True),  # Y
+        agent("1001", "available"),
+        *ring("1001", "A", "+14155550111", seats="support"),
+        ("call.answered", "1001"),
+        agent("1001", "on-call", "A"),
+        presence("1001", "in-use"),
+        queued("+14155550113"),  # X was taken: Z is first of one
+        ended(None, abandoned=True),  # Z
+        agent("1002", "available"),
+        *ends_on("1001"),  # X
+    ],
     # Click-to-dial, then the called party parked (hold); it hangs up while parked.
     "c2d_park": [
         agent("1001", "available"),
