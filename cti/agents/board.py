@@ -148,9 +148,8 @@ class AgentBoard:
         seats = self.members.of_extension(extension)
         has_queues = self.roster.has_queues(extension)
         derived = derive(seats, has_queues, self._activity.of(extension))
+        # the timer's end is told before the pause arrives: kept until the timer says None
         until = self._wrapup_until.get(extension) if derived.state == WRAP_UP else None
-        if derived.state != WRAP_UP:
-            self._wrapup_until.pop(extension, None)
         state = self._notifier.agent_state(
             extension,
             agent=self.roster.agent_id(extension),
