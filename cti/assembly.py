@@ -62,17 +62,25 @@ def agent_directory(config: Config) -> AgentDirectory:
 def agent_profiles(config: Config) -> list[AgentProfile]:
     """The agents the config names: each extension of ``broker.agents`` (an agent's id
     before a supervisor's on a shared extension), with its queues where the ``agents``
-    option names them."""
+    option names them. A supervisor's own extension is named too, but is an agent only
+    with queues or once it takes part in a call or a queue."""
     ids: dict[str, str] = {}
+    agents: set[str] = set()
     for account in sorted(accounts(config), key=lambda a: a.role == "supervisor"):
         ids.setdefault(account.extension, account.agent_id)
+        if account.role != "supervisor":
+            agents.add(account.extension)
     # `agents` (extension → queues, ...) comes with the agent commands; absent, an
     # agent's queues are the ones it is seen in
     configured = getattr(config, "agents", None) or {}
-    extensions = sorted(set(ids) | set(configured))
     return [
-        AgentProfile(ext, ids.get(ext), tuple(getattr(configured.get(ext), "queues", ())))
-        for ext in extensions
+        AgentProfile(
+            ext,
+            ids.get(ext),
+            tuple(getattr(configured.get(ext), "queues", ())),
+            agent=ext in agents or ext in configured,
+        )
+        for ext in sorted(set(ids) | set(configured))
     ]
 
 

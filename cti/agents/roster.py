@@ -18,26 +18,29 @@ class AgentProfile:
     extension: str
     agent_id: str | None = None
     queues: tuple[str, ...] = ()  # its configured queues (agent.login's default)
+    agent: bool = True  # False: a supervisor's phone, an agent only once seen as one
 
 
 class AgentRoster:
     def __init__(self, profiles: Iterable[AgentProfile] = ()) -> None:
         self._profiles = {profile.extension: profile for profile in profiles}
+        self._agents = {profile.extension for profile in self._profiles.values() if profile.agent}
         self._seen_in_queue: set[str] = set()
 
     def __contains__(self, extension: object) -> bool:
-        return extension in self._profiles
+        return extension in self._agents
 
     def extensions(self) -> list[str]:
-        return sorted(self._profiles)
+        return sorted(self._agents)
 
     def learn(self, extension: str, *, in_queue: bool = False) -> bool:
         """Know `extension` as an agent from now on; True when it was new."""
         if in_queue:
             self._seen_in_queue.add(extension)
-        if extension in self._profiles:
+        if extension in self._agents:
             return False
-        self._profiles[extension] = AgentProfile(extension)
+        self._agents.add(extension)
+        self._profiles.setdefault(extension, AgentProfile(extension))
         return True
 
     def agent_id(self, extension: str) -> str | None:
