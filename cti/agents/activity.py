@@ -11,6 +11,7 @@ keeps its agent on hold although the agent's phone is free.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from cti.protocol import (
 class CallPart:
     """The agents taking part in one call."""
 
+    order: int  # calls seen earlier come first among equally busy ones
     ringing: set[str] = field(default_factory=set)
     connected: list[str] = field(default_factory=list)  # in answer order
     holder: str | None = None  # who answered when the caller was put on hold
@@ -47,41 +49,48 @@ class CallPart:
 class CallActivity:
     def __init__(self) -> None:
         self._calls: dict[str, CallPart] = {}
+        self._by_agent: dict[str, set[str]] = {}  # extension → its call ids
+        self._order = itertools.count()
 
     def apply(self, events: Iterable[DomainEvent]) -> set[str]:
         """Take the tracker's events; returns the extensions whose activity changed."""
         touched: set[str] = set()
         for event in events:
             part = self._calls.get(event.call_id)
-            if part is not None:
-                touched |= part.agents()
+            before = part.agents() if part is not None else set()
             part = self._apply(event, part)
-            if part is not None:
-                touched |= part.agents()
+            after = part.agents() if part is not None else set()
+            self._index(event.call_id, before - after, after)
+            touched |= before | after
         return touched
 
     def of(self, extension: str) -> tuple[str, str] | None:
         """(state, call_id) of the agent's busiest call: on-call, then on-hold, then
-        ringing; None when it takes part in no call."""
-        best: tuple[int, str, str] | None = None
-        for call_id, part in self._calls.items():
+        ringing, the call seen first among equals (a customer's call before the
+        consultation that hands it over); None when it takes part in no call."""
+        best: tuple[int, int, str, str] | None = None
+        for call_id in self._by_agent.get(extension, ()):
+            part = self._calls[call_id]
             state = _state_in(part, extension)
             if state is None:
                 continue
-            rank = _RANK[state]
-            if best is None or rank > best[0]:
-                best = (rank, state, call_id)
-        return None if best is None else (best[1], best[2])
+            rank = (_RANK[state], -part.order)
+            if best is None or rank > best[:2]:
+                best = (*rank, state, call_id)
+        return None if best is None else (best[2], best[3])
 
-    def reset(self) -> set[str]:
-        """Forget everything (before a resync rebuilds it); returns who was busy."""
-        touched = {ext for part in self._calls.values() for ext in part.agents()}
-        self._calls.clear()
-        return touched
+    def _index(self, call_id: str, left: set[str], present: set[str]) -> None:
+        for extension in left:
+            calls = self._by_agent.get(extension, set())
+            calls.discard(call_id)
+            if not calls:
+                self._by_agent.pop(extension, None)
+        for extension in present:
+            self._by_agent.setdefault(extension, set()).add(call_id)
 
     def _apply(self, event: DomainEvent, part: CallPart | None) -> CallPart | None:
         if isinstance(event, CallRinging):
-            part = part or self._calls.setdefault(event.call_id, CallPart())
+            part = part or self._calls.setdefault(event.call_id, CallPart(next(self._order)))
             if event.extension not in part.connected:
                 part.ringing.add(event.extension)
         elif part is None:

@@ -57,6 +57,7 @@ class AgentBoard:
         self._activity = CallActivity()
         self._notifier = AgentNotifier(clock)
         self._wrapup_until: dict[str, float] = {}
+        self._derived: dict[str, Derived] = {}  # each agent's state as last derived
 
     @property
     def handled_events(self) -> frozenset[str]:
@@ -74,7 +75,7 @@ class AgentBoard:
         elif event.name in DEVICE_EVENTS:
             extension = self.devices.handle(event)
             if extension is not None and extension in self.roster:
-                touched.add(extension)
+                return self._phone(extension)
         if call_events:
             touched |= self._calls(call_events)
         return self._refresh(touched) if touched else []
@@ -161,8 +162,17 @@ class AgentBoard:
             wrapup_until=None if until is None else iso_utc(until),
             dnd=derived.dnd,
         )
+        self._derived[extension] = derived
         presence = self._notifier.presence(extension, self._presence(extension, derived))
         return [event for event in (state, presence) if event is not None]
+
+    def _phone(self, extension: str) -> list[WireEvent]:
+        """Only the agent's phone changed: its state is as derived last time."""
+        derived = self._derived.get(extension)
+        if derived is None:
+            return self._agent(extension)
+        presence = self._notifier.presence(extension, self._presence(extension, derived))
+        return [] if presence is None else [presence]
 
     def _presence(self, extension: str, derived: Derived) -> str:
         if derived.dnd:

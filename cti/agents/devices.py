@@ -53,6 +53,8 @@ HINT_BITS = ((1 | 2, IN_USE), (16, ON_HOLD), (8, RINGING), (4, UNAVAILABLE))
 """``ExtensionStatus`` Status bits, busiest first; 0 is idle, below 0 a removed hint."""
 
 BUSIEST = {IN_USE: 4, ON_HOLD: 3, RINGING: 2, IDLE: 1, UNAVAILABLE: 0}
+MAX_DEVICES = 20_000
+"""Device names whose extension is remembered (each is read with the channel patterns)."""
 
 
 def busiest(states: Iterable[str]) -> str | None:
@@ -82,6 +84,7 @@ class DeviceBook:
         self._extension_of = extension_of
         self._devices: dict[str, dict[str, str]] = {}  # extension → device → presence
         self._hints: dict[str, dict[str, str]] = {}  # extension → exten@context → presence
+        self._owners: dict[str, str | None] = {}  # device → extension, read once per device
 
     def handle(self, ev: Event) -> str | None:
         """Take a device or hint event; returns the agent extension it is about."""
@@ -113,7 +116,7 @@ class DeviceBook:
 
     def _device(self, device: str, state: str) -> str | None:
         presence = DEVICE_STATES.get(state.upper())
-        extension = self._extension_of(device) if device else None
+        extension = self._owner(device) if device else None
         if extension is None:
             return None
         if presence is None:
@@ -121,6 +124,13 @@ class DeviceBook:
             return None
         self._devices.setdefault(extension, {})[device] = presence
         return extension
+
+    def _owner(self, device: str) -> str | None:
+        if device not in self._owners:
+            if len(self._owners) >= MAX_DEVICES:  # a PBX making up names: start again
+                self._owners.clear()
+            self._owners[device] = self._extension_of(device)
+        return self._owners[device]
 
     def _hint(self, ev: Event) -> str | None:
         exten, context = ev.get("Exten"), ev.get("Context")
