@@ -18,6 +18,10 @@ from aiohttp import web
 
 from cti.agents import QueueMembers
 from cti.agents.board import AgentBoard
+from cti.agents.commands import AgentControl
+from cti.agents.queue_actions import AgentLocks, QueueActions
+from cti.agents.settings import MemberDevices, agent_settings
+from cti.agents.wrapup import WrapUp
 from cti.agi import AgiServer, AgiSettings
 from cti.ami.client import AmiClient
 from cti.ami.messages import Event
@@ -38,6 +42,7 @@ from cti.broker import BrokerContext, BrokerMetrics, build_context, make_runner
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
 from cti.control import AmiCallControl, settings_from
+from cti.control.spy import SpyControl
 from cti.lookup import ContactDirectory, LookupService
 from cti.pipeline import EventPipeline, event_pipeline
 from cti.protocol import AgentState, CallQueued, CallRinging, DomainEvent, Presence, WireEvent
@@ -165,10 +170,12 @@ class CtiApp:
         self.lookup, self._store = build_lookup(config)
         control = settings_from(config.calls)
         extensions = [agent.extension for agent in agent_directory(config).identities()]
+        agents = agent_settings(config)
+        devices = MemberDevices(control, agents)
         self.feed: EventPipeline = event_pipeline(
             extension_rules(config),
             default_region=config.numbers.default_region,
-            devices={extension: control.device_channel(extension) for extension in extensions},
+            devices={extension: devices.device_channel(extension) for extension in extensions},
             profiles=agent_profiles(config),
         )
         self.tracker: CallTracker = self.feed.tracker
@@ -184,6 +191,11 @@ class CtiApp:
         self.control = AmiCallControl(
             self.ami, self.tracker.calls, control, extensions, self.tracker.changes, self.members
         )
+        locks = AgentLocks()
+        hold = self.control.parking.pause
+        self.wrapup = WrapUp(QueueActions(self.ami), self.members, agents, locks, hold)
+        self.wrapup.subscribe(self._wrapup_changed)  # its end shows in agent.state
+        self.agent_control = AgentControl(self.ami, self.members, agents, self.wrapup, locks)
         self.directory = ContactDirectory(self.lookup, self._store)
         self.context: BrokerContext = build_context(
             broker_settings(config, broker_port),
@@ -193,7 +205,10 @@ class CtiApp:
             self.metrics,
             contacts=self.directory,
             desktop=desktop_settings(config),
+            agent_control=self.agent_control,
+            spy=SpyControl(self.ami, self.tracker.calls, control),
         )
+        self.context.note_listeners.append(self.wrapup.note_saved)  # a note ends a wrap-up
         self.context.broker.call_log.use(self.records.recorder)  # notes survive restarts
         self.metrics.add_section(self.records.prometheus_lines)
         self.pipeline = PopPipeline(self._publish, self.lookup, self.metrics)
@@ -234,6 +249,7 @@ class CtiApp:
             await asyncio.gather(self._ami_task, return_exceptions=True)
             self._ami_task = None
         await self.pipeline.close()
+        self.wrapup.close()
         await self.records.aclose()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -325,7 +341,11 @@ class CtiApp:
 
     def _announce_waiting(self) -> bool:
         """``queues.announce_waiting``: waiting callers go to the queue's members too."""
-        return bool(self.config.values.get("queues.announce_waiting", False))
+        return self.config.queues.announce_waiting
+
+    def _wrapup_changed(self, extension: str) -> None:
+        """A wrap-up started or ended: its end goes into the agent's state."""
+        self._deliver(self.board.note_wrapup(extension, self.wrapup.until(extension)))
 
     def _publish(self, event: WireEvent) -> None:
         """To the agents; the records take the contact a ringing event was enriched with."""
@@ -334,6 +354,7 @@ class CtiApp:
         finally:
             if isinstance(event, DomainEvent):
                 self.records.recorder.add_contact(event)
+            self.wrapup.observe(event)  # a queue call's end starts its agent's wrap-up
 
     def _on_ami_state(self, state: str) -> None:
         self.metrics.set_ami_connected(state == "connected")

@@ -70,14 +70,12 @@ def agent_profiles(config: Config) -> list[AgentProfile]:
         ids.setdefault(account.extension, account.agent_id)
         if account.role != "supervisor":
             agents.add(account.extension)
-    # `agents` (extension → queues, ...) comes with the agent commands; absent, an
-    # agent's queues are the ones it is seen in
-    configured = getattr(config, "agents", None) or {}
+    configured = config.agents or {}  # without it, an agent's queues are those it is seen in
     return [
         AgentProfile(
             ext,
             ids.get(ext),
-            tuple(getattr(configured.get(ext), "queues", ())),
+            tuple(configured[ext].queues) if ext in configured else (),
             agent=ext in agents or ext in configured,
         )
         for ext in sorted(set(ids) | set(configured))
