@@ -59,9 +59,9 @@ class Centre:
 
 
 @asynccontextmanager
-async def centre(config_dir: Path) -> AsyncIterator[Centre]:
+async def centre(config_dir: Path, extra: str = "") -> AsyncIterator[Centre]:
     async with FakeAmiServer("cti", AMI_SECRET) as ami:
-        write_config(config_dir, ami.port, agents=AGENTS)
+        write_config(config_dir, ami.port, extra, agents=AGENTS)
         store = ContactStore(config_dir / "contacts.db")
         try:
             store.add_contact("Carla Waiting", [(CALLER_C, CALLER_C, "mobile")])
@@ -221,3 +221,22 @@ async def test_agent_reconnecting_within_the_journal_gets_the_agent_events_it_mi
     )
     assert replayed[0]["seq"] == seen[-1]["seq"] + 1, "gapless"
     assert again.welcome["agent_state"]["extension"] == "1001"
+
+
+async def test_announce_waiting_shows_the_queues_agents_who_waits_and_when_it_ends(
+    tmp_path: Path,
+) -> None:
+    async with centre(tmp_path / "config", "queues:\n  announce_waiting: true\n") as floor:
+        alice = await floor.desktop(ALICE_TOKEN)
+        sue = await floor.desktop(SUE_TOKEN)
+        await floor.ami.send_frames(recording())
+        await until_count(sue, "call.ended", 4)
+        frames = await rest_of(alice)
+    waiting = [f["data"] for f in frames if f["type"] == "call.queued"]
+    later = [(w["caller"]["number"], w["position"]) for w in waiting if w["caller"]["number"]]
+    assert later[-3:] == [(CALLER_C, 1), (CALLER_D, 2), (CALLER_D, 1)]
+    told = {w["call_id"] for w in waiting}
+    ended = {e["call_id"] for e in ends_of(frames)}
+    assert told <= ended, "every caller alice saw waiting, she also sees end"
+    pops = {f["data"]["call_id"] for f in frames if f["type"] == "call.ringing"}
+    assert len(pops) == 1, "she still pops only the call that rang her"
