@@ -16,7 +16,14 @@ from typing import Any
 import aiohttp
 import pytest
 
-from cti.ami.fake_server import FakeAmiServer
+from cti.ami.fake_channels import Pairs, list_frames
+from cti.ami.fake_server import (
+    ActionHandler,
+    ActionRequest,
+    FakeAmiConnection,
+    FakeAmiServer,
+    Reply,
+)
 from cti.ami.transcript import TranscriptFrame, read_transcript
 from cti.app import CtiApp
 from cti.config import load_config
@@ -59,8 +66,13 @@ class Centre:
 
 
 @asynccontextmanager
-async def centre(config_dir: Path, extra: str = "") -> AsyncIterator[Centre]:
+async def centre(
+    config_dir: Path, extra: str = "", lists: dict[str, list[Pairs]] | None = None
+) -> AsyncIterator[Centre]:
+    """``lists``: the items the fake Asterisk answers a list action with (by action)."""
     async with FakeAmiServer("cti", AMI_SECRET) as ami:
+        for action, items in (lists or {}).items():
+            ami.handle(action, list_answer(items))
         write_config(config_dir, ami.port, extra, agents=AGENTS)
         store = ContactStore(config_dir / "contacts.db")
         try:
@@ -76,6 +88,20 @@ async def centre(config_dir: Path, extra: str = "") -> AsyncIterator[Centre]:
                 yield Centre(ami, app, session)
             finally:
                 await app.stop()
+
+
+def list_answer(items: list[Pairs]) -> ActionHandler:
+    """A list action answered as Asterisk 22 does (recording queue_waiting_positions)."""
+
+    async def answer(conn: FakeAmiConnection, action: ActionRequest) -> Reply:
+        complete = f"{action.name.removesuffix('List')}ListComplete"
+        for frame in list_frames(
+            action.field("ActionID"), "will follow", complete, items, item_id_last=False
+        ):
+            conn.write(frame)
+        return None
+
+    return answer
 
 
 @pytest.fixture
@@ -240,3 +266,30 @@ async def test_announce_waiting_shows_the_queues_agents_who_waits_and_when_it_en
     assert told <= ended, "every caller alice saw waiting, she also sees end"
     pops = {f["data"]["call_id"] for f in frames if f["type"] == "call.ringing"}
     assert len(pops) == 1, "she still pops only the call that rang her"
+
+
+async def test_phones_known_at_connect_show_in_the_first_welcome(tmp_path: Path) -> None:
+    lists: dict[str, list[Pairs]] = {
+        "DeviceStateList": [
+            [("Event", "DeviceStateChange"), ("Device", "PJSIP/1002"), ("State", "UNAVAILABLE")],
+            [("Event", "DeviceStateChange"), ("Device", "Queue:support_avail"), ("State", "INUSE")],
+        ],
+        "ExtensionStateList": [
+            [
+                ("Event", "ExtensionStatus"),
+                ("Exten", "1001"),
+                ("Context", "hints"),
+                ("Hint", "Local/1001@agents"),
+                ("Status", "1"),
+                ("StatusText", "InUse"),
+            ]
+        ],
+    }
+    async with centre(tmp_path / "config", lists=lists) as floor:
+        await until(lambda: len(floor.app.board.presence()) == 2, timeout=DEADLINE)
+        alice = await floor.desktop(ALICE_TOKEN)
+    assert [(p["extension"], p["state"]) for p in alice.welcome["presence"]] == [
+        ("1001", "in-use"),  # its hint
+        ("1002", "unavailable"),  # its device
+    ]
+    assert alice.welcome["agent_state"]["state"] == "available", "no queues configured"
