@@ -7,6 +7,7 @@ from a `Config`; `CtiApp.reload` applies a new one where that can happen live.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 import time
@@ -173,7 +174,11 @@ class CtiApp:
         if lookup_changed(old, new):
             await self._swap_lookup(new)  # first: if a source cannot be built, nothing changed
         self.config = new
-        self.context.broker.desktop = desktop_settings(new)  # for welcomes from now on
+        # For welcomes from now on; the pause reasons are those the agent commands still
+        # accept (queues.* needs a restart), so a desktop never offers a refused one.
+        self.context.broker.desktop = dataclasses.replace(
+            desktop_settings(new), pause_reasons=self.agent_control.pause_reasons
+        )
         logging.getLogger().setLevel(new.logging.level)
         restart = [key for key in changed_keys(old, new) if not key.startswith(LIVE_KEYS)]
         if old.secrets.ami_secret != new.secrets.ami_secret:

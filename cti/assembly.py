@@ -146,7 +146,9 @@ def records_path(config: Config) -> Path:
 
 
 def desktop_settings(config: Config) -> DesktopSettings:
-    return DesktopSettings(config.desktop.crm_url, config.desktop.dispositions)
+    return DesktopSettings(
+        config.desktop.crm_url, config.desktop.dispositions, config.queues.pause_reasons
+    )
 
 
 def changed_keys(old: Config, new: Config) -> list[str]:

@@ -28,6 +28,7 @@ class BrokerSettings:
 
 
 DEFAULT_DISPOSITIONS = ("resolved", "callback", "voicemail", "wrong-number", "escalated")
+DEFAULT_PAUSE_REASONS = ("lunch", "break", "training", "meeting")  # queues.pause_reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,11 @@ class DesktopSettings:
 
     crm_url: str | None = None  # link template: {contact_id}, {crm_id}, {number}
     dispositions: tuple[str, ...] = DEFAULT_DISPOSITIONS  # allowed outcomes of a call note
+    pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS  # what agent.pause accepts
 
     def welcome_data(self) -> dict[str, object]:
-        return {"crm_url": self.crm_url, "dispositions": list(self.dispositions)}
+        return {
+            "crm_url": self.crm_url,
+            "dispositions": list(self.dispositions),
+            "pause_reasons": list(self.pause_reasons),
+        }

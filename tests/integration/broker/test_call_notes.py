@@ -52,6 +52,7 @@ async def test_welcome_carries_desktop_settings_and_capabilities(
     assert welcome["settings"] == {
         "crm_url": "https://crm.example.com/c/{crm_id}",
         "dispositions": ["resolved", "callback"],
+        "pause_reasons": ["lunch", "break", "training", "meeting"],
     }
     assert welcome["capabilities"] == contacts_broker.control.commands
     await ws.close()
@@ -63,7 +64,11 @@ async def test_a_new_desktop_setting_reaches_the_next_welcome(
     broker = contacts_broker.ctx.broker
     broker.desktop = dataclasses.replace(broker.desktop, crm_url=None, dispositions=("done",))
     ws, welcome = await contacts_broker.connect("tok-bob")
-    assert welcome["settings"] == {"crm_url": None, "dispositions": ["done"]}
+    assert welcome["settings"] == {
+        "crm_url": None,
+        "dispositions": ["done"],
+        "pause_reasons": ["lunch", "break", "training", "meeting"],
+    }
     await ws.close()
 
 

@@ -57,6 +57,7 @@ async def test_reload_changes_the_desktop_settings_of_new_welcomes(server: Serve
     assert after.welcome["settings"] == {
         "crm_url": "https://crm.example.com/c/{contact_id}",
         "dispositions": ["done"],
+        "pause_reasons": ["lunch", "break", "training", "meeting"],
     }
     call_id = await server.pbx.place_call("direct", caller=ALICE, target="1001", plan=RINGING)
     await after.event("call.ringing")
@@ -67,3 +68,15 @@ async def test_reload_changes_the_desktop_settings_of_new_welcomes(server: Serve
     assert (await post_note(server, ALICE_TOKEN, {"call_id": call_id, "disposition": "done"}))[
         0
     ] == 201
+
+
+async def test_welcome_pause_reasons_are_those_the_server_accepts_until_a_restart(
+    server: Server,
+) -> None:
+    """queues.pause_reasons needs a restart: until then the agent commands still accept
+    the old reasons, so the desktops must still be offered those, not the new ones."""
+    write_config(server.config_dir, server.pbx.port, "queues:\n  pause_reasons: [coffee]\n")
+    assert await server.app.reload(server.load()) == ["queues.pause_reasons"]
+    welcome = (await server.agent(ALICE_TOKEN)).welcome
+    assert welcome["settings"]["pause_reasons"] == ["lunch", "break", "training", "meeting"]
+    assert server.app.agent_control.pause_reasons == ("lunch", "break", "training", "meeting")

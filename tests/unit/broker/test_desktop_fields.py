@@ -9,6 +9,7 @@ from cti.broker.contact_forms import BadArgs, parse_contact, parse_note, parse_s
 from cti.broker.routing import CallBook
 from cti.broker.settings import DEFAULT_DISPOSITIONS
 from cti.config.desktop_options import DEFAULT_DISPOSITIONS as CONFIG_DISPOSITIONS
+from cti.config.queue_options import DEFAULT_PAUSE_REASONS
 from tests.call_control_stub import StubCallControl
 
 ALICE = AgentIdentity("alice", "1001")
@@ -27,11 +28,12 @@ def test_capabilities_list_only_supported_commands_when_call_control_exists() ->
     assert CommandService(CallBook(), None, 1.0).capabilities(ALICE) == []
 
 
-def test_broker_and_config_default_to_the_same_dispositions() -> None:
+def test_broker_and_config_default_to_the_same_dispositions_and_pause_reasons() -> None:
     assert DEFAULT_DISPOSITIONS == CONFIG_DISPOSITIONS
     assert DesktopSettings().welcome_data() == {
         "crm_url": None,
         "dispositions": list(DEFAULT_DISPOSITIONS),
+        "pause_reasons": list(DEFAULT_PAUSE_REASONS),
     }
 
 
