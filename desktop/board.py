@@ -76,6 +76,10 @@ class CallRecord:
         number = caller.get("number_e164") or caller.get("number")
         return number if isinstance(number, str) and number else None
 
+    def rings(self, extension: str) -> bool:
+        """Whether the call is on this extension's phone (popped there, or answered)."""
+        return (self.pop or {}).get("extension") == extension or self.answered_by == extension
+
     @property
     def active(self) -> bool:
         return self.phase is not Phase.ENDED and self.retracted is None

@@ -32,6 +32,7 @@ from cti.protocol import (
     command_frame,
     hello_frame,
 )
+from desktop.servertime import ServerClock
 from desktop.welcome import Welcome, parse_welcome
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,9 @@ class BrokerConnection:
         backoff: Backoff | None = None,
         heartbeat: float | None = 20.0,
         command_timeout: float = 15.0,
+        clock: ServerClock | None = None,
     ) -> None:
+        """`clock` learns the broker's time from every event's `ts`."""
         self.rest_url, self.ws_url = endpoints(server_url)
         self._token = token
         self._listener = listener
@@ -126,6 +129,7 @@ class BrokerConnection:
         self.backoff = backoff or Backoff()
         self.heartbeat = heartbeat
         self.command_timeout = command_timeout
+        self.clock = clock or ServerClock()
         self.last_seq: int | None = None
         self.epoch: str | None = None  # of the broker journal last_seq counts in
         self.state = LinkState.STOPPED
@@ -220,6 +224,7 @@ class BrokerConnection:
         if not isinstance(seq, int) or not isinstance(kind, str) or not isinstance(data, dict):
             log.warning("ignoring a malformed event frame")
             return
+        self.clock.observe(frame.get("ts"))
         if self.last_seq is not None and seq <= self.last_seq:
             return  # already handled before a reconnect
         self.last_seq = seq

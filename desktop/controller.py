@@ -23,6 +23,7 @@ from cti.protocol import (
 )
 from desktop.api import BrokerApi
 from desktop.board import CallBoard, CallRecord
+from desktop.centredesk import CentreDesk
 from desktop.connection import BrokerConnection, CommandOutcome, LinkState, cancel_quietly
 from desktop.controls import CONTROL_LABELS
 from desktop.directory import Directory
@@ -73,6 +74,7 @@ class DesktopController(QObject):
         self.phone = PhoneBridge(lambda: self.board, self)
         self.phone.leg_changed.connect(lambda call_id: self.call_changed.emit(call_id, "softphone"))
         self.phone.command_done.connect(self.command_done)
+        self.centre = CentreDesk(self._command, self._spawn, self)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -86,7 +88,12 @@ class DesktopController(QObject):
         timeout = aiohttp.ClientTimeout(total=None, connect=CONNECT_TIMEOUT)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             self.connection = BrokerConnection(
-                self.server_url, self._token, self, session, **self._options
+                self.server_url,
+                self._token,
+                self,
+                session,
+                clock=self.centre.clock,
+                **self._options,
             )
             self.api = BrokerApi(self.connection.rest_url, self._token, session)
             try:
@@ -105,6 +112,7 @@ class DesktopController(QObject):
         self.server_url, self._token = server_url, token
         self.welcome = None
         self.board = CallBoard()
+        self.centre.reset()
         self.board_reset.emit()
         self.start()
 
@@ -144,6 +152,7 @@ class DesktopController(QObject):
     def on_welcome(self, welcome: Welcome, fresh: bool) -> None:
         self.welcome = welcome
         self._set_pbx(welcome.pbx_connected, welcome.pbx_since)
+        self.centre.load(welcome, fresh)
         if fresh:
             self.board.rebuild(welcome.extension, welcome.calls)
             for record in self.board:
@@ -155,6 +164,12 @@ class DesktopController(QObject):
         if kind == PbxLink.type:
             self._pbx_link(data)
             return
+        call_id = data.get("call_id")
+        waiting = self.centre.waits(call_id)
+        if self.centre.apply(kind, data):
+            return
+        if waiting and self.board.get(str(call_id)) is None:
+            return  # a waiting caller answered or gone: never a call of this desktop
         record = self.board.apply(kind, data)
         if record is not None:
             self.phone.pop_changed(record)
@@ -183,12 +198,14 @@ class DesktopController(QObject):
             return
         self._spawn(self._send(name, args, call_id))
 
+    async def _command(self, name: str, args: dict[str, Any]) -> CommandOutcome:
+        if self.connection is None:
+            return CommandOutcome(name, False, "not-connected", "not connected to the server")
+        return await self.connection.command(name, args)
+
     async def _send(self, name: str, args: dict[str, Any], call_id: str) -> None:
         mark = self.board.transfers_over(call_id)
-        if self.connection is None:
-            outcome = CommandOutcome(name, False, "not-connected", "not connected to the server")
-        else:
-            outcome = await self.connection.command(name, args)
+        outcome = await self._command(name, args)
         log.info("command %s: ok=%s error=%s", name, outcome.ok, outcome.error)
         if outcome.ok and name == CMD_TRANSFER:
             self._transfer_step(call_id, args, mark)

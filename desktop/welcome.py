@@ -1,4 +1,5 @@
-"""The welcome frame, typed: who this agent is, what the server lets it do, its settings."""
+"""The welcome frame, typed: who this agent is, what the server lets it do, its settings,
+and the contact centre around it (kept raw here: `desktop.centre` checks each entry)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ class Welcome:
     epoch: str | None = None  # names the broker journal that `seq` counts in
     pbx_connected: bool = True  # an older broker does not say: assume the link is up
     pbx_since: str | None = None
+    pause_reasons: tuple[str, ...] = ()  # what agent.pause accepts
+    agent_state: dict[str, Any] | None = None  # this identity's own agent.state data
+    presence: list[Any] = field(default_factory=list)
+    supervision: dict[str, Any] | None = None  # `agents`, `queues`, `waiting`: supervisors
+
+    @property
+    def supervisor(self) -> bool:
+        """Only a supervisor's welcome lists the agents: the wallboard is for it alone."""
+        return self.supervision is not None
 
 
 def _text_list(value: object) -> tuple[str, ...]:
@@ -41,6 +51,8 @@ def parse_welcome(frame: dict[str, Any]) -> Welcome:
     pbx = frame.get("pbx")
     pbx = pbx if isinstance(pbx, dict) else {}
     since = pbx.get("since")
+    own = frame.get("agent_state")
+    presence = frame.get("presence")
     return Welcome(
         agent=str(frame.get("agent") or ""),
         extension=str(frame.get("extension") or ""),
@@ -53,4 +65,14 @@ def parse_welcome(frame: dict[str, Any]) -> Welcome:
         epoch=epoch if isinstance(epoch, str) and epoch else None,
         pbx_connected=pbx.get("connected") is not False,
         pbx_since=since if isinstance(since, str) else None,
+        pause_reasons=_text_list(settings.get("pause_reasons")),
+        agent_state=own if isinstance(own, dict) else None,
+        presence=presence if isinstance(presence, list) else [],
+        supervision=_supervision(frame),
     )
+
+
+def _supervision(frame: dict[str, Any]) -> dict[str, Any] | None:
+    if not isinstance(frame.get("agents"), list):
+        return None
+    return {key: frame.get(key) for key in ("agents", "queues", "waiting")}

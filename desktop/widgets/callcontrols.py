@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtGui import QColor, QIcon, QPixmap
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from cti.protocol import CMD_ANSWER, CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER
 from desktop.controls import CONTROL_LABELS, TRANSFER_CANCEL, TRANSFER_COMPLETE, ControlState
+from desktop.presence import TransferTarget, picked_target
 from desktop.widgets.common import FadingMessage, apply_control, fits_text, plain_label
 
 TRANSFER_MODES = (("Blind", "blind"), ("Attended", "attended"))
@@ -34,6 +36,7 @@ class CallControls(QWidget):
         self.target.setEditable(True)
         self.target.lineEdit().setPlaceholderText(TARGET_HINT)  # type: ignore[union-attr]
         self.target.setMinimumWidth(fits_text(self.target, TARGET_HINT))
+        self.targets: list[TransferTarget] = []
         self.mode = QComboBox()
         for label, mode in TRANSFER_MODES:
             self.mode.addItem(label, mode)
@@ -67,15 +70,25 @@ class CallControls(QWidget):
         layout.addLayout(steps_row)
         layout.addWidget(self.result)
 
-    def set_targets(self, targets: list[str]) -> None:
-        """Offer known extensions in the picker; any other number can still be typed."""
+    def set_targets(self, targets: list[TransferTarget]) -> None:
+        """Offer colleagues with their presence, free first; any other number can still be
+        typed. A colleague already picked stays picked, shown with its new presence."""
+        if targets == self.targets:
+            return  # unchanged: leave an open drop-down alone
         typed = self.target.currentText()
+        picked = picked_target(typed, self.targets)
+        self.targets = list(targets)
         self.target.clear()
-        self.target.addItems(targets)
-        self.target.setEditText(typed)
+        for target in targets:
+            self.target.addItem(presence_dot(target.colour), target.label, target.extension)
+        self.target.setEditText(next((t.label for t in targets if t.extension == picked), typed))
+
+    def chosen_target(self) -> str:
+        """The extension picked in the list, or what the agent typed."""
+        return picked_target(self.target.currentText(), self.targets)
 
     def _transfer(self) -> None:
-        target = self.target.currentText().strip()
+        target = self.chosen_target()
         if not target:
             self.show_result(False, "Transfer: choose an extension or type a number first")
             return
@@ -102,6 +115,13 @@ class CallControls(QWidget):
             return False
         button.click()
         return True
+
+
+def presence_dot(colour: str) -> QIcon:
+    """A small square in the presence's colour: the state reads at a glance."""
+    pixmap = QPixmap(10, 10)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
 
 
 def with_call(call_id: str, args: dict[str, Any]) -> dict[str, Any]:

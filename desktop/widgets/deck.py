@@ -21,6 +21,7 @@ from desktop.board import CallRecord, Phase
 from desktop.calltime import card_timer, tab_text
 from desktop.controller import DesktopController
 from desktop.popview import PopView, pop_view
+from desktop.presence import TransferTarget, transfer_targets
 from desktop.widgets.popcard import PopCard
 
 LINGER_MS = 8000
@@ -137,16 +138,17 @@ class CardDeck(QTabWidget):
             self._notes_revealed.add(card.call_id)
             card.reveal_note()
 
-    def known_extensions(self) -> list[str]:
-        """Colleagues' extensions seen on calls: the transfer picker's suggestions."""
+    def known_extensions(self) -> list[TransferTarget]:
+        """The transfer picker's suggestions: every colleague the broker sent presence of,
+        and extensions seen on calls, free ones first."""
         own = self.controller.welcome.extension if self.controller.welcome else ""
         seen = {
             ext
             for record in self.controller.board
             for ext in ((record.pop or {}).get("extension"), record.answered_by)
-            if isinstance(ext, str) and ext and ext != own
+            if isinstance(ext, str) and ext
         }
-        return sorted(seen)
+        return transfer_targets(self.controller.centre.board.presence, seen, own)
 
     def _linger(self, call_id: str, delay_ms: int) -> None:
         """Close the card later; the timer is the deck's child, so it dies with the deck."""

@@ -22,6 +22,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import (
     QMainWindow,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,7 @@ from desktop.controls import dial_state, pbx_notice
 from desktop.popview import PopMode, pop_view, pops_now
 from desktop.prefs import DesktopPrefs
 from desktop.widgets.calllist import CallList
+from desktop.widgets.centrepanes import CentrePanes
 from desktop.widgets.common import plain_label
 from desktop.widgets.deck import CardDeck
 from desktop.widgets.dialbar import DialBar
@@ -73,6 +75,10 @@ class MainWindow(QMainWindow):
         self.empty = plain_label("No calls. Pops appear here when your phone rings.")
         self.dialbar = DialBar()
         self.notifier = RingNotifier(self)
+        self.views = QTabWidget()  # calls; a supervisor's wallboard too
+        self.views.setObjectName("views")
+        self.centre = CentrePanes(controller, self.views)
+        self.agentbar = self.centre.agentbar
         self._build()
         self._wire()
         self._menus()
@@ -89,6 +95,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.linkbar)
+        layout.addWidget(self.agentbar)
         split = QSplitter()
         split.addWidget(self.calls)
         pane = QWidget()
@@ -97,7 +104,8 @@ class MainWindow(QMainWindow):
         pane_layout.addWidget(self.deck, 1)
         split.addWidget(pane)
         split.setStretchFactor(1, 1)
-        layout.addWidget(split, 1)
+        self.views.addTab(split, "Calls")
+        layout.addWidget(self.views, 1)
         layout.addWidget(self.dialbar)
         self.setCentralWidget(central)
 
@@ -111,12 +119,13 @@ class MainWindow(QMainWindow):
         c.pbx_changed.connect(lambda _: self.refresh_all())
         c.command_done.connect(self._dial_result)
         c.directory.search_done.connect(self.dialbar.show_contacts)
+        c.centre.changed.connect(lambda part: self.deck.show_all() if part == "presence" else None)
         self.dialbar.dial_requested.connect(c.dial)
         self.dialbar.search_requested.connect(c.directory.search)
         self.dialbar.contact_requested.connect(c.directory.load_contact)
         self.deck.card_shown.connect(self.card_shown)
         self.deck.cards_changed.connect(self._render_list)
-        self.calls.call_chosen.connect(self.pop)
+        self.calls.call_chosen.connect(self._pop_chosen)
         self.ticker.timeout.connect(self.tick)
 
     def _menus(self) -> None:
@@ -193,10 +202,12 @@ class MainWindow(QMainWindow):
             self.notifier.set_status(notice.text)
         self.dialbar.show_state(dial_state(c.capabilities, c.connected, c.pbx_up))
         self.deck.show_all()
+        self.centre.refresh()
         self._render_list()
 
     def tick(self) -> None:
         self.deck.tick()
+        self.centre.refresh()
         self._render_list()
 
     def rebuild(self) -> None:
@@ -226,12 +237,20 @@ class MainWindow(QMainWindow):
     def pop(self, call_id: str, focus: bool = True) -> PopCard:
         """Open (or raise) the call's card and bring the window forward."""
         card = self.deck.open(call_id, focus)
+        record, welcome = self.controller.board.get(call_id), self.controller.welcome
+        own = welcome is not None and record is not None and record.rings(welcome.extension)
+        if focus and own:
+            self.centre.show_calls()
         self.empty.hide()
         if not self.isVisible():
             self.show()
         self.raise_()
         self.activateWindow()
         return card
+
+    def _pop_chosen(self, call_id: str) -> None:
+        self.centre.show_calls()
+        self.pop(call_id)
 
     def _render_list(self) -> None:
         now, wall_now = time.monotonic(), datetime.now()
