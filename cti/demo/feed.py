@@ -206,7 +206,7 @@ class PopFeed:
         if extension is None or state is None:
             return
         reason = clean(data.get("reason"))
-        self.agent_states[extension] = f"{state}: {reason}" if reason and reason != state else state
+        self.agent_states[extension] = f"{state}: {reason}" if reason and reason not in state else state
 
     def _pbx_link(self, data: Any) -> None:
         if isinstance(data, Mapping) and isinstance(data.get("connected"), bool):
