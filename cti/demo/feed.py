@@ -30,6 +30,7 @@ STATUS = {
     "pop.retracted": "retracted",
 }
 FINAL = frozenset({"ended", "retracted", "transferred"})
+QUIET = frozenset({"presence", "queue.stats"})  # frames that add no row
 
 
 def clean(value: Any) -> str | None:
@@ -166,6 +167,7 @@ class PopFeed:
         self._pops: dict[tuple[str, str], _Pop] = {}
         self._status: dict[tuple[str, str], str] = {}
         self.pbx: PbxLinkState | None = None  # from welcomes and pbx.link events
+        self.agent_states: dict[str, str] = {}  # extension → state text, from agent.state
 
     def status_of(self, agent: str, call_id: str) -> str | None:
         """The call's state now, so an old ringing row can show it was answered or ended."""
@@ -177,10 +179,16 @@ class PopFeed:
         op = frame.get("op")
         if op == "welcome":
             self._pbx_link(frame.get("pbx"))
+            self._agent_state(frame.get("agent_state"))
             rows = self._welcome(agent, frame)
         elif op == "event" and frame.get("type") == "pbx.link":
             self._pbx_link(frame.get("data"))
             return []  # not about a call: the view shows it in its status line
+        elif op == "event" and frame.get("type") in QUIET:
+            return []  # everyone's phones, every few seconds: the desktop shows them
+        elif op == "event" and frame.get("type") == "agent.state":
+            self._agent_state(frame.get("data"))
+            return []  # not about a call: the view shows agents' states in its status line
         elif op == "event" and isinstance(frame.get("data"), Mapping):
             rows = [self._event(agent, frame)]
         else:
@@ -189,6 +197,16 @@ class PopFeed:
         if len(self._status) > 2 * (self.rows.maxlen or 0):
             self._forget_old_calls()
         return rows
+
+    def _agent_state(self, data: Any) -> None:
+        """Each agent's newest state, as short text: ``on-call``, ``paused: lunch``."""
+        if not isinstance(data, Mapping):
+            return
+        extension, state = clean(data.get("extension")), clean(data.get("state"))
+        if extension is None or state is None:
+            return
+        reason = clean(data.get("reason"))
+        self.agent_states[extension] = f"{state}: {reason}" if reason and reason not in state else state
 
     def _pbx_link(self, data: Any) -> None:
         if isinstance(data, Mapping) and isinstance(data.get("connected"), bool):

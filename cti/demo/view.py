@@ -128,13 +128,24 @@ class TerminalView:
 
     def handle(self, agent: str, frame: Mapping[str, Any]) -> list[PopRow]:
         """Feed one protocol frame of `agent` through the model and show what it added."""
-        pbx = self.feed.pbx
+        pbx, states = self.feed.pbx, dict(self.feed.agent_states)
         rows = self.feed.apply(agent, frame)
         if rows:
             self.show(rows)
         if self.feed.pbx != pbx and self.feed.pbx is not None:
             self._pbx_changed(self.feed.pbx, first=pbx is None)
+        if self.feed.agent_states != states:
+            self._states_changed(states)
         return rows
+
+    def _states_changed(self, before: Mapping[str, str]) -> None:
+        """Agents' states sit in the status line live; piped, each change is one line."""
+        if self.live:
+            self._refresh()
+            return
+        for extension, state in self.feed.agent_states.items():
+            if before.get(extension) != state:
+                self._write(f"# agent {extension}: {state}")
 
     def _pbx_changed(self, pbx: PbxLinkState, first: bool) -> None:
         """Every agent hears of it; said once, and at start only when the link is down."""
@@ -207,6 +218,11 @@ class TerminalView:
             line, style = f"{pbx.text()}; {self.links_line()}", "bold red"
         else:
             line, style = self.links_line(), "dim"
+        states = " · ".join(
+            f"{ext} {state}" for ext, state in sorted(self.feed.agent_states.items())
+        )
+        if states:
+            line = f"{line} · {states}"
         return Text(line, style=style, no_wrap=True, overflow="ellipsis")
 
     def links_line(self) -> str:

@@ -99,7 +99,10 @@ def test_demo_at_80x24_shows_one_line_per_event_and_the_newest_event(terminal: T
     events = events_on(screen)
     assert screen[2 : 2 + len(events)] == events, f"a row wrapped:\n{shown}"
     assert len(events) == HEIGHT - 4
-    assert screen[2 + len(events)] == "4 agents connected", shown
+    status = screen[2 + len(events)]
+    assert status.startswith("4 agents connected"), shown
+    assert len(status) <= WIDTH, "the status line is cut, never wrapped"
+    assert re.search(r"· 100[1-4] (available|ringing|on-call|on-hold|wrap-up)", status), shown
     now = datetime.now(UTC)
     ages = [seconds_since(line[:8], now) for line in events]
     assert ages == sorted(ages, reverse=True), f"not oldest first:\n{shown}"

@@ -14,7 +14,7 @@ from cti.protocol import (
     CallTransferred,
     PopRetracted,
 )
-from tests.unit.demo.frames import CALL, JORG, event, ringing, welcome
+from tests.unit.demo.frames import CALL, JORG, TS, event, ringing, welcome
 
 
 def test_ringing_with_a_contact_becomes_a_full_row() -> None:
@@ -189,3 +189,18 @@ def test_old_finished_calls_are_forgotten() -> None:
     assert len(feed.rows) == 4
     assert feed.status_of("alice", "0") is None
     assert feed.status_of("alice", "19") == "ended"
+
+
+def test_presence_and_agent_state_add_no_row_and_the_state_is_kept_per_agent() -> None:
+    feed = PopFeed()
+    presence = {"extension": "1002", "state": "in-use", "since": TS}
+    frame = {"op": "event", "seq": 1, "type": "presence", "data": presence}
+    assert feed.apply("alice", frame) == []
+    paused = {"agent": "alice", "extension": "1001", "state": "paused", "reason": "lunch"}
+    frame = {"op": "event", "seq": 2, "type": "agent.state", "data": paused}
+    assert feed.apply("alice", frame) == []
+    assert feed.agent_states == {"1001": "paused: lunch"}
+    busy = {"agent": "alice", "extension": "1001", "state": "on-call", "reason": None}
+    feed.apply("alice", {"op": "event", "seq": 3, "type": "agent.state", "data": busy})
+    assert feed.agent_states == {"1001": "on-call"}
+    assert list(feed.rows) == []
