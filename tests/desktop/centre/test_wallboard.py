@@ -4,6 +4,9 @@ ticking; and the supervisor's actions on an agent, each with its result."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
 from cti.protocol import (
     CMD_AGENT_LOGOUT,
     CMD_AGENT_PAUSE,
@@ -11,6 +14,7 @@ from cti.protocol import (
     CMD_SUPERVISOR_BARGE,
     CMD_SUPERVISOR_LISTEN,
     CMD_SUPERVISOR_WHISPER,
+    WireEvent,
 )
 from cti.sim import CallPlan
 from desktop.agentview import CHOOSE_PAUSE
@@ -40,9 +44,10 @@ def wallboard_of(server: LiveServer, window: MainWindow) -> Wallboard:
 
 
 def cells(table: BoardTable, key: str) -> list[str]:
+    """The row's texts; empty texts while no row has that key."""
     row = table.row_of(key)
     if row < 0:
-        return []
+        return [""] * table.columnCount()
     return [table.item(row, column).text() for column in range(table.columnCount())]  # type: ignore[union-attr]
 
 
@@ -103,9 +108,9 @@ def test_waiting_callers_show_with_their_wait_ticking_until_they_give_up(
     pause_everyone(centre, wallboard)
     waits = CallPlan(abandon_after=LONG_MS)  # nobody is free: the caller waits, then gives up
     first = centre.run(centre.pbx.place_call("queue", target="support", caller=ALICE, plan=waits))
-    centre.run(until(lambda: cells(wallboard.waiting, first)))
+    centre.run(until(lambda: wallboard.waiting.row_of(first) >= 0))
     second = centre.run(centre.pbx.place_call("queue", target="support", caller=BERT, plan=waits))
-    centre.run(until(lambda: cells(wallboard.waiting, second)))
+    centre.run(until(lambda: wallboard.waiting.row_of(second) >= 0))
     assert cells(wallboard.waiting, first)[:3] == ["support", "1", "Alice Example (+14155550123)"]
     assert cells(wallboard.waiting, second)[:3] == ["support", "2", "Bert Bloggs (+442071838750)"]
     assert_ticks(centre, lambda: cells(wallboard.waiting, first)[3])
@@ -114,7 +119,7 @@ def test_waiting_callers_show_with_their_wait_ticking_until_they_give_up(
     assert queue[7] == "3 paused"
 
     centre.run(hang_up_waiting(centre, first))
-    centre.run(until(lambda: not cells(wallboard.waiting, first)))
+    centre.run(until(lambda: wallboard.waiting.row_of(first) < 0))
     centre.run(until(lambda: cells(wallboard.waiting, second)[1] == "1"))  # moved up
     centre.run(until(lambda: cells(wallboard.queues, "support")[1] == "1"))
     assert sue.controller.board.get(first) is None, "a caller who only waited is no call card"
@@ -199,3 +204,56 @@ def test_an_agent_never_gets_the_wallboard_nor_waiting_callers(
     assert alice.centre.wallboard is None and alice.views.count() == 1
     assert alice.controller.centre.board.waiting == {}, "call.queued: supervisors only"
     assert not any(r.phase is Phase.RINGING for r in alice.controller.board)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatsLine(WireEvent):
+    """A `queue.stats` event in the contract's shape (issue 11), published through the
+    real broker as the queue statistics publish theirs."""
+
+    type: ClassVar[str] = "queue.stats"
+    line: dict[str, Any]
+
+    def data(self) -> dict[str, Any]:
+        return dict(self.line)
+
+
+def stats(queue: str, **counts: Any) -> StatsLine:
+    line = {
+        "queue": queue,
+        "waiting": 0,
+        "longest_wait_seconds": 0,
+        "agents": {},
+        "offered": 0,
+        "answered": 0,
+        "abandoned": 0,
+        "service_level": None,
+        "service_level_seconds": 20,
+        "since": "2027-01-15T00:00:00.000Z",
+    }
+    return StatsLine(line=line | counts)
+
+
+def test_queue_statistics_show_todays_service_level_and_a_late_longest_wait(
+    centre: CentreServer, open_desk: DeskOpener
+) -> None:
+    sue = open_desk(centre, SUE_TOKEN)
+    wallboard = wallboard_of(centre, sue)
+    centre.run(until(lambda: wallboard.queues.row_of("support") >= 0))
+    assert cells(wallboard.queues, "support")[3:7] == ["-", "-", "-", "-"]  # none yet
+    broker = centre.app.context.broker
+    today = {"offered": 10, "answered": 8, "abandoned": 2, "service_level": 0.7}
+    broker.publish(stats("support", agents={"available": 3}, **today))
+    centre.run(until(lambda: cells(wallboard.queues, "support")[3] == "70%"))
+    assert cells(wallboard.queues, "support") == [
+        "support", "0", "", "70%", "8", "2", "10", "3 available"
+    ]  # fmt: skip
+    broker.publish(stats("support", waiting=1, longest_wait_seconds=25, **today))
+    centre.run(until(lambda: cells(wallboard.queues, "support")[1] == "1"))
+    assert_ticks(centre, lambda: cells(wallboard.queues, "support")[2])
+    row = wallboard.queues.row_of("support")
+    longest = wallboard.queues.item(row, 2)
+    assert longest is not None and longest.foreground().color().name() == "#b71c1c"
+    broker.publish(stats("sales", offered=1, answered=1, service_level=1.0))
+    centre.run(until(lambda: cells(wallboard.queues, "sales")[3:4] == ["100%"]))
+    assert [wallboard.queues.item(r, 0).text() for r in range(2)] == ["sales", "support"]  # type: ignore[union-attr]
