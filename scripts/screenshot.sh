@@ -2,7 +2,9 @@
 # Writes docs/desktop-demo.png: `cti demo` on a virtual X display (Xvfb), the desktop
 # signed in as agent 1001, grabbed from the X server while the first call is on screen.
 # Then, next to it, the card in each state of one call (scripts/cardshots.py):
-# desktop-card-ringing.png, -on-call.png, -on-hold.png and -after-call.png.
+# desktop-card-ringing.png, -on-call.png, -on-hold.png and -after-call.png; and the
+# contact-centre parts (scripts/centreshots.py): desktop-agent-paused.png,
+# -agent-wrapup.png, -transfer-presence.png and -wallboard.png.
 # Usage: scripts/screenshot.sh [OUT.png] [SECONDS_AFTER_FIRST_RING]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +28,4 @@ sleep "$wait_after"
 .venv/bin/python scripts/xshot.py "$out"
 wait "$demo_pid"
 .venv/bin/python scripts/cardshots.py --seed "${SEED:-4}" "$(dirname "$out")"
+.venv/bin/python scripts/centreshots.py --seed "${SEED:-4}" "$(dirname "$out")"

@@ -46,6 +46,7 @@ class AgentBar(QFrame):
         self.state.setFont(font)
         self.timer = plain_label()
         self.timer.setObjectName("agent-state-timer")
+        self.timer.setToolTip("Time in this state")
         self.wrapup = plain_label()
         self.wrapup.setObjectName("wrapup-countdown")
         self.wrapup.setStyleSheet("color: #6a1b9a; font-weight: bold;")
@@ -66,6 +67,7 @@ class AgentBar(QFrame):
 
     def _build(self) -> None:
         top = QHBoxLayout()
+        top.setSpacing(10)
         for widget in (self.state, self.timer, self.wrapup):
             top.addWidget(widget)
         top.addStretch(1)

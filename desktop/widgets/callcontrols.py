@@ -81,7 +81,10 @@ class CallControls(QWidget):
         self.target.clear()
         for target in targets:
             self.target.addItem(presence_dot(target.colour), target.label, target.extension)
-        self.target.setEditText(next((t.label for t in targets if t.extension == picked), typed))
+        index = next((i for i, t in enumerate(targets) if t.extension == picked), -1)
+        self.target.setCurrentIndex(index)  # -1: no entry's presence icon beside typed text
+        if index < 0:
+            self.target.setEditText(typed)
 
     def chosen_target(self) -> str:
         """The extension picked in the list, or what the agent typed."""

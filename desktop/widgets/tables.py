@@ -10,6 +10,7 @@ from PyQt6.QtGui import QBrush, QColor
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+ROW_PADDING_PX = 8  # compact rows: a wallboard shows many at once
 
 
 class BoardTable(QTableWidget):
@@ -19,7 +20,9 @@ class BoardTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        rows = self.verticalHeader()
+        rows.setVisible(False)  # type: ignore[union-attr]
+        rows.setDefaultSectionSize(self.fontMetrics().height() + ROW_PADDING_PX)  # type: ignore[union-attr]
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # type: ignore[union-attr]
         header.setStretchLastSection(True)  # type: ignore[union-attr]

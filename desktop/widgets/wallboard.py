@@ -38,6 +38,7 @@ QUEUE_HEADERS = (
 )
 WAITING_HEADERS = ("Queue", "Position", "Caller", "Waiting")
 AGENT_HEADERS = ("Agent", "Extension", "State", "In state", "On a call with", "Queues")
+SECTION_HEIGHTS = [110, 150, 200]  # queues, waiting callers, agents: initial pixels
 STATE_COLUMN = 2
 LONGEST_COLUMN = 2
 
@@ -81,9 +82,8 @@ class Wallboard(QWidget):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             split.addWidget(box)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setStretchFactor(2, 2)
+        split.setSizes(SECTION_HEIGHTS)  # agents get the most; the supervisor may drag
+        split.setStretchFactor(2, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.chosen)
         actions.addStretch(1)

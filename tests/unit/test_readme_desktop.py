@@ -10,6 +10,7 @@ from cti.cli import build_parser
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CARD_SHOTS = ("ringing", "on-call", "on-hold", "after-call")  # scripts/cardshots.py
+CENTRE_SHOTS = ("agent-paused", "agent-wrapup", "transfer-presence", "wallboard")  # centreshots
 
 
 def section(title: str) -> str:
@@ -30,6 +31,19 @@ def test_the_desktop_section_shows_the_card_in_each_state_with_a_line_on_it() ->
         assert len(rows) == 1, state
         caption = rows[0].rsplit(")", 1)[1]
         assert len(caption.strip(" |")) > 30, f"the {state} picture needs its line"
+
+
+def test_the_desktop_section_shows_the_contact_centre_parts_with_a_line_on_each() -> None:
+    desktop = section("The agent desktop")
+    for shot in CENTRE_SHOTS:
+        rows = [line for line in desktop.splitlines() if f"docs/desktop-{shot}.png" in line]
+        assert len(rows) == 1, shot
+        caption = rows[0].rsplit(")", 1)[1]
+        assert len(caption.strip(" |")) > 30, f"the {shot} picture needs its line"
+    script = (ROOT / "scripts" / "centreshots.py").read_text(encoding="utf-8")
+    shooter = (ROOT / "scripts" / "screenshot.sh").read_text(encoding="utf-8")
+    assert all(f'"{shot}"' in script for shot in CENTRE_SHOTS)
+    assert "scripts/centreshots.py" in shooter
 
 
 def test_exit_after_calls_is_described_wherever_calls_is() -> None:
