@@ -63,7 +63,9 @@ def test_a_number_typed_by_hand_is_transferred_as_typed(
     alice = open_desk(centre, ALICE_TOKEN)
     card = talking_card(centre, alice)
     centre.run(until(lambda: "1002 - free" in picker(card)))
-    card.controls.target.setEditText("+44 20 7183 8750")
+    combo = card.controls.target
+    assert (combo.currentIndex(), combo.currentText()) == (-1, ""), "no entry before a pick"
+    combo.setEditText("+44 20 7183 8750")
     card.controls.buttons[CMD_TRANSFER].click()
     centre.run(until(lambda: card.controls.result.text()))
     assert card.controls.result.text().startswith("Transfer: done"), card.controls.result.text()
