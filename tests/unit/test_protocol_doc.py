@@ -10,10 +10,12 @@ from cti.protocol import (
     CLOSE_NO_TOKEN,
     CLOSE_UNSUPPORTED_VERSION,
     EVENT_TYPES,
+    AgentState,
     CallAnswered,
     Called,
     CallEnded,
     CallHeld,
+    CallQueued,
     CallResumed,
     CallRinging,
     CallTransferFailed,
@@ -21,6 +23,8 @@ from cti.protocol import (
     Party,
     PbxLink,
     PopRetracted,
+    Presence,
+    Seat,
     WireEvent,
     event_envelope,
 )
@@ -42,6 +46,23 @@ SAMPLES: list[WireEvent] = [
     CallEnded(call_id="1", cause=16, cause_text="Normal Clearing", answered_by="1001"),
     PopRetracted(call_id="1", extension="1002", reason="abandoned"),
     PbxLink(connected=False, since="2026-12-07T09:00:00.000Z"),
+    CallQueued(
+        call_id="1",
+        queue="support",
+        position=1,
+        count=1,
+        caller=Party("+1", "A"),
+        waiting_since="2026-12-07T09:00:00.000Z",
+    ),
+    AgentState(
+        agent="alice",
+        extension="1001",
+        state="paused",
+        reason="lunch",
+        since="2026-12-07T09:00:00.000Z",
+        queues=(Seat("support", "PJSIP/1001", True, "lunch", "dynamic"),),
+    ),
+    Presence(extension="1001", state="idle", since="2026-12-07T09:00:00.000Z"),
 ]
 
 
