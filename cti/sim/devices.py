@@ -143,7 +143,7 @@ class DeviceWatch:
                 return []
             self._channels[uniqueid] = _Channel(device, self._state_of(event))
             self._by_device.setdefault(device, set()).add(uniqueid)
-            return self.refresh(device)
+            return []  # Asterisk looks again at a state change (ast_setstate), not before
         channel = self._channels.get(uniqueid)
         if channel is None:
             return []
