@@ -80,14 +80,32 @@ class Scenes:
         """The dialled phones start ringing."""
         out: Frames = []
         for leg in call.ringing_legs():
-            if leg.state == STATE_RINGING:
-                continue
-            leg.state, leg.exten = STATE_RINGING, call.origin.exten
-            leg.conn_num, leg.conn_name = call.origin.cid_num, call.origin.cid_name
-            out.append(f.channel_event("Newstate", leg))
-            out.append(f.channel_event("NewConnectedLine", leg))
-            out.append(f.dial_event("DialState", call.origin, leg, [("DialStatus", "RINGING")]))
+            if leg.state != STATE_RINGING:
+                out += [*self._rings(call, leg), self._dial_state(call, leg)]
         return out
+
+    def ring_members(self, call: SimCall, extensions: list[str]) -> Frames:
+        """A queue rings its members one after the other; each SIP phone answers the
+        INVITE with 180 Ringing at once, before the next member is dialled, and the
+        queue reads each 180 after dialling the next (sip_queue_sip_agents_hold)."""
+        out: Frames = []
+        previous: SimChannel | None = None
+        for ext in extensions:
+            out += self.dial(call, [ext])
+            leg = call.legs[next(reversed(call.legs))]
+            if previous is not None:
+                out.append(self._dial_state(call, previous))
+            out += self._rings(call, leg)
+            previous = leg
+        return out + ([self._dial_state(call, previous)] if previous is not None else [])
+
+    def _rings(self, call: SimCall, leg: SimChannel) -> Frames:
+        leg.state, leg.exten = STATE_RINGING, call.origin.exten
+        leg.conn_num, leg.conn_name = call.origin.cid_num, call.origin.cid_name
+        return [f.channel_event("Newstate", leg), f.channel_event("NewConnectedLine", leg)]
+
+    def _dial_state(self, call: SimCall, leg: SimChannel) -> bytes:
+        return f.dial_event("DialState", call.origin, leg, [("DialStatus", "RINGING")])
 
     # -- answered, held, ended ---------------------------------------------------------
 

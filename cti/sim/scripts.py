@@ -81,14 +81,11 @@ class ScriptBuilder:
     ) -> list[Step]:
         """A queue rings `targets` for its caller, who gives up after `patience` more
         seconds (if it will), else is answered and talks as planned."""
-        steps: list[Step] = [
-            (0.0, lambda: self.scenes.dial(call, targets)),
-            (ALERT_DELAY, lambda: self.scenes.alert(call)),
-        ]
+        ring: Step = (0.0, lambda: self.scenes.ring_members(call, targets))
         if patience is not None:
-            return [*steps, (max(0.0, patience - ALERT_DELAY), lambda: self._abandon(call))]
+            return [ring, (patience, lambda: self._abandon(call))]
         answer: Step = (plan.answer_after, lambda: self._answer(call, plan.answer_by))
-        return [*steps, answer, *self._talk(call, plan)]
+        return [ring, answer, *self._talk(call, plan)]
 
     def to_target(self, call: SimCall, exten: str, known: bool, plan: CallPlan) -> Script:
         """After a transfer or redirect: the caller runs context,exten and dials it."""

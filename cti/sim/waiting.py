@@ -34,6 +34,7 @@ class QueueDispatcher:
         # simulator's player; left alone (unit tests), nothing is played
         self.start: Start = lambda call, steps: None
         self.later: Later = lambda delay, offer: None
+        self._promised: dict[str, SimCall] = {}  # phones a ring script will dial next
 
     def script(self, call: SimCall, plan: CallPlan) -> Script:
         """A queue call: it arrives, then rings free members or waits for one."""
@@ -49,7 +50,7 @@ class QueueDispatcher:
             phone = member.extension
             if member.paused or phone is None or member.status in (INVALID, UNAVAILABLE):
                 continue
-            if phone not in self.state.busy and phone not in out:
+            if phone not in self.state.busy and phone not in self._promised and phone not in out:
                 out.append(phone)
         return out
 
@@ -77,7 +78,9 @@ class QueueDispatcher:
             self.soon(queue)
 
     def soon(self, queue: str) -> None:
-        self.later(RECHECK, lambda: self._offer_now(queue))
+        """An offer at app_queue's next check, if anyone in `queue` waits unrung."""
+        if any(not entry.ringing for entry in self.book.waiting(queue)):
+            self.later(RECHECK, lambda: self._offer_now(queue))
 
     def _offer_now(self, queue: str) -> None:
         self.offer(queue)
@@ -95,11 +98,23 @@ class QueueDispatcher:
         return frames
 
     def _ring(self, call: SimCall, targets: list[str]) -> list[Step]:
+        """The ring script; its phones are promised to `call` until it dials them, so
+        another offer meanwhile leaves them alone."""
         plan = call.plan or CallPlan()
         patience = None
         if plan.abandon_after is not None:
             patience = max(0.0, plan.abandon_after - (self.scenes.clock() - call.started))
-        return self.builder.ring(call, targets, plan, patience)
+        steps = self.builder.ring(call, targets, plan, patience)
+        self._promised.update(dict.fromkeys(targets, call))
+        dial = steps[0][1]
+
+        def dial_promised() -> Frames:
+            for phone in targets:
+                if self._promised.get(phone) is call:
+                    del self._promised[phone]
+            return [] if call.ended else dial()
+
+        return [(steps[0][0], dial_promised), *steps[1:]]
 
     def _give_up(self, call: SimCall) -> Frames:
         """The caller's patience ran out while it waited unrung."""
