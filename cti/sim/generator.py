@@ -24,12 +24,14 @@ class CallGenerator:
         calls_per_second: float,
         max_calls: int,
         queue_share: float,
+        max_waiting: int | None = None,
     ) -> None:
-        """``queue_share``: the share of calls to a queue (0 when there is none)."""
+        """``queue_share``: the share of calls to a queue (0 when there is none);
+        ``max_waiting``: callers already waiting in a queue that turn a new one away."""
         self.rng, self.state, self.player = rng, state, player
         self.agents = list(agents)
         self.calls_per_second, self.max_calls = calls_per_second, max_calls
-        self.queue_share = queue_share
+        self.queue_share, self.max_waiting = queue_share, max_waiting
 
     async def run(self, place: Place) -> None:
         """Arrivals at `calls_per_second` while fewer than `max_calls` are live.
@@ -44,9 +46,17 @@ class CallGenerator:
             if len(self.state.calls) >= self.max_calls:
                 continue
             if self.queue_share and self.rng.random() < self.queue_share:
-                await place("queue")
+                if not self._queues_full():
+                    await place("queue")
             elif await self._free_agent():
                 await place("direct")
+
+    def _queues_full(self) -> bool:
+        """Asterisk's ``maxlen`` as the caller meets it: too many waiting, no entry."""
+        if self.max_waiting is None:
+            return False
+        waiting = [c for c in self.state.calls.values() if c.queue and c.answered is None]
+        return len(waiting) >= self.max_waiting
 
     async def _free_agent(self) -> bool:
         if not self.state.free_agents(self.agents) and self.player.time_scale > 0:

@@ -31,7 +31,8 @@ class CallPlan:
     answer_by: str | None = None  # None: the first leg still ringing
     answer_after: float = 2.0
     talk: float = 6.0
-    abandon_after: float | None = None  # the caller hangs up while ringing
+    abandon_after: float | None = None  # the caller hangs up (waiting, or while ringing)
+    patience: float | None = None  # a queue caller gives up if still unrung by then
     hold_after: float | None = None  # seconds of talk before the agent holds
     hold_for: float = 3.0
 

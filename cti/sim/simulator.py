@@ -70,12 +70,15 @@ class PbxSimulator:
         write_access: bool = True,
         atxfer_noanswer: float = 15.0,
         supervisors: Sequence[str] = (),
+        patience: tuple[float, float] | None = None,
+        max_waiting: int | None = None,
     ) -> None:
         """``write_access=False`` is a manager.conf user with ``write =`` empty: every
         call-control and queue action is refused with ``Permission denied``.
         ``atxfer_noanswer`` is features.conf's atxfernoanswertimeout (simulated seconds).
         ``supervisors`` are phones that exist (they ring, answer, spy) but no generated
-        call dials them."""
+        call dials them. ``patience`` bounds how long a generated queue caller waits
+        unrung; ``max_waiting`` callers waiting in a queue turn new arrivals away."""
         self.rng = random.Random(seed)
         self.agents = list(agents)
         self.supervisors = list(supervisors)
@@ -85,7 +88,7 @@ class PbxSimulator:
         self.abandon_ratio, self.hold_ratio = abandon_ratio, hold_ratio
         self.queue_ratio, self.anonymous_ratio = queue_ratio, anonymous_ratio
         self.answer_delay, self.talk_time = answer_delay, talk_time
-        self.abandon_delay = abandon_delay
+        self.abandon_delay, self.patience = abandon_delay, patience
         self.time_scale = time_scale
         self.server = FakeAmiServer(
             username,
@@ -128,6 +131,7 @@ class PbxSimulator:
             calls_per_second=calls_per_second,
             max_calls=max_calls,
             queue_share=queue_ratio if self.queues else 0.0,
+            max_waiting=max_waiting,
         )
         self._generator: asyncio.Task[None] | None = None
         self.devices.prime()
@@ -187,6 +191,7 @@ class PbxSimulator:
             abandon_after=self._draw(self.abandon_delay) if abandon else None,
             hold_after=round(talk / 3, 1) if hold else None,
             hold_for=self._draw((2.0, 6.0)),
+            patience=self._draw(self.patience) if self.patience is not None else None,
         )
 
     def plan_call(

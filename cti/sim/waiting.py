@@ -8,7 +8,8 @@ waiting caller not yet ringing rings every free member; app_queue notices on its
 check, which it makes every second (queue_waiting_positions: 0.38 s after an unpause),
 so here half a second later. A caller whose plan gives up (`CallPlan.abandon_after`,
 counted from its arrival) abandons while waiting (QueueCallerAbandon, QueueCallerLeave,
-queue_abandon_waiting) or while its members ring (abandoned_ringing).
+queue_abandon_waiting) or while its members ring (abandoned_ringing); one with only a
+`CallPlan.patience` gives up if nobody has rung for it by then.
 """
 
 from __future__ import annotations
@@ -91,10 +92,11 @@ class QueueDispatcher:
         mine = self.offer(call.queue or "", current=call)
         if mine is not None:
             script.steps += mine
-        else:
-            patience = call.plan.abandon_after if call.plan is not None else None
-            if patience is not None:
-                script.steps.append((patience, lambda: self._give_up(call)))
+        elif call.plan is not None:
+            plan = call.plan
+            waits = [t for t in (plan.abandon_after, plan.patience) if t is not None]
+            if waits:
+                script.steps.append((min(waits), lambda: self._give_up(call)))
         return frames
 
     def _ring(self, call: SimCall, targets: list[str]) -> list[Step]:
