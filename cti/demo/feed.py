@@ -31,6 +31,7 @@ STATUS = {
 }
 FINAL = frozenset({"ended", "retracted", "transferred"})
 QUIET = frozenset({"presence", "queue.stats"})  # frames that add no row
+ON_A_CALL = frozenset({"ringing", "on-call", "on-hold"})  # the call's own row says these
 
 
 def clean(value: Any) -> str | None:
@@ -185,7 +186,7 @@ class PopFeed:
         elif op == "event" and frame.get("type") in QUIET:
             return []  # everyone's phones, every few seconds: the desktop shows them
         elif op == "event" and frame.get("type") == "agent.state":
-            rows = [self._agent_state(agent, frame)]
+            rows = self._agent_state(agent, frame)
         elif op == "event" and isinstance(frame.get("data"), Mapping):
             rows = [self._event(agent, frame)]
         else:
@@ -195,15 +196,21 @@ class PopFeed:
             self._forget_old_calls()
         return rows
 
-    def _agent_state(self, agent: str, frame: Mapping[str, Any]) -> PopRow:
-        """An agent's state as a row of its own: no call columns, the state as detail."""
+    def _agent_state(self, agent: str, frame: Mapping[str, Any]) -> list[PopRow]:
+        """An agent's state as a row of its own: no call columns, the state as detail.
+
+        No row for a state on a call (ringing, on-call, on-hold): the call's row just
+        before it says the same, and the table has no room to say it twice.
+        """
         data = frame.get("data")
         data = data if isinstance(data, Mapping) else {}
         state = clean(data.get("state")) or "?"
+        if state in ON_A_CALL and data.get("call_id"):
+            return []
         reason = clean(data.get("reason"))
         pop = replace(_NO_POP, extension=clean(data.get("extension")))
         seq = frame.get("seq")
-        return self._row(
+        row = self._row(
             agent,
             seq if isinstance(seq, int) else None,
             _time_of(frame.get("ts")),
@@ -213,6 +220,7 @@ class PopFeed:
             f"{state}: {reason}" if reason and reason != state else state,
             state,
         )
+        return [row]
 
     def _pbx_link(self, data: Any) -> None:
         if isinstance(data, Mapping) and isinstance(data.get("connected"), bool):

@@ -249,7 +249,7 @@ class TerminalView:
             who += " and the supervisor" if len(bosses) == 1 else f" and {boss_up} supervisors"
         if not down:
             return f"{who} connected"
-        total = len(agents) + len(bosses)
+        total = f"{len(agents) + len(bosses)}" if bosses else f"{len(agents)} agents"
         return f"{up + boss_up} of {total} connected; " + ", ".join(down)
 
     def _cells(self, row: PopRow) -> dict[str, str]:
@@ -258,7 +258,7 @@ class TerminalView:
             "time": row.time or "--:--:--",
             "agent": _agent(row),
             "event": short_event(row.event),
-            "caller": _short_caller(row),
+            "caller": _short_caller(row) if row.call_id != "-" else (row.detail or row.status),
             "contact": _contact(row),
             "queue": row.queue or "-",
             "status": _status(row, current),
