@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 
-
 GAVE_UP = re.compile(r"^# caller \S+ gave up in queue support( after \d+ s)? \(call=(\S+)\)$")
 
 
@@ -65,3 +64,34 @@ def test_demo_refuses_nonsense_options() -> None:
     )
     assert result.returncode == 2
     assert "--calls" in result.stderr
+
+
+DEMO_8_CALLS = ("--calls", "8", "--speed", "20", "--no-desktop")
+
+
+def test_demo_supervisor_sees_callers_wait_and_give_up_and_agents_take_breaks() -> None:
+    """Piped, the supervisor's lines count the queue's callers; the agents' rows show
+    wrap-up after queue calls; the seeded first break (1002, meeting) goes to the server
+    as agent.pause."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cti.cli", "--log-level", "INFO", "demo", *DEMO_8_CALLS],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONUTF8": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    counts = [
+        tuple(int(n) for n in re.findall(r"\d+", line))
+        for line in lines
+        if line.startswith("# queue support: ")
+    ]
+    assert any(waiting >= 1 for waiting, _, _ in counts), "callers waited in the queue"
+    waiting, answered, abandoned = counts[-1]
+    assert waiting == 0 and answered + abandoned == 6, "every queue call answered or given up"
+    assert abandoned >= 1, "the impatient caller gave up"
+    assert len([line for line in lines if GAVE_UP.match(line)]) == abandoned
+    assert any(line.endswith(" agent.state (wrap-up)") for line in lines)
+    assert "demo break: agent1002 agent.pause: paused in support (meeting)" in result.stderr
+    assert "Traceback" not in result.stderr
