@@ -12,7 +12,7 @@ their own (queue_waiting_positions), as in app_queue.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cti.ami.fake_channels import format_frame
@@ -37,6 +37,12 @@ SERVICE_LEVEL = 0  # queues.conf servicelevel, unset in the lab
 
 def sip_interface(extension: str) -> str:
     return f"PJSIP/{extension}"
+
+
+def phone_of(interface: str, phones: Mapping[str, str]) -> str | None:
+    """The simulated phone `interface` rings: ``PJSIP/<extension>`` of one of `phones`."""
+    tech, _, endpoint = interface.partition("/")
+    return endpoint if tech.upper() == "PJSIP" and endpoint in phones else None
 
 
 @dataclass(slots=True)
@@ -220,11 +226,6 @@ class QueueBook:
 
     def waiting(self, queue: str) -> list[Waiting]:
         return list(self._waiting.get(queue, []))
-
-    def positions(self) -> Iterator[tuple[str, int, Waiting]]:
-        for queue, entries in self._waiting.items():
-            for position, entry in enumerate(entries, start=1):
-                yield queue, position, entry
 
     def counters_of(self, queue: str) -> QueueCounters:
         return self.counters.setdefault(queue, QueueCounters())

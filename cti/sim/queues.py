@@ -57,9 +57,6 @@ class SimQueues:
         self.book, self.devices, self.player = book, devices, player
         self._clock, self._offer = clock, offer
 
-    def unpaused(self, queue: str) -> list[SimMember]:
-        return [member for member in self.book.members(queue) if not member.paused]
-
     # -- membership ----------------------------------------------------------------------
 
     async def queue_add(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:

@@ -18,15 +18,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 
 from cti.ami.fake_server import FakeAmiServer
-from cti.ami.fake_session import ActionHandler
 from cti.ami.transcript import TranscriptFrame
 from cti.sim.actions import SimActions
 from cti.sim.devices import DeviceCache, DeviceWatch
 from cti.sim.generator import CallGenerator
+from cti.sim.handlers import register
 from cti.sim.lists import PbxLists
-from cti.sim.members import QueueBook
+from cti.sim.members import QueueBook, phone_of
 from cti.sim.model import IdAllocator, PbxState, SimCall
-from cti.sim.notify import PhoneNotify, write_guarded
+from cti.sim.notify import PhoneNotify
 from cti.sim.outbound import OutboundScenes
 from cti.sim.player import Player
 from cti.sim.queues import SimQueues
@@ -135,7 +135,7 @@ class PbxSimulator:
         )
         self._generator: asyncio.Task[None] | None = None
         self.devices.prime()
-        self._register()
+        register(self)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -253,35 +253,9 @@ class PbxSimulator:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _register(self) -> None:
-        control: dict[str, ActionHandler] = {
-            "Originate": self.actions.originate,
-            "Hangup": self.actions.hangup,
-            "Redirect": self.actions.redirect,
-            "BlindTransfer": self.actions.blind_transfer,
-            "Setvar": self.actions.setvar,
-            "Atxfer": self.actions.atxfer,
-            "Park": self.actions.park,
-            "PJSIPNotify": self.notify.pjsip_notify,
-            "QueuePause": self.members.queue_pause,
-            "QueueAdd": self.members.queue_add,
-            "QueueRemove": self.members.queue_remove,
-        }
-        for name, handler in control.items():
-            self.server.handle(name, write_guarded(handler, self.write_access, self.username))
-        reading: dict[str, ActionHandler] = {
-            "QueueStatus": self.members.queue_status,
-            "QueueSummary": self.members.queue_summary,
-            "DeviceStateList": self.lists.device_state_list,
-            "ExtensionStateList": self.lists.extension_state_list,
-        }
-        for name, handler in reading.items():
-            self.server.handle(name, handler)
-
     def _phone_of(self, interface: str) -> str | None:
         """The simulated phone an interface rings: ``PJSIP/<extension>``."""
-        tech, _, endpoint = interface.partition("/")
-        return endpoint if tech.upper() == "PJSIP" and endpoint in self.state.agent_names else None
+        return phone_of(interface, self.state.agent_names)
 
     def expand(self, frames: Iterable[bytes]) -> list[TranscriptFrame]:
         """`frames` as the PBX sends them, with the device, member and ChanSpy events
