@@ -1,5 +1,6 @@
 """ChanSpy by AMI Originate on the simulator (chanspy_listen), and the device-state and
-hint lists presence starts from, over TCP."""
+hint lists presence starts from, over TCP. The spy's phone is a call of its own: the
+spied call's events are those of the recording."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from cti.ami.messages import Event
 from cti.sim import CallPlan, PbxSimulator
+from tests.helpers import CALLS, call_events
 from tests.integration.sim.listener import Listener, listening
 from tests.unit.sim.recorded import recorded_header_sets
 
@@ -84,6 +86,7 @@ async def test_listening_spies_on_the_agents_leg_and_stops_when_it_hangs_up(
     shapes = recorded_header_sets()
     for event in ami.named("ChanSpyStart", "ChanSpyStop", "OriginateResponse"):
         assert tuple(event.headers) in shapes[event.name], event.name
+    assert call_events(ami.replayed()) == CALLS["chanspy_listen"], "the spy adds no call"
 
 
 def pbx_name(ami: Listener, uniqueid: str) -> str:
