@@ -51,9 +51,10 @@ def plain_line(row: PopRow, current: str | None = None) -> str:
         row.time or "--:--:--",
         f"{row.agent}/{row.extension or '-'}",
         row.event,
+        f"call={row.call_id}",
+        f"caller={_caller(row)}",
+        f"contact={_contact(row)}",
     ]
-    if row.call_id != "-":  # rows about an agent, not a call, have no call columns
-        fields += [f"call={row.call_id}", f"caller={_caller(row)}", f"contact={_contact(row)}"]
     optional = {"queue": row.queue, "dialled": row.dialled, "last": row.last_interaction}
     fields += [f"{key}={value}" for key, value in optional.items() if value]
     if row.detail:
@@ -131,13 +132,24 @@ class TerminalView:
 
     def handle(self, agent: str, frame: Mapping[str, Any]) -> list[PopRow]:
         """Feed one protocol frame of `agent` through the model and show what it added."""
-        pbx = self.feed.pbx
+        pbx, states = self.feed.pbx, dict(self.feed.agent_states)
         rows = self.feed.apply(agent, frame)
         if rows:
             self.show(rows)
         if self.feed.pbx != pbx and self.feed.pbx is not None:
             self._pbx_changed(self.feed.pbx, first=pbx is None)
+        if self.feed.agent_states != states:
+            self._states_changed(states)
         return rows
+
+    def _states_changed(self, before: Mapping[str, str]) -> None:
+        """Agents' states sit in the status line live; piped, each change is one line."""
+        if self.live:
+            self._refresh()
+            return
+        for extension, state in self.feed.agent_states.items():
+            if before.get(extension) != state:
+                self._write(f"# agent {extension}: {state}")
 
     def _pbx_changed(self, pbx: PbxLinkState, first: bool) -> None:
         """Every agent hears of it; said once, and at start only when the link is down."""
@@ -233,6 +245,11 @@ class TerminalView:
             line, style = f"{pbx.text()}; {self.links_line()}", "bold red"
         else:
             line, style = self.links_line(), "dim"
+        states = " · ".join(
+            f"{ext} {state}" for ext, state in sorted(self.feed.agent_states.items())
+        )
+        if states:
+            line = f"{line} · {states}"
         return Text(line, style=style, no_wrap=True, overflow="ellipsis")
 
     def links_line(self) -> str:
@@ -258,7 +275,7 @@ class TerminalView:
             "time": row.time or "--:--:--",
             "agent": _agent(row),
             "event": short_event(row.event),
-            "caller": _short_caller(row) if row.call_id != "-" else (row.detail or row.status),
+            "caller": _short_caller(row),
             "contact": _contact(row),
             "queue": row.queue or "-",
             "status": _status(row, current),

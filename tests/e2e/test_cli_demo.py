@@ -92,6 +92,6 @@ def test_demo_supervisor_sees_callers_wait_and_give_up_and_agents_take_breaks() 
     assert waiting == 0 and answered + abandoned == 6, "every queue call answered or given up"
     assert abandoned >= 1, "the impatient caller gave up"
     assert len([line for line in lines if GAVE_UP.match(line)]) == abandoned
-    assert any(line.endswith(" agent.state (wrap-up)") for line in lines)
+    assert any(re.fullmatch(r"# agent 100[1-4]: wrap-up", line) for line in lines)
     assert "demo break: agent1002 agent.pause: paused in support (meeting)" in result.stderr
     assert "Traceback" not in result.stderr

@@ -107,7 +107,10 @@ def test_demo_at_80x24_shows_one_line_per_event_and_the_newest_event(terminal: T
     assert len(events) == HEIGHT - 5, "title, header, queue line, connections, cursor"
     queue_line = screen[2 + len(events)]
     assert QUEUE_LINE.match(queue_line) and len(queue_line) <= WIDTH, shown
-    assert screen[3 + len(events)] == "4 agents and the supervisor connected", shown
+    status = screen[3 + len(events)]
+    assert status.startswith("4 agents and the supervisor connected"), shown
+    assert len(status) <= WIDTH, "the status line is cut, never wrapped"
+    assert re.search(r"· 100[1-4] (available|ringing|on-call|on-hold|wrap-up)", status), shown
     now = datetime.now(UTC)
     ages = [seconds_since(line[:8], now) for line in events]
     assert ages == sorted(ages, reverse=True), f"not oldest first:\n{shown}"

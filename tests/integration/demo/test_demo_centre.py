@@ -110,7 +110,7 @@ async def test_the_agents_log_in_to_the_queue_and_a_break_shows_on_the_superviso
         await asyncio.gather(taking, return_exceptions=True)
     lines = demo.out.getvalue().splitlines()
     assert "# supervisor: connected (extension 9000, seq 0)" in lines
-    assert any(line.endswith("agent.state (paused: lunch)") for line in lines), lines
+    assert "# agent 1002: paused: lunch" in lines
 
 
 async def test_a_break_refused_by_the_server_is_skipped(tmp_path: Path) -> None:
