@@ -152,24 +152,31 @@ class QueueBook:
         added to it later are read in at the next look. ``phone_of(interface)`` names
         the simulated phone an interface rings."""
         self._configured, self._phone_of, self._clock = configured, phone_of, clock
-        self._members: dict[tuple[str, str], SimMember] = {}
+        self._members: dict[str, dict[str, SimMember]] = {}  # queue -> interface -> member
+        self._by_phone: dict[str | None, list[SimMember]] = {}
+        self._read: tuple[tuple[str, int], ...] = ()  # the configuration as last read
         self._waiting: dict[str, list[Waiting]] = {}
         self.counters: dict[str, QueueCounters] = {}
 
     # -- members ------------------------------------------------------------------------
 
     def sync(self) -> None:
-        """Queues and static members of the configuration not known yet."""
+        """Queues and static members of the configuration not known yet (each device
+        change asks, so the configuration is read again only when it grew)."""
+        shape = tuple((queue, len(exts)) for queue, exts in self._configured.items())
+        if shape == self._read:
+            return
+        self._read = shape
         for queue, extensions in self._configured.items():
             self.counters.setdefault(queue, QueueCounters())
+            self._members.setdefault(queue, {})
             for extension in extensions:
                 interface = sip_interface(extension)
-                if (queue, interface) not in self._members:
+                if interface not in self._members[queue]:
                     phone = self._phone_of(interface)
-                    name = f"SIP Agent {extension}"
-                    member = SimMember(queue, interface, name, interface, phone)
+                    member = SimMember(queue, interface, f"SIP Agent {extension}", interface, phone)
                     member.status = NOT_INUSE if phone is not None else INVALID
-                    self._members[(queue, interface)] = member
+                    self.add(member)
 
     def queues(self) -> list[str]:
         self.sync()
@@ -177,21 +184,30 @@ class QueueBook:
 
     def members(self, queue: str | None = None) -> list[SimMember]:
         self.sync()
-        return [m for m in self._members.values() if queue is None or m.queue == queue]
+        if queue is not None:
+            return list(self._members.get(queue, {}).values())
+        return [member for seats in self._members.values() for member in seats.values()]
 
     def member(self, queue: str, interface: str) -> SimMember | None:
         self.sync()
-        return self._members.get((queue, interface))
+        return self._members.get(queue, {}).get(interface)
 
     def of_extension(self, extension: str, queue: str | None = None) -> list[SimMember]:
         """The members that ring `extension`'s phone (by interface or state interface)."""
-        return [m for m in self.members(queue) if m.extension == extension]
+        self.sync()
+        found = self._by_phone.get(extension, [])
+        return [m for m in found if queue is None or m.queue == queue]
 
     def add(self, member: SimMember) -> None:
-        self._members[(member.queue, member.interface)] = member
+        self.counters.setdefault(member.queue, QueueCounters())
+        self._members.setdefault(member.queue, {})[member.interface] = member
+        self._by_phone.setdefault(member.extension, []).append(member)
 
     def remove(self, member: SimMember) -> None:
-        self._members.pop((member.queue, member.interface), None)
+        self._members.get(member.queue, {}).pop(member.interface, None)
+        mine = self._by_phone.get(member.extension, [])
+        if member in mine:
+            mine.remove(member)
 
     def new_member(
         self, queue: str, interface: str, name: str, state_interface: str, penalty: int

@@ -217,6 +217,8 @@ class PbxSimulator:
             raise ValueError("this simulator has no queues")
         if kind == "queue":
             queue = target or self.rng.choice(sorted(self.queues))
+            if queue not in self.queues:
+                raise ValueError(f"this simulator has no queue {queue!r}")
             call = self.state.new_caller(number, name, queue)
             call.queue = queue
             return self.dispatcher.script(call, plan)
