@@ -19,7 +19,8 @@ from cti.demo.client import NotConnected, PopClient
 
 log = logging.getLogger(__name__)
 
-BETWEEN = (6.0, 15.0)  # simulated seconds from one break to the next
+FIRST = (2.0, 5.0)  # simulated seconds until the first break: the wallboard shows one soon
+BETWEEN = (20.0, 40.0)  # simulated seconds from one break to the next
 LENGTH = (8.0, 20.0)  # simulated seconds a break lasts
 
 
@@ -39,8 +40,10 @@ class Breaks:
         """Breaks one after another until cancelled."""
         if not self.agents or not self.reasons:
             return
+        gap = FIRST
         while True:
-            await asyncio.sleep(self.rng.uniform(*BETWEEN) / self.speed)
+            await asyncio.sleep(self.rng.uniform(*gap) / self.speed)
+            gap = BETWEEN
             extension = self.rng.choice(sorted(self.agents))
             reason = self.rng.choice(self.reasons)
             length = self.rng.uniform(*LENGTH) / self.speed
