@@ -108,7 +108,7 @@ class DeviceWatch:
         phones: Iterable[str],
         on_free: Callable[[str], None] = lambda extension: None,
     ) -> None:
-        """``phones`` are the simulated endpoints (agents, supervisors, the trunk);
+        """``phones`` are the simulated phones (agents, supervisors), each with a hint;
         ``on_free(extension)`` is told when an agent phone goes back to NOT_INUSE."""
         self.cache, self.book, self.on_free = cache, book, on_free
         self.hinted = list(phones)

@@ -293,3 +293,26 @@ async def test_a_member_no_phone_answers_for_is_listed_but_never_rung(pbx: PbxSi
     unknown = next(i for i in status if i.get("Location") == "Local/1003@agents")
     assert (unknown["Status"], unknown["Membership"]) == ("4", "dynamic")
     assert not ami.named("AgentCalled")
+
+
+async def test_queue_add_reads_odd_fields_as_app_queue_does(pbx: PbxSimulator) -> None:
+    """A Penalty that is no number (or below 0) is 0; Paused is ast_true; a pause
+    Reason without Paused true is not kept; QueueStatus's Member filter names one."""
+    async with listening(pbx) as ami:
+        added = await ami.act(
+            "QueueAdd",
+            Queue="support",
+            Interface="PJSIP/1003",
+            Penalty="-3; Drop",
+            Paused="maybe",
+            Reason="lunch\u202e",
+        )
+        [member] = [
+            i
+            for i in await ami.items("QueueStatus", Member="PJSIP/1003")
+            if i.name == "QueueMember"
+        ]
+        await ami.barrier()
+    assert added.message == "Added interface to queue"
+    assert (member["Penalty"], member["Paused"], member["PausedReason"]) == ("0", "0", "")
+    assert (member["Name"], member["StateInterface"]) == ("PJSIP/1003", "PJSIP/1003")
