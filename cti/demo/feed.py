@@ -206,7 +206,8 @@ class PopFeed:
         if extension is None or state is None:
             return
         reason = clean(data.get("reason"))
-        self.agent_states[extension] = f"{state}: {reason}" if reason and reason not in state else state
+        shown = f"{state}: {reason}" if reason and reason not in state else state
+        self.agent_states[extension] = shown
 
     def _pbx_link(self, data: Any) -> None:
         if isinstance(data, Mapping) and isinstance(data.get("connected"), bool):
