@@ -2,7 +2,8 @@
 
 - `centre`: the PBX simulator with queue `support` of static members 1001-1003 (as
   queues.conf has them), QueuePause with app_queue's texts and no ring for a paused
-  member, waiting callers, and a supervisor, sue (9000), among the accounts.
+  member, waiting callers, and a supervisor, sue (9000), among the accounts; dave (1004)
+  is in no queue until he logs in to `support` (a dynamic member: QueueAdd).
 - `queue_lab`: a loopback AMI server answering QueueAdd, QueueRemove and QueuePause as
   app_queue does (tests/app_queue.py), for login and logout, which the simulator does
   not carry out yet: alice (1001) has dynamic queues in cti.yaml, bob (1002) is a static
@@ -39,6 +40,7 @@ from tests.desktop.conftest import (
 )
 
 CAROL_TOKEN = "carol-token-0123456789a"
+DAVE_TOKEN = "dave-token-0123456789ab"
 SUE_TOKEN = "sue-token-0123456789abc"
 BERT = ("+442071838750", "Bert Bloggs")
 REASONS = ("lunch", "break", "training")
@@ -65,6 +67,7 @@ def write_centre_config(
         f"    alice: {{token: {ALICE_TOKEN}, extension: '1001'}}\n"
         f"    bob: {{token: {BOB_TOKEN}, extension: '1002'}}\n"
         f"    carol: {{token: {CAROL_TOKEN}, extension: '1003'}}\n"
+        f"    dave: {{token: {DAVE_TOKEN}, extension: '1004'}}\n"
         f"    sue: {{token: {SUE_TOKEN}, extension: '9000', role: supervisor}}\n"
     )
     secrets.chmod(0o600)
@@ -78,7 +81,7 @@ class CentreServer(LiveServer):
     async def start(self) -> None:
         self.pbx = await self.stack.enter_async_context(
             PbxSimulator(
-                agents=["1001", "1002", "1003"],
+                agents=["1001", "1002", "1003", "1004"],
                 queues={"support": ["1001", "1002", "1003"]},
                 contacts=[ALICE, BERT],
                 seed=7,
@@ -86,7 +89,8 @@ class CentreServer(LiveServer):
                 secret=AMI_SECRET,
             )
         )
-        write_centre_config(self.config_dir, self.pbx.port, announce=self.announce)
+        dave = "agents:\n  '1004':\n    queues: [support]\n"
+        write_centre_config(self.config_dir, self.pbx.port, dave, announce=self.announce)
         add_contacts(self.config_dir / "contacts.db")
         await self._start_app()
         await until(lambda: len(self.app.members.of_extension("1003")) == 1)

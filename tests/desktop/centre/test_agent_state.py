@@ -13,6 +13,7 @@ from desktop.widgets.window import MainWindow
 from tests.desktop.centre.conftest import (
     BERT,
     BOB_IFACE,
+    DAVE_TOKEN,
     REASONS,
     SUE_TOKEN,
     AnnouncingCentre,
@@ -36,7 +37,8 @@ def pause_with(bar: AgentBar, reason: str) -> None:
 
 
 def sim_member(server: CentreServer, extension: str) -> tuple[bool, str]:
-    member = server.pbx.members.members[("support", extension)]
+    member = server.pbx.book.member("support", f"PJSIP/{extension}")
+    assert member is not None
     return member.paused, member.reason
 
 
@@ -186,7 +188,7 @@ def test_with_announce_waiting_an_agent_sees_callers_wait_but_gets_no_call_of_th
     window = open_desk(announcing, ALICE_TOKEN)
     bar = bar_of(window)
     announcing.run(until(lambda: bar.state.text() == "Available"))
-    for member in announcing.pbx.members.members.values():
+    for member in announcing.pbx.book.members():
         member.paused = True  # app_queue rings nobody: the callers wait
     waits = CallPlan(abandon_after=LONG_MS)
     call_id = announcing.run(
@@ -198,3 +200,26 @@ def test_with_announce_waiting_an_agent_sees_callers_wait_but_gets_no_call_of_th
     announcing.run(until(lambda: not bar.waiting.isVisible()))
     assert window.controller.board.get(call_id) is None, "no call card for a waiting caller"
     assert window.calls.count() == 0 and window.cards == {}
+
+
+def test_logging_in_from_the_selector_brings_the_waiting_caller_to_the_agent(
+    centre: CentreServer, open_desk: DeskOpener
+) -> None:
+    """On the simulator's app_queue: dave's Available is a QueueAdd, and the caller who
+    waited in support rings him at once, as app_queue rings a member that joins."""
+    dave = open_desk(centre, DAVE_TOKEN)
+    bar = bar_of(dave)
+    centre.run(until(lambda: bar.state.text() == "Logged out"))
+    for member in centre.pbx.book.members():
+        member.paused = True  # app_queue rings none of the static members: the caller waits
+    plan = CallPlan(answer_by="1004", answer_after=1.0, talk=LONG_MS)
+    call_id = centre.run(centre.pbx.place_call("queue", target="support", caller=BERT, plan=plan))
+    centre.run(until(lambda: centre.pbx.book.entry(centre.pbx.calls[call_id]) is not None))
+
+    bar.buttons[CHOOSE_AVAILABLE].click()
+    centre.run(until(lambda: call_id in dave.cards))  # the waiting caller rings him
+    centre.run(until(lambda: bar.state.text() == "On a call"))
+    member = centre.pbx.book.member("support", "PJSIP/1004")
+    assert member is not None and member.membership == "dynamic"
+    assert bar.result.text() == "Log in: done - logged in to support"
+    assert not bar.buttons[CHOOSE_AVAILABLE].isEnabled()  # on a call, not paused

@@ -39,19 +39,19 @@ def test_picker_lists_colleagues_by_presence_free_first_and_follows_changes(
     alice = open_desk(centre, ALICE_TOKEN)
     carol = open_desk(centre, CAROL_TOKEN)
     card = talking_card(centre, alice)
-    centre.run(until(lambda: picker(card) == ["1002 - free", "1003 - free"]))
+    centre.run(until(lambda: picker(card) == ["1002 - free", "1003 - free", "1004 - free"]))
 
     ringing = CallPlan(answer_after=LONG_MS)
     centre.run(centre.pbx.place_call("direct", target="1002", caller=BERT, plan=ringing))
-    centre.run(until(lambda: picker(card) == ["1003 - free", "1002 - ringing"]))
+    centre.run(until(lambda: picker(card) == ["1003 - free", "1004 - free", "1002 - ringing"]))
 
     carol.agentbar.buttons[CHOOSE_DND].click()
-    centre.run(until(lambda: picker(card) == ["1002 - ringing", "1003 - do not disturb"]))
-    icons = card.controls.target
-    assert not icons.itemIcon(0).isNull()  # each entry has its presence colour
-
+    expected = ["1004 - free", "1002 - ringing", "1003 - do not disturb"]
+    centre.run(until(lambda: picker(card) == expected))
     combo = card.controls.target
-    combo.setCurrentIndex(0)
+    assert not any(combo.itemIcon(i).isNull() for i in range(3))  # each with its colour
+
+    combo.setCurrentIndex(combo.findText("1002 - ringing"))
     assert combo.currentText() == "1002 - ringing"
     card.controls.buttons[CMD_TRANSFER].click()
     centre.run(until(lambda: transfers_to(centre) == ["1002"]))

@@ -91,7 +91,8 @@ def test_supervisor_forces_a_pause_and_an_unpause_and_sees_the_agent_change(
     result = act(centre, wallboard, CMD_AGENT_PAUSE, "1002")
     assert result == "Force pause bob: done - paused in support (training)"
     centre.run(until(lambda: cells(wallboard.agents, "1002")[2] == "Paused: training"))
-    assert centre.pbx.members.members[("support", "1002")].paused
+    bob = centre.pbx.book.member("support", "PJSIP/1002")
+    assert bob is not None and (bob.paused, bob.reason) == (True, "training")
     assert_ticks(centre, lambda: cells(wallboard.agents, "1002")[3])  # time in state
     assert cells(wallboard.agents, "1002")[5] == "support (paused)"
 
