@@ -31,7 +31,7 @@ from cti.protocol import (
     WRAP_UP,
 )
 from desktop.calltime import clock_text
-from desktop.centre import AgentStatus, WaitingCaller
+from desktop.centredata import AgentStatus, WaitingCaller
 from desktop.controls import ControlState, command_state, unsupported_reason
 from desktop.servertime import ServerClock
 from desktop.text import visible_text

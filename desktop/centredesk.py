@@ -15,7 +15,8 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from cti.protocol import AgentState, CallQueued, Presence
 from desktop.agentview import AGENT_LABELS, choice_command
-from desktop.centre import QUEUE_STATS, AgentStatus, CentreBoard
+from desktop.centre import QUEUE_STATS, CentreBoard
+from desktop.centredata import AgentStatus
 from desktop.connection import CommandOutcome
 from desktop.servertime import ServerClock
 from desktop.supervise import action_command, action_result

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cti.protocol import DND, IDLE, IN_USE, ON_HOLD, RINGING, UNAVAILABLE
-from desktop.centre import PhoneState
+from desktop.centredata import PhoneState
 from desktop.text import visible_text
 
 PRESENCE_TEXT = {

@@ -21,7 +21,7 @@ from cti.protocol import (
     CMD_SUPERVISOR_WHISPER,
     ON_CALL,
 )
-from desktop.centre import AgentStatus
+from desktop.centredata import AgentStatus
 from desktop.controls import ControlState, command_state
 from desktop.text import visible_text
 

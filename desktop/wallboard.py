@@ -14,7 +14,8 @@ from typing import Any
 from cti.protocol import AGENT_STATES
 from desktop.agentview import STATE_COLOUR, STATE_TEXT, state_text
 from desktop.calltime import clock_text
-from desktop.centre import AgentStatus, CentreBoard, QueueLine, WaitingCaller
+from desktop.centre import CentreBoard
+from desktop.centredata import AgentStatus, QueueLine, WaitingCaller
 from desktop.servertime import ServerClock
 from desktop.text import visible_text
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from desktop.centre import CentreBoard, parse_agent_state, parse_queue_stats
+from desktop.centre import CentreBoard
+from desktop.centredata import parse_agent_state, parse_queue_stats
 from desktop.connection import BrokerConnection, CommandOutcome, LinkState
 from desktop.servertime import ServerClock, parse_utc
 from desktop.welcome import Welcome, parse_welcome

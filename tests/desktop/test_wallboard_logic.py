@@ -28,7 +28,8 @@ from desktop.agentview import (
     choice_command,
     status_view,
 )
-from desktop.centre import CentreBoard, PhoneState, parse_agent_state
+from desktop.centre import CentreBoard
+from desktop.centredata import PhoneState, parse_agent_state
 from desktop.presence import picked_target, transfer_targets
 from desktop.servertime import ServerClock
 from desktop.supervise import action_command, action_result, action_states
