@@ -38,6 +38,7 @@ from tests.desktop.conftest import (
     add_contacts,
     until,
 )
+from tests.desktop.proxy import CuttableProxy
 
 CAROL_TOKEN = "carol-token-0123456789a"
 DAVE_TOKEN = "dave-token-0123456789ab"
@@ -100,6 +101,8 @@ class CentreServer(LiveServer):
         await self.app.start()
         self.stack.push_async_callback(self.app.stop)
         await until(lambda: self.app.ami.state == "connected")
+        assert self.app.port is not None
+        self.proxy = await self.stack.enter_async_context(CuttableProxy(self.app.port))
 
 
 class AnnouncingCentre(CentreServer):
@@ -169,7 +172,7 @@ async def hang_up_waiting(server: CentreServer, call_id: str) -> None:
     server.pbx.player.send_soon(server.pbx.scenes.abandon(call))
 
 
-DeskOpener = Callable[[LiveServer, str], MainWindow]
+DeskOpener = Callable[..., MainWindow]  # (server, token, url=None)
 
 
 @pytest.fixture
@@ -177,13 +180,13 @@ def open_desk(tmp_path: Path, qtbot: Any) -> Iterator[DeskOpener]:
     """Signed-in desktops on either server, each with its own settings; all stop after."""
     windows: list[tuple[LiveServer, MainWindow]] = []
 
-    def open_one(server: LiveServer, token: str) -> MainWindow:
+    def open_one(server: LiveServer, token: str, url: str | None = None) -> MainWindow:
         from PyQt6.QtCore import QSettings
 
         ini = tmp_path / f"desktop-{len(windows)}.ini"
         prefs = DesktopPrefs(QSettings(str(ini), QSettings.Format.IniFormat), keyring=None)
         window = build_main_window(
-            server.url,
+            url or server.url,
             token,
             prefs=prefs,
             backoff=Backoff(0.05, 0.2),

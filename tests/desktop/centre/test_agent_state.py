@@ -223,3 +223,25 @@ def test_logging_in_from_the_selector_brings_the_waiting_caller_to_the_agent(
     assert member is not None and member.membership == "dynamic"
     assert bar.result.text() == "Log in: done - logged in to support"
     assert not bar.buttons[CHOOSE_AVAILABLE].isEnabled()  # on a call, not paused
+
+
+def test_a_state_change_missed_while_disconnected_is_replayed_on_reconnect(
+    centre: CentreServer, open_desk: DeskOpener
+) -> None:
+    alice = open_desk(centre, ALICE_TOKEN, url=centre.proxied_url)
+    bar = bar_of(alice)
+    centre.run(until(lambda: bar.state.text() == "Available"))
+    resets: list[int] = []
+    alice.controller.board_reset.connect(lambda: resets.append(1))
+    sue = open_desk(centre, SUE_TOKEN)
+    centre.proxy.cut()
+    centre.run(until(lambda: alice.controller.link_state.value == "reconnecting"))
+    assert not bar.buttons[CHOOSE_PAUSE].isEnabled()  # offline: nothing can work
+    assert bar.buttons[CHOOSE_PAUSE].toolTip() == "Not connected to the server"
+    sue.controller.centre.act("agent.pause", "1001", "training")  # the supervisor, meanwhile
+    centre.run(until(lambda: sim_member(centre, "1001") == (True, "training")))
+
+    centre.proxy.restore()
+    centre.run(until(lambda: bar.state.text() == "Paused: training"))
+    assert resets == [], "replayed from last_seq, not rebuilt from a snapshot"
+    assert bar.buttons[CHOOSE_AVAILABLE].isEnabled()
