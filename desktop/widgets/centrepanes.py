@@ -4,7 +4,7 @@ desktop as a supervisor: an agent never has it, not even hidden."""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QObject, QTimer
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QTabWidget
 
 from desktop.agentview import status_view
@@ -19,12 +19,15 @@ COALESCE_MS = 100  # events in a burst re-render once: a refresh of 300 agents t
 
 
 class CentrePanes(QObject):
+    presence_changed = pyqtSignal()  # at most once a refresh: the transfer pickers follow
+
     def __init__(self, controller: DesktopController, tabs: QTabWidget) -> None:
         super().__init__(tabs)
         self.controller = controller
         self.tabs = tabs
         self.agentbar = AgentBar()
         self.wallboard: Wallboard | None = None
+        self._presence = False  # a presence changed since the last refresh
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(COALESCE_MS)
@@ -36,6 +39,7 @@ class CentrePanes(QObject):
         centre.action_done.connect(self._action_done)
 
     def _changed(self, part: str) -> None:
+        self._presence = self._presence or part in ("presence", "welcome")
         if not self._soon.isActive():
             self._soon.start()
 
@@ -55,6 +59,9 @@ class CentrePanes(QObject):
         )
         self.agentbar.show_view(view)
         self._show_wallboard(centre.supervisor)
+        if self._presence:
+            self._presence = False
+            self.presence_changed.emit()
 
     def _show_wallboard(self, supervisor: bool) -> None:
         if supervisor and self.wallboard is None:

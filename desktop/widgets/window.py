@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         c.pbx_changed.connect(lambda _: self.refresh_all())
         c.command_done.connect(self._dial_result)
         c.directory.search_done.connect(self.dialbar.show_contacts)
-        c.centre.changed.connect(lambda part: self.deck.show_all() if part == "presence" else None)
+        self.centre.presence_changed.connect(self.deck.show_all)
         self.dialbar.dial_requested.connect(c.dial)
         self.dialbar.search_requested.connect(c.directory.search)
         self.dialbar.contact_requested.connect(c.directory.load_contact)

@@ -46,3 +46,17 @@ def test_the_wallboard_tab_follows_the_role_of_the_welcome(qtbot: Any) -> None:
     controller.on_welcome(parse_welcome({"agent": "bob", "extension": "1002", "seq": 0}), True)
     centre.refresh()
     assert centre.wallboard is None and tabs.count() == 1
+
+
+def test_a_burst_of_presence_changes_refreshes_the_transfer_pickers_once(qtbot: Any) -> None:
+    controller, _, centre = panes(qtbot)
+    controller.on_welcome(parse_welcome({"agent": "alice", "extension": "1001", "seq": 0}), True)
+    centre.refresh()
+    pickers: list[int] = []
+    centre.presence_changed.connect(lambda: pickers.append(1))
+    for index in range(30):
+        state = "in-use" if index % 2 else "idle"
+        controller.on_event("presence", {"extension": f"1{index:03d}", "state": state})
+    qtbot.waitUntil(lambda: pickers != [], timeout=30_000)
+    assert pickers == [1]
+    assert len(controller.centre.board.presence) == 30
