@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from cti.ami.fake_channels import format_frame
 from cti.protocol import (
     CMD_AGENT_LOGOUT,
     CMD_AGENT_PAUSE,
@@ -258,3 +259,25 @@ def test_queue_statistics_show_todays_service_level_and_a_late_longest_wait(
     broker.publish(stats("sales", offered=1, answered=1, service_level=1.0))
     centre.run(until(lambda: cells(wallboard.queues, "sales")[3:4] == ["100%"]))
     assert [wallboard.queues.item(r, 0).text() for r in range(2)] == ["sales", "support"]  # type: ignore[union-attr]
+
+
+def test_a_queue_member_matching_no_agent_shows_as_unknown_and_offers_no_action(
+    queue_lab: QueueLab, open_desk: DeskOpener
+) -> None:
+    """An admin adds SIP/ghost to support at the Asterisk CLI: no agent has it."""
+    sue = open_desk(queue_lab, SUE_TOKEN)
+    wallboard = wallboard_of(queue_lab, sue)
+    add = {"Queue": "support", "Interface": "SIP/ghost", "MemberName": "Ghost"}
+    _, events = queue_lab.app_queue.act("QueueAdd", add)
+    queue_lab.run(queue_lab.ami.send_frames([format_frame(pairs) for pairs in events]))
+    queue_lab.run(until(lambda: wallboard.agents.row_of("SIP/ghost") >= 0))
+    assert cells(wallboard.agents, "SIP/ghost")[:3] == [
+        "unknown member SIP/ghost",
+        "",
+        "Available",
+    ]
+    assert wallboard.agents.row_of("SIP/ghost") == wallboard.agents.rowCount() - 1  # last
+    choose(wallboard, "SIP/ghost")
+    for action, button in wallboard.buttons.items():
+        assert not button.isEnabled(), action
+        assert button.toolTip() == "This queue member matches no agent of the server"
