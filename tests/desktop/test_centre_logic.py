@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from cti.protocol import iso_utc
 from desktop.centre import CentreBoard
 from desktop.centredata import parse_agent_state, parse_queue_stats
 from desktop.connection import BrokerConnection, CommandOutcome, LinkState
@@ -20,8 +21,6 @@ T0_ISO = "2027-01-15T08:00:00.000Z"
 
 def stamp(seconds: float) -> str:
     """ISO-8601 UTC of broker time T0 + seconds."""
-    from cti.protocol import iso_utc
-
     return iso_utc(T0 + seconds)
 
 
