@@ -79,6 +79,7 @@ class ConsultationWatcher:
             reason = CONSULT_HUNG_UP
         if consultation.cancelling:
             reason = CONSULT_CANCELLED
+        consultation.outcome = reason
         self.flow.consultation_failed(
             call,
             consultation.transferer,

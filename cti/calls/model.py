@@ -10,6 +10,8 @@ STATE_RING = 4  # the line is ringing inbound (a caller waiting for us)
 STATE_RINGING = 5  # the far end is ringing (an agent phone alerting)
 STATE_UP = 6
 
+TRANSFERRED = "transferred"  # a consultation's outcome when it became the transfer
+
 
 class PopState(enum.Enum):
     """Where one extension's screen-pop stands within one call."""
@@ -71,6 +73,8 @@ class Consultation:
     target_number: str | None = None
     #: cti's own cancel hung the target up (else a return means no answer or a hang-up)
     cancelling: bool = False
+    #: how it ended: "transferred", or the reason the caller came back (CONSULT_*)
+    outcome: str | None = None
 
     @property
     def transferer_extension(self) -> str | None:

@@ -13,7 +13,7 @@ from cti.ami.messages import Event
 from cti.calls.callerid import clean_number
 from cti.calls.extensions import ExtensionRules
 from cti.calls.flow import CallFlow
-from cti.calls.model import Call, Channel
+from cti.calls.model import TRANSFERRED, Call, Channel
 
 
 class TransferDetector:
@@ -80,6 +80,8 @@ class TransferDetector:
             ev.get("OrigTransfererChannel")
         ) or self.rules.extension_of(ev.get("SecondTransfererChannel"))
         consultation, call.consultation = call.consultation, None
+        if consultation is not None:
+            consultation.outcome = TRANSFERRED
         target = (
             (consultation.target_number if consultation is not None else None)
             or self.rules.extension_of(ev.get("TransferTargetChannel"))

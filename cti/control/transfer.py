@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 from cti.broker.commands import CommandError
 from cti.calls.changes import CallChanges
-from cti.calls.model import Call, Channel, Consultation
+from cti.calls.model import TRANSFERRED, Call, Channel, Consultation
 from cti.control.ami import ActionSender, send
 from cti.control.legs import far_parties, talking_leg
 from cti.control.settings import ControlSettings
@@ -88,13 +88,16 @@ class TransferControl:
         finally:
             watch.cancel()
             await self._set_exten(leg, "")  # a later transfer key press must ask again
+        if outcome.transferred():
+            log.info("attended transfer of %s to %s started and already completed", call_id, to)
+            return
         consultation = call.consultation
         if not outcome.started() or consultation is None or consultation.target is None:
-            if not outcome.began:  # it may still come: cancel it then
+            if outcome.began is None:  # it may still come: cancel it then
                 self._late[call_id] = (leg, time.monotonic() + LATE_WATCH)
             why = (
                 f"the PBX called {to}, but that call ended at once"
-                if outcome.began
+                if outcome.began is not None
                 else f"the PBX did not call {to}: it gave the caller back at once "
                 f"(is {to} an extension of {context}?)"
                 if outcome.given_back
@@ -191,15 +194,19 @@ class StartWatch:
     def __init__(self, call: Call, transferer: Channel) -> None:
         self.call, self.transferer = call, transferer
         self.held = self.given_back = False
-        self.began = False  # a consultation leg was seen, even if it is gone again
+        self.began: Consultation | None = None  # the one seen, even if it ended since
 
     def started(self) -> bool:
         return _consulting(self.call, self.transferer)
 
+    def transferred(self) -> bool:
+        """It began and already became the transfer (the transferer completed at once)."""
+        return self.began is not None and self.began.outcome == TRANSFERRED
+
     def settled(self) -> bool:
         """Checked after each event: started, or held then resumed without one."""
         if self.started():
-            self.began = True
+            self.began = self.call.consultation
             return True
         if self.call.held:
             self.held = True

@@ -223,3 +223,22 @@ async def test_a_consultation_that_comes_and_goes_before_the_atxfer_response_is_
     failed = [brief_event(e) for e in pbx.out if e.type == "call.transfer_failed"]
     assert len(failed) == 1, "the transferer was told how the consultation ended"
     assert pbx.actions("Hangup") == [], "nothing is hung up afterwards"
+
+
+class CompletedEarlyPbx(RecordedPbx):
+    """Asterisk whose consultation starts and already becomes the transfer before the
+    Atxfer's response arrives (attended_transfer_complete, sections 3 and 4)."""
+
+    async def send_action(self, name: str, fields: dict[str, str]) -> Response:
+        if name == "Atxfer":
+            self.play("3", "4")
+        return await super().send_action(name, fields)
+
+
+async def test_a_consultation_completed_before_the_atxfer_response_is_a_started_transfer() -> None:
+    pbx = CompletedEarlyPbx("attended_transfer_complete")
+    pbx.play("login", "1")
+    patient = ControlSettings(dial_context="cti-dial", consult_timeout=9)
+    assert await control(pbx, patient).transfer(CALL, "1001", "1002", "attended") == "attended"
+    assert ("call.transferred", "1001", "1002", "attended") in [brief_event(e) for e in pbx.out]
+    assert pbx.actions("Hangup") == [], "nothing is hung up afterwards"
