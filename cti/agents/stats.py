@@ -1,0 +1,328 @@
+"""Queue statistics for supervisors: who waits, members by state, and today's counts.
+
+`QueueStatsBook` is fed the call and agent events as they are made (`feed`) and says
+what changed on `tick`, at most once a second per queue. It reads the events' wire
+data (docs/protocol.md), the shape every producer agrees on. "Today" starts at local
+midnight; a call counts in the day it joined the queue, when its wait is over
+(answered, abandoned, or gone otherwise). `seed` restores today's counts from the call
+records after a restart. The convention is `cti.agents.servicelevel`'s.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as day_time
+from typing import Any
+
+from cti.agents.servicelevel import DayTally, Outcome, ServiceLevelRule
+from cti.protocol import CallAnswered, QueueStats, WireEvent
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL = 1.0
+"""Seconds between two `queue.stats` of one queue: the issue's "at most once a second"."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCallSeen:
+    """A queue call of today as the records kept it (for `seed` after a restart)."""
+
+    call_id: str
+    queue: str
+    joined_at: float
+    answered: bool
+    abandoned: bool
+    waited_seconds: float | None
+    ended: bool
+
+
+@dataclass(slots=True)
+class _Caller:
+    """A queue call followed until it ends; ``provisional`` was counted at its answer."""
+
+    queue: str
+    joined_at: float
+    answered: bool = False
+    provisional: Outcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    start: float
+    end: float
+
+    @property
+    def since(self) -> str:
+        moment = datetime.fromtimestamp(self.start, UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def day_of(now: float, tz: tzinfo | None = None) -> Day:
+    """The local day holding ``now``; ``tz`` None is the server's own time zone."""
+    today = datetime.fromtimestamp(now, tz).date()
+    return Day(_midnight(today, tz), _midnight(today + timedelta(days=1), tz))
+
+
+def _midnight(day: date, tz: tzinfo | None) -> float:
+    return datetime.combine(day, day_time(), tzinfo=tz).timestamp()
+
+
+class QueueStatsBook:
+    def __init__(
+        self,
+        rule: ServiceLevelRule,
+        clock: Callable[[], float] = time.time,
+        tz: tzinfo | None = None,
+        min_interval: float = MIN_INTERVAL,
+    ) -> None:
+        self.rule = rule
+        self._clock = clock
+        self._tz = tz
+        self._min_interval = min_interval
+        self.day = day_of(clock(), tz)
+        self._queues: set[str] = set()
+        self._tallies: dict[str, DayTally] = {}
+        self._calls: dict[str, _Caller] = {}
+        self._waiting: dict[str, dict[str, float]] = {}  # queue -> call_id -> joined at
+        self._agents: dict[str, tuple[str, tuple[str, ...]]] = {}  # extension -> state, queues
+        self._members: dict[str, Counter[str]] = {}  # queue -> state -> agents
+        self._dirty: set[str] = set()
+        self._sent: dict[str, tuple[float, QueueStats]] = {}
+        self._handlers: dict[str, Callable[[WireEvent, float], None]] = {
+            "call.queued": self._queued,
+            "call.answered": self._answered,
+            "call.ended": self._ended,
+            "agent.state": self._agent_state,
+        }
+
+    def add_queues(self, queues: Iterable[str]) -> None:
+        """Queues to show even before anything happens in them (the configured ones)."""
+        for queue in queues:
+            self._know(queue)
+
+    def feed(self, event: WireEvent) -> None:
+        """Take one event; a failure is logged and never reaches the event stream."""
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            return
+        try:
+            now = self._clock()
+            self._roll(now)
+            handler(event, now)
+        except Exception:
+            log.exception("queue statistics could not take %s", event.type)
+
+    def seed(self, calls: Iterable[QueueCallSeen]) -> None:
+        """Today's counts from the records; unanswered calls in progress are left to the
+        `call.queued` the resync after the AMI connect brings, if they still wait."""
+        for call in calls:
+            if call.joined_at < self.day.start:
+                continue
+            self._know(call.queue)
+            outcome = self.rule.outcome(call.answered, call.abandoned, call.waited_seconds)
+            if call.ended:
+                self._tally(call.queue).add(outcome)
+            elif call.answered:
+                self._tally(call.queue).add(outcome)
+                self._calls[call.call_id] = _Caller(call.queue, call.joined_at, True, outcome)
+
+    def tick(self) -> list[QueueStats]:
+        """The lines of the queues that changed and were not sent within the last second.
+
+        A queue with callers waiting changes each second (its longest wait), so its line
+        goes out once a second while they wait.
+        """
+        now = self._clock()
+        self._roll(now)
+        out: list[QueueStats] = []
+        for queue in sorted(self._dirty | {q for q, w in self._waiting.items() if w}):
+            sent_at, last = self._sent.get(queue, (-math.inf, None))
+            if now - sent_at < self._min_interval:
+                continue
+            self._dirty.discard(queue)
+            line = self._line(queue, now)
+            if line != last:
+                self._sent[queue] = (now, line)
+                out.append(line)
+        return out
+
+    def lines(self) -> list[QueueStats]:
+        """Every known queue's line now (a supervisor's welcome)."""
+        now = self._clock()
+        self._roll(now)
+        return [self._line(queue, now) for queue in sorted(self._queues)]
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        return [line.data() for line in self.lines()]
+
+    def _line(self, queue: str, now: float) -> QueueStats:
+        waiting = self._waiting.get(queue) or {}
+        longest = max(0, int(now - min(waiting.values()))) if waiting else 0
+        tally = self._tallies.get(queue) or DayTally()
+        members = self._members.get(queue) or Counter()
+        return QueueStats(
+            queue=queue,
+            waiting=len(waiting),
+            longest_wait_seconds=longest,
+            agents={state: n for state, n in sorted(members.items()) if n > 0},
+            offered=tally.offered,
+            answered=tally.answered,
+            answered_within_target=tally.answered_within_target,
+            abandoned=tally.abandoned,
+            short_abandoned=tally.short_abandoned,
+            service_level=tally.service_level,
+            service_level_seconds=self.rule.target_seconds,
+            since=self.day.since,
+        )
+
+    def _roll(self, now: float) -> None:
+        """At midnight today's counts start again; calls that joined before it no longer
+        count (their day is over), even when their wait ends later."""
+        if self.day.start <= now < self.day.end:
+            return
+        self.day = day_of(now, self._tz)
+        self._tallies.clear()
+        for caller in self._calls.values():
+            caller.provisional = None
+        self._dirty |= self._queues
+        log.info("queue statistics: a new day since %s", self.day.since)
+
+    def _know(self, queue: str) -> None:
+        if queue not in self._queues:
+            self._queues.add(queue)
+            self._dirty.add(queue)
+
+    def _tally(self, queue: str) -> DayTally:
+        tally = self._tallies.get(queue)
+        if tally is None:
+            tally = self._tallies[queue] = DayTally(self.rule.counts_short_abandons)
+        return tally
+
+    def _today(self, caller: _Caller) -> bool:
+        return caller.joined_at >= self.day.start
+
+    def _queued(self, event: WireEvent, now: float) -> None:
+        data = event.data()
+        call_id, queue = _text(data.get("call_id")), _text(data.get("queue"))
+        if call_id is None or queue is None:
+            return
+        joined = min(now, _epoch(data.get("waiting_since")) or now)
+        caller = self._calls.get(call_id)
+        if caller is not None and caller.queue != queue:  # moved on to another queue
+            self._finish(call_id, caller, Outcome.UNANSWERED)
+            caller = None
+        if caller is None:
+            caller = self._calls[call_id] = _Caller(queue, joined)
+        elif not caller.answered:
+            caller.joined_at = min(caller.joined_at, joined)
+        if not caller.answered:
+            self._waiting.setdefault(queue, {})[call_id] = caller.joined_at
+        self._know(queue)
+        self._dirty.add(queue)
+
+    def _answered(self, event: WireEvent, now: float) -> None:
+        if not isinstance(event, CallAnswered):
+            return
+        caller = self._calls.get(event.call_id)
+        if caller is None or caller.answered:
+            return  # not a queue call, or a later answer (a transfer target)
+        caller.answered = True
+        self._stop_waiting(event.call_id, caller.queue)
+        if self._today(caller):
+            caller.provisional = self.rule.outcome(True, False, now - caller.joined_at)
+            self._tally(caller.queue).add(caller.provisional)
+
+    def _ended(self, event: WireEvent, now: float) -> None:
+        data = event.data()
+        call_id = _text(data.get("call_id"))
+        if call_id is None:
+            return
+        caller = self._calls.get(call_id)
+        waited = _number(data.get("waited_seconds"))
+        answered = data.get("answered_by") is not None
+        if caller is None:
+            queue = _text(data.get("queue"))
+            if queue is None:
+                return  # not a queue call
+            caller = _Caller(queue, now - (waited or 0.0))  # its join time, if waited is known
+            self._know(queue)
+        elif waited is None and not (answered or caller.answered):
+            waited = now - caller.joined_at
+        answered = answered or caller.answered
+        if waited is None and caller.provisional is not None:
+            outcome = caller.provisional
+        else:
+            outcome = self.rule.outcome(answered, data.get("abandoned") is True, waited)
+        self._finish(call_id, caller, outcome)
+
+    def _finish(self, call_id: str, caller: _Caller, outcome: Outcome) -> None:
+        """The call's wait in ``caller.queue`` is over: its count becomes final."""
+        self._calls.pop(call_id, None)
+        self._stop_waiting(call_id, caller.queue)
+        if not self._today(caller):
+            return
+        tally = self._tally(caller.queue)
+        if caller.provisional is not None:
+            tally.add(caller.provisional, -1)
+        tally.add(outcome)
+
+    def _stop_waiting(self, call_id: str, queue: str) -> None:
+        waiting = self._waiting.get(queue)
+        if waiting is not None:
+            waiting.pop(call_id, None)
+        self._dirty.add(queue)
+
+    def _agent_state(self, event: WireEvent, now: float) -> None:
+        data = event.data()
+        extension, state = _text(data.get("extension")), _text(data.get("state"))
+        if extension is None or state is None:
+            return
+        old = self._agents.pop(extension, None)
+        if old is not None:
+            for queue in old[1]:
+                self._members[queue][old[0]] -= 1
+                self._dirty.add(queue)
+        queues = _queue_names(data.get("queues"))
+        if queues:
+            self._agents[extension] = (state, queues)
+        for queue in queues:
+            self._know(queue)
+            self._members.setdefault(queue, Counter())[state] += 1
+            self._dirty.add(queue)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return max(0.0, float(value))
+
+
+def _epoch(value: object) -> float | None:
+    """An ISO-8601 time (``...Z``) as unix seconds; None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _queue_names(items: object) -> tuple[str, ...]:
+    """The queue names of an agent.state's ``queues`` list, each once."""
+    if not isinstance(items, list | tuple):
+        return ()
+    names = (_text(item.get("queue")) for item in items if isinstance(item, dict))
+    return tuple(dict.fromkeys(name for name in names if name is not None))
