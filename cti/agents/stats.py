@@ -16,10 +16,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from datetime import time as day_time
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from cti.agents.day import day_of
 from cti.agents.servicelevel import DayTally, Outcome, ServiceLevelRule
 from cti.protocol import CallAnswered, QueueStats, WireEvent
 
@@ -50,27 +50,6 @@ class _Caller:
     joined_at: float
     answered: bool = False
     provisional: Outcome | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Day:
-    start: float
-    end: float
-
-    @property
-    def since(self) -> str:
-        moment = datetime.fromtimestamp(self.start, UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def day_of(now: float, tz: tzinfo | None = None) -> Day:
-    """The local day holding ``now``; ``tz`` None is the server's own time zone."""
-    today = datetime.fromtimestamp(now, tz).date()
-    return Day(_midnight(today, tz), _midnight(today + timedelta(days=1), tz))
-
-
-def _midnight(day: date, tz: tzinfo | None) -> float:
-    return datetime.combine(day, day_time(), tzinfo=tz).timestamp()
 
 
 class QueueStatsBook:
@@ -188,8 +167,6 @@ class QueueStatsBook:
             return
         self.day = day_of(now, self._tz)
         self._tallies.clear()
-        for caller in self._calls.values():
-            caller.provisional = None
         self._dirty |= self._queues
         log.info("queue statistics: a new day since %s", self.day.since)
 

@@ -21,6 +21,7 @@ from cti.protocol import (
     Party,
     PbxLink,
     PopRetracted,
+    QueueStats,
     WireEvent,
     event_envelope,
 )
@@ -42,6 +43,20 @@ SAMPLES: list[WireEvent] = [
     CallEnded(call_id="1", cause=16, cause_text="Normal Clearing", answered_by="1001"),
     PopRetracted(call_id="1", extension="1002", reason="abandoned"),
     PbxLink(connected=False, since="2026-12-07T09:00:00.000Z"),
+    QueueStats(
+        queue="support",
+        waiting=2,
+        longest_wait_seconds=31,
+        agents={"available": 1, "on-call": 2},
+        offered=40,
+        answered=36,
+        answered_within_target=30,
+        abandoned=4,
+        short_abandoned=1,
+        service_level=0.75,
+        service_level_seconds=20,
+        since="2026-12-06T23:00:00.000Z",
+    ),
 ]
 
 

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cti.agents.day import day_of
 from cti.agents.servicelevel import COUNT, ServiceLevelRule
-from cti.agents.stats import QueueCallSeen, QueueStatsBook, day_of
+from cti.agents.stats import QueueCallSeen, QueueStatsBook
 from cti.protocol import CallAnswered, Called, CallEnded, CallRinging, Party, QueueStats
 from tests.unit.agents.contract_events import AgentState, CallQueued, QueueCallEnded, member_of
 
