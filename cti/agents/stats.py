@@ -16,11 +16,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from cti.agents.day import day_of
 from cti.agents.servicelevel import DayTally, Outcome, ServiceLevelRule
+from cti.eventdata import AGENT_STATE, CALL_QUEUED, epoch_of, number_of, text_of
 from cti.protocol import CallAnswered, QueueStats, WireEvent
 
 log = logging.getLogger(__name__)
@@ -74,10 +75,10 @@ class QueueStatsBook:
         self._dirty: set[str] = set()
         self._sent: dict[str, tuple[float, QueueStats]] = {}
         self._handlers: dict[str, Callable[[WireEvent, float], None]] = {
-            "call.queued": self._queued,
+            CALL_QUEUED: self._queued,
             "call.answered": self._answered,
             "call.ended": self._ended,
-            "agent.state": self._agent_state,
+            AGENT_STATE: self._agent_state,
         }
 
     def add_queues(self, queues: Iterable[str]) -> None:
@@ -186,10 +187,10 @@ class QueueStatsBook:
 
     def _queued(self, event: WireEvent, now: float) -> None:
         data = event.data()
-        call_id, queue = _text(data.get("call_id")), _text(data.get("queue"))
+        call_id, queue = text_of(data.get("call_id")), text_of(data.get("queue"))
         if call_id is None or queue is None:
             return
-        joined = min(now, _epoch(data.get("waiting_since")) or now)
+        joined = min(now, epoch_of(data.get("waiting_since")) or now)
         caller = self._calls.get(call_id)
         if caller is not None and caller.queue != queue:  # moved on to another queue
             self._finish(call_id, caller, Outcome.UNANSWERED)
@@ -217,14 +218,14 @@ class QueueStatsBook:
 
     def _ended(self, event: WireEvent, now: float) -> None:
         data = event.data()
-        call_id = _text(data.get("call_id"))
+        call_id = text_of(data.get("call_id"))
         if call_id is None:
             return
         caller = self._calls.get(call_id)
-        waited = _number(data.get("waited_seconds"))
+        waited = number_of(data.get("waited_seconds"))
         answered = data.get("answered_by") is not None
         if caller is None:
-            queue = _text(data.get("queue"))
+            queue = text_of(data.get("queue"))
             if queue is None:
                 return  # not a queue call
             caller = _Caller(queue, now - (waited or 0.0))  # its join time, if waited is known
@@ -257,7 +258,7 @@ class QueueStatsBook:
 
     def _agent_state(self, event: WireEvent, now: float) -> None:
         data = event.data()
-        extension, state = _text(data.get("extension")), _text(data.get("state"))
+        extension, state = text_of(data.get("extension")), text_of(data.get("state"))
         if extension is None or state is None:
             return
         old = self._agents.pop(extension, None)
@@ -274,32 +275,9 @@ class QueueStatsBook:
             self._dirty.add(queue)
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return max(0.0, float(value))
-
-
-def _epoch(value: object) -> float | None:
-    """An ISO-8601 time (``...Z``) as unix seconds; None when absent or unreadable."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
 def _queue_names(items: object) -> tuple[str, ...]:
     """The queue names of an agent.state's ``queues`` list, each once."""
     if not isinstance(items, list | tuple):
         return ()
-    names = (_text(item.get("queue")) for item in items if isinstance(item, dict))
+    names = (text_of(item.get("queue")) for item in items if isinstance(item, dict))
     return tuple(dict.fromkeys(name for name in names if name is not None))
