@@ -167,3 +167,27 @@ def test_a_call_queued_with_a_malformed_caller_still_starts_the_record(
     record = records.recorder.find("c")
     assert record is not None
     assert (record.queue, record.caller_number, record.contact_ids) == ("support", None, ())
+
+
+def test_todays_queue_calls_are_read_back_for_the_statistics(
+    records: CallRecords, clock: Clock
+) -> None:
+    clock.now = START - 7200
+    records.recorder.record(queued("earlier", START - 7200))
+    records.recorder.record(ended("earlier", abandoned=True, waited_seconds=9.0))
+    clock.now = START
+    records.recorder.record(queued("talking", START))
+    clock.now += 6
+    records.recorder.record(answered("talking", "1001"))
+    records.recorder.record(queued("gone", START + 1))
+    records.recorder.record(ended("gone", abandoned=True, waited_seconds=5.0))
+    records.recorder.record(answered("direct", "1002"))  # no queue: not a queue call
+    assert records.writer.wait_written(30.0)
+    seen = sorted(records.store.queue_calls_since(START - 60), key=lambda c: c.call_id)
+    assert [
+        (c.call_id, c.queue, c.joined_at, c.answered, c.abandoned, c.waited_seconds, c.ended)
+        for c in seen
+    ] == [
+        ("gone", "support", START + 1, False, True, 5.0, True),
+        ("talking", "support", START, True, False, 6.0, False),
+    ]
