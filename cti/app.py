@@ -17,6 +17,8 @@ from functools import partial
 from aiohttp import web
 
 from cti.agents import QueueMembers, queue_members
+from cti.agents.servicelevel import ServiceLevelRule
+from cti.agents.stats import QueueStatsBook
 from cti.agi import AgiServer, AgiSettings
 from cti.ami.client import AmiClient
 from cti.ami.messages import Event
@@ -45,6 +47,10 @@ log = logging.getLogger(__name__)
 
 LOOKUP_GRACE = 0.05
 """Seconds past the lookup budget before the pop goes out without a contact anyway."""
+
+STATS_TICK = 0.25
+"""Seconds between looks at the queue statistics: a change held back by the once-a-second
+limit, and the longest wait of waiting callers, go out this late at most."""
 
 LIVE_KEYS = ("logging.", "lookup.", "desktop.")
 """Options `reload` applies live; secrets are compared one by one (see `reload`)."""
@@ -137,6 +143,7 @@ class CtiApp:
             extension_rules(config), default_region=config.numbers.default_region
         )
         self.records = CallRecords(records_path(config), config.records.keep_days)
+        self.stats = QueueStatsBook(ServiceLevelRule())
         self.lookup, self._store = build_lookup(config)
         control = settings_from(config.calls)
         extensions = [agent.extension for agent in agent_directory(config).identities()]
@@ -171,6 +178,7 @@ class CtiApp:
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._ami_task: asyncio.Task[None] | None = None
+        self._stats_task: asyncio.Task[None] | None = None
         self._stopped = False
         self._reloading = asyncio.Lock()
 
@@ -189,6 +197,8 @@ class CtiApp:
         scheme = "https" if tls else "http"
         log.info("broker listening on %s://%s:%d", scheme, settings.host, self.port)
         self.records.start()
+        self.stats.seed(self.records.store.queue_calls_since(self.stats.day.start))
+        self._stats_task = asyncio.create_task(self._tick_stats(), name="queue-stats")
         self._ami_task = asyncio.create_task(self.ami.run(), name="ami-client")
 
     async def stop(self) -> None:
@@ -200,6 +210,9 @@ class CtiApp:
         if self._ami_task is not None:
             await asyncio.gather(self._ami_task, return_exceptions=True)
             self._ami_task = None
+        if self._stats_task is not None:
+            self._stats_task.cancel()
+            await asyncio.gather(self._stats_task, return_exceptions=True)
         await self.pipeline.close()
         await self.records.aclose()
         if self._runner is not None:
@@ -276,9 +289,24 @@ class CtiApp:
             self._feed(item)
 
     def _feed(self, event: DomainEvent) -> None:
-        """To the pop pipeline, and to the records at the moment the tracker saw it."""
+        """To the pop pipeline, and to the records and the queue statistics at the moment
+        the tracker saw it (a slow contact lookup delays neither)."""
         self.pipeline.feed(event)
         self.records.recorder.record(event)
+        self.stats.feed(event)
+        self._send_stats()
+
+    def _send_stats(self) -> None:
+        try:
+            for line in self.stats.tick():
+                self.context.broker.publish(line)
+        except Exception:  # neither the AMI events nor the ticks may stop over it
+            log.exception("queue statistics could not be sent")
+
+    async def _tick_stats(self) -> None:
+        while True:
+            await asyncio.sleep(STATS_TICK)
+            self._send_stats()
 
     def _publish(self, event: DomainEvent) -> None:
         """To the agents; the records take the contact a ringing event was enriched with."""
