@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import gc
 import json
 import logging
 import multiprocessing as mp
 import os
+import pstats
 import resource
 import sys
 import tempfile
@@ -238,10 +240,20 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
                         await asyncio.sleep(0.01)
                 await clients.connect(f"http://127.0.0.1:{app.port}/ws")
                 await asyncio.sleep(2.0)  # the first agent states and queue lines go out
+                if os.environ.get("FANOUT_GC_TYPES"):
+                    from collections import Counter as _C
+                    objs = gc.get_objects()
+                    print("tracked", len(objs), _C(type(o).__name__ for o in objs).most_common(12), file=sys.stderr)
                 gc.collect()
                 gc.callbacks.append(watch)
+                profiler = cProfile.Profile() if args.profile else None
+                if profiler is not None:
+                    profiler.enable()
                 rows = await run_pops(pbx, clients, numbers, args, floor["p99"])
                 rows += await run_pauses(pbx, clients, args, floor["p99"])
+                if profiler is not None:
+                    profiler.disable()
+                    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
             finally:
                 if watch in gc.callbacks:
                     gc.callbacks.remove(watch)
@@ -291,6 +303,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--unpause-after", type=float, default=0.5, help="seconds paused")
     p.add_argument("--grace", type=float, default=10.0, help="seconds to wait for late frames")
     p.add_argument("--floor-frames", type=int, default=1000, help="frames in the TCP floor")
+    p.add_argument("--profile", action="store_true", help="print the server's cProfile top 25")
     p.add_argument("--json", metavar="PATH", help="also save the results as JSON")
     return p.parse_args(argv)
 
@@ -311,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{out['gc_collections']}, longest {out['gc_longest_ms']:.1f} ms; "
         f"app stage means ms {json.dumps(out['app_stage_mean_ms'])}"
     )
+    if os.environ.get("FANOUT_GC_TYPES"):
+        print(gc.get_stats(), file=sys.stderr)
     if args.json:
         out["command"] = command
         out["loadavg"] = os.getloadavg()

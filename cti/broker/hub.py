@@ -22,7 +22,6 @@ from cti.protocol import (
     DomainEvent,
     PbxLink,
     WireEvent,
-    event_envelope,
     pbx_data,
     utc_timestamp,
     welcome_frame,
@@ -46,6 +45,15 @@ def encode(frame: dict[str, Any]) -> str:
     """
     text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
     return text if encodable(text) else json.dumps(frame, separators=(",", ":"))
+
+
+def envelope_tail(event: WireEvent, ts: str) -> str:
+    """An event's envelope after its seq: only the seq differs between recipients, so a
+    fan-out to a thousand supervisors encodes the event once, not once per recipient.
+
+    ``'{"op":"event","seq":%d,' + tail`` is exactly ``encode(event_envelope(...))``.
+    """
+    return encode({"type": event.type, "ts": ts, "data": event.data()})[1:]
 
 
 class Broker:
@@ -100,11 +108,11 @@ class Broker:
             self.call_log.apply(event)
         elif isinstance(event, PbxLink):
             self.pbx = event
-        ts = utc_timestamp()
+        tail = envelope_tail(event, utc_timestamp())  # one encoding, whatever the audience
         for state in self.recipients(event):
             identity = state.identity
             seq = state.journal.next_seq()
-            text = encode(event_envelope(event, seq, ts))
+            text = f'{{"op":"event","seq":{seq},{tail}'
             state.journal.append(seq, text)
             pop = isinstance(event, CallRinging) and event.extension == identity.extension
             for session in list(state.sessions):
