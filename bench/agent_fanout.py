@@ -221,6 +221,8 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
     from cti.config import load_config
 
     ctx = mp.get_context("spawn")
+    if os.environ.get("FANOUT_GC_THRESHOLD"):
+        gc.set_threshold(*map(int, os.environ["FANOUT_GC_THRESHOLD"].split(",")))
     floor = await run_floor(ctx, args.floor_frames, 0.002)
     fleet = Fleet(args.pop_agents, args.members, args.supervisors)
     with tempfile.TemporaryDirectory(prefix="fanout-bench-") as tmp:
@@ -269,6 +271,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
         "app_stage_mean_ms": stages,
         "gc_collections": watch.collections,
         "gc_longest_ms": watch.longest[0],
+        "gc_longest_generation": watch.longest[1],
     }
 
 
@@ -321,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(out))
     print(
         f"\ncommand: `{command}`  load average: {os.getloadavg()}  GC runs in the server: "
-        f"{out['gc_collections']}, longest {out['gc_longest_ms']:.1f} ms; "
+        f"{out['gc_collections']}, longest {out['gc_longest_ms']:.1f} ms "
+        f"(generation {out['gc_longest_generation']}); "
         f"app stage means ms {json.dumps(out['app_stage_mean_ms'])}"
     )
     if os.environ.get("FANOUT_GC_TYPES"):

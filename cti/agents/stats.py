@@ -70,7 +70,7 @@ class QueueStatsBook:
         self._tallies: dict[str, DayTally] = {}
         self._calls: dict[str, _Caller] = {}
         self._waiting: dict[str, dict[str, float]] = {}  # queue -> call_id -> joined at
-        self._agents: dict[str, tuple[str, tuple[str, ...]]] = {}  # extension -> state, queues
+        self._agents: dict[str, tuple[str, tuple[str, ...]]] = {}  # member -> state, queues
         self._members: dict[str, Counter[str]] = {}  # queue -> state -> agents
         self._dirty: set[str] = set()
         self._sent: dict[str, tuple[float, QueueStats]] = {}
@@ -258,17 +258,19 @@ class QueueStatsBook:
 
     def _agent_state(self, event: WireEvent, now: float) -> None:
         data = event.data()
-        extension, state = text_of(data.get("extension")), text_of(data.get("state"))
-        if extension is None or state is None:
+        # a member whose interface matches no agent has no extension: its interface names it
+        member = text_of(data.get("extension")) or text_of(data.get("interface"))
+        state = text_of(data.get("state"))
+        if member is None or state is None:
             return
-        old = self._agents.pop(extension, None)
+        old = self._agents.pop(member, None)
         if old is not None:
             for queue in old[1]:
                 self._members[queue][old[0]] -= 1
                 self._dirty.add(queue)
         queues = _queue_names(data.get("queues"))
         if queues:
-            self._agents[extension] = (state, queues)
+            self._agents[member] = (state, queues)
         for queue in queues:
             self._know(queue)
             self._members.setdefault(queue, Counter())[state] += 1

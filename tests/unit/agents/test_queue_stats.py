@@ -284,6 +284,22 @@ def test_members_are_counted_by_state_in_each_of_their_queues() -> None:
     assert line(book, "sales").agents == {}
 
 
+def test_a_member_that_is_no_agent_counts_by_its_interface() -> None:
+    class Unknown(AgentState):
+        def data(self) -> dict[str, object]:
+            return {**AgentState.data(self), "extension": None, "interface": "PJSIP/9999"}
+
+    clock = Clock()
+    book = make_book(clock)
+    book.feed(Unknown(agent="", extension="", state="available", queues=member_of("support")))
+    book.feed(
+        AgentState(agent="a1", extension="1001", state="available", queues=member_of("support"))
+    )
+    assert line(book).agents == {"available": 2}
+    book.feed(Unknown(agent="", extension="", state="logged-out", queues=()))
+    assert line(book).agents == {"available": 1}
+
+
 def test_tick_sends_only_changed_queues_and_each_at_most_once_a_second() -> None:
     clock = Clock()
     book = make_book(clock)
