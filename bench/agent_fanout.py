@@ -47,6 +47,7 @@ from typing import Any
 
 from fanout_bench.clients import clients_process
 from fanout_bench.pbx import pbx_process
+from fanout_bench.stamps import ServerStamps
 from pop_bench.pbx import AMI_SECRET
 from pop_bench.server import GcWatch, make_contacts, stage_means
 from pop_bench.stats import summary
@@ -151,68 +152,61 @@ class Clients:
             await peer.join()
 
 
-def latencies(
-    sent: dict[str, int], arrivals: dict[str, list[int]], need: int
-) -> tuple[list[float], int]:
-    """ms from each send to the last socket that had to get it; and how many were complete."""
-    out = []
-    for key, t0 in sent.items():
+Sent = dict[str, tuple[str, int]]  # event key -> (what the server reads it by, send ns)
+
+
+def row(
+    path: str, sent: Sent, arrivals: dict[str, list[int]], need: int, stamps: ServerStamps
+) -> dict[str, Any]:
+    """ms from each send to the last of ``need`` sockets; split by the server's stamps."""
+    lat, in_server, to_socket = [], [], []
+    for key, (read_by, t0) in sent.items():
         found = arrivals.get(key)
-        if found is not None and found[0] >= need:
-            out.append((found[2] - t0) / 1e6)
-    return out, len(out)
-
-
-def row(path: str, sent: int, lat: list[float], floor_p99: float) -> dict[str, Any]:
-    return {"path": path, "sent": sent, "received": len(lat), **summary(lat)} | {
-        "vs_floor": (summary(lat)["p99"] / floor_p99) if lat and floor_p99 else float("nan")
+        if found is None or found[0] < need:
+            continue
+        lat.append((found[2] - t0) / 1e6)
+        t1, t2 = stamps.read.get(read_by), stamps.published.get(key)
+        if t1 is not None and t2 is not None:
+            in_server.append((t2 - t1) / 1e6)
+            to_socket.append((found[2] - t2) / 1e6)
+    return {"path": path, "sent": len(sent), "received": len(lat), **summary(lat)} | {
+        "in_server": summary(in_server),
+        "server_to_socket": summary(to_socket),
     }
 
 
 async def run_pops(
-    pbx: Peer, clients: Clients, numbers: list[str], args: Any, floor_p99: float
+    pbx: Peer, clients: Clients, numbers: list[str], args: Any, stamps: ServerStamps
 ) -> list[dict[str, Any]]:
     pbx.send("pops", numbers, args.pop_rate, args.seconds, args.hold)
     sent = await pbx.recv("sent")
-    keys = {f"ring|{cid}": t0 for cid, (_, t0) in sent.items()}
+    keys: Sent = {f"ring|{cid}": (cid, t0) for cid, (_, t0) in sent.items()}
     agents, sups, _ = await clients.wait_for(list(keys), list(keys), args.grace)
-    to_agent, _ = latencies(keys, agents, 1)
-    to_sups, _ = latencies(keys, sups, clients.supervisor_count)
     n = clients.supervisor_count
     return [
-        row("call.ringing → the agent (the pop path)", len(keys), to_agent, floor_p99),
-        row(f"call.ringing → last of {n} supervisors", len(keys), to_sups, floor_p99),
+        row("call.ringing → the agent (the pop path)", keys, agents, 1, stamps),
+        row(f"call.ringing → last of {n} supervisors", keys, sups, n, stamps),
     ]
 
 
 async def run_pauses(
-    pbx: Peer, clients: Clients, args: Any, floor_p99: float
+    pbx: Peer, clients: Clients, args: Any, stamps: ServerStamps
 ) -> list[dict[str, Any]]:
     pbx.send("pauses", args.pause_rate, args.seconds, args.unpause_after)
     sent = await pbx.recv("sent")
-    states: dict[str, int] = {}
-    lines: dict[str, int] = {}
+    states: Sent = {}
+    lines: Sent = {}
     nth: dict[str, int] = {}
     for reason, (ext, queue, t0) in sent.items():
-        states[f"state|{ext}|paused|{reason}"] = t0
+        states[f"state|{ext}|paused|{reason}"] = (reason, t0)
         nth[queue] = nth.get(queue, 0) + 1
-        lines[f"stats|{queue}|{PAUSED_LINE}|{nth[queue]}"] = t0
+        lines[f"stats|{queue}|{PAUSED_LINE}|{nth[queue]}"] = (reason, t0)
     agents, sups, _ = await clients.wait_for(list(states), [*states, *lines], args.grace)
     n = clients.supervisor_count
     return [
-        row("agent.state → that agent", len(states), latencies(states, agents, 1)[0], floor_p99),
-        row(
-            f"agent.state → last of {n} supervisors",
-            len(states),
-            latencies(states, sups, n)[0],
-            floor_p99,
-        ),
-        row(
-            f"queue.stats → last of {n} supervisors",
-            len(lines),
-            latencies(lines, sups, n)[0],
-            floor_p99,
-        ),
+        row("agent.state → that agent", states, agents, 1, stamps),
+        row(f"agent.state → last of {n} supervisors", states, sups, n, stamps),
+        row(f"queue.stats → last of {n} supervisors", lines, sups, n, stamps),
     ]
 
 
@@ -232,8 +226,10 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
         pbx = Peer(ctx, pbx_process, [e for _, e in fleet.pop], fleet.queues)
         clients = Clients(ctx, fleet, args.supervisor_processes)
         watch = GcWatch()
+        stamps = ServerStamps()
         try:
             fleet.write_config(workdir / "cfg", await pbx.recv("port"), db)
+            stamps.install()  # before the app binds the methods it calls
             app = CtiApp(load_config(workdir / "cfg", require_secrets=True), broker_port=0)
             await app.start()
             try:
@@ -244,19 +240,26 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
                 await asyncio.sleep(2.0)  # the first agent states and queue lines go out
                 if os.environ.get("FANOUT_GC_TYPES"):
                     from collections import Counter as _C
+
                     objs = gc.get_objects()
-                    print("tracked", len(objs), _C(type(o).__name__ for o in objs).most_common(12), file=sys.stderr)
+                    print(
+                        "tracked",
+                        len(objs),
+                        _C(type(o).__name__ for o in objs).most_common(12),
+                        file=sys.stderr,
+                    )
                 gc.collect()
                 gc.callbacks.append(watch)
                 profiler = cProfile.Profile() if args.profile else None
                 if profiler is not None:
                     profiler.enable()
-                rows = await run_pops(pbx, clients, numbers, args, floor["p99"])
-                rows += await run_pauses(pbx, clients, args, floor["p99"])
+                rows = await run_pops(pbx, clients, numbers, args, stamps)
+                rows += await run_pauses(pbx, clients, args, stamps)
                 if profiler is not None:
                     profiler.disable()
                     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
             finally:
+                stamps.uninstall()
                 if watch in gc.callbacks:
                     gc.callbacks.remove(watch)
                 stages = stage_means(app.metrics.render())
@@ -278,17 +281,21 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
 def table(out: dict[str, Any]) -> str:
     floor = out["floor"]
     lines = [
-        "| path | received/sent | p50 ms | p99 ms | max ms | p99 / floor p99 |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| path | received/sent | p50 ms | p99 ms | max ms | p99 / floor p99 "
+        "| in server p50 / p99 ms | server → socket p50 / p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in out["rows"]:
+        ratio = r["p99"] / floor["p99"] if floor["p99"] else float("nan")
+        inside, outside = r["in_server"], r["server_to_socket"]
         lines.append(
             f"| {r['path']} | {r['received']}/{r['sent']} | {r['p50']:.2f} | {r['p99']:.2f} "
-            f"| {r['max']:.2f} | {r['vs_floor']:.1f}x |"
+            f"| {r['max']:.2f} | {ratio:.1f}x | {inside['p50']:.2f} / {inside['p99']:.2f} "
+            f"| {outside['p50']:.2f} / {outside['p99']:.2f} |"
         )
     lines.append(
         f"| floor: the same DialBegin bytes over loopback TCP | {floor['samples']} "
-        f"| {floor['p50']:.3f} | {floor['p99']:.3f} | {floor['max']:.3f} | 1x |"
+        f"| {floor['p50']:.3f} | {floor['p99']:.3f} | {floor['max']:.3f} | 1x | | |"
     )
     return "\n".join(lines)
 

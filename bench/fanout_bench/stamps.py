@@ -1,0 +1,58 @@
+"""Where a fan-out spends its time inside the server process (benchmark instrumentation).
+
+Wraps ``CtiApp._on_ami_event`` (the frame is parsed and handed over) and
+``Broker.publish`` (the event is queued for every recipient's socket) with
+``time.time_ns()`` stamps keyed like the clients' arrivals, so each latency splits into
+PBX → server, inside the server, and server → the last socket.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from typing import Any
+
+from fanout_bench.clients import event_key
+
+
+class ServerStamps:
+    def __init__(self) -> None:
+        self.read: dict[str, int] = {}  # DialBegin Linkedid / QueueMemberPause reason
+        self.published: dict[str, int] = {}  # event key, as the clients make them
+        self._lines: Counter[str] = Counter()
+        self._undo: list[tuple[type, str, Any]] = []
+
+    def install(self) -> None:
+        from cti.app import CtiApp
+        from cti.broker.hub import Broker
+        from cti.protocol import event_envelope
+
+        read, published, lines = self.read, self.published, self._lines
+        on_event, publish = CtiApp._on_ami_event, Broker.publish
+
+        def stamped_event(app: CtiApp, event: Any) -> None:
+            if event.name == "DialBegin":
+                read.setdefault(event.headers["Linkedid"], time.time_ns())
+            elif event.name == "QueueMemberPause" and event.headers.get("Paused") == "1":
+                read.setdefault(event.headers.get("PausedReason", ""), time.time_ns())
+            on_event(app, event)
+
+        def stamped_publish(broker: Broker, event: Any) -> None:
+            publish(broker, event)
+            key = event_key(json.loads(json.dumps(event_envelope(event, 0, ""))))
+            if key is None:
+                return
+            if key.startswith("stats|"):
+                lines[key] += 1
+                key = f"{key}|{lines[key]}"
+            published.setdefault(key, time.time_ns())
+
+        self._undo = [(CtiApp, "_on_ami_event", on_event), (Broker, "publish", publish)]
+        CtiApp._on_ami_event = stamped_event  # type: ignore[method-assign]
+        Broker.publish = stamped_publish  # type: ignore[method-assign]
+
+    def uninstall(self) -> None:
+        for owner, name, original in self._undo:
+            setattr(owner, name, original)
+        self._undo = []
