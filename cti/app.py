@@ -17,8 +17,12 @@ from functools import partial
 from aiohttp import web
 
 from cti.agents import QueueMembers, queue_members
-from cti.agents.servicelevel import ServiceLevelRule
+from cti.agents.commands import AgentControl
+from cti.agents.queue_actions import AgentLocks, QueueActions
+from cti.agents.servicelevel import service_level_rule
+from cti.agents.settings import MemberDevices, agent_settings
 from cti.agents.stats import QueueStatsBook
+from cti.agents.wrapup import WrapUp
 from cti.agi import AgiServer, AgiSettings
 from cti.ami.client import AmiClient
 from cti.ami.messages import Event
@@ -39,6 +43,7 @@ from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
 from cti.control import AmiCallControl, settings_from
+from cti.control.spy import SpyControl
 from cti.lookup import ContactDirectory, LookupService
 from cti.protocol import CallRinging, DomainEvent
 from cti.records import CallRecords
@@ -143,11 +148,14 @@ class CtiApp:
             extension_rules(config), default_region=config.numbers.default_region
         )
         self.records = CallRecords(records_path(config), config.records.keep_days)
-        self.stats = QueueStatsBook(ServiceLevelRule())
+        self.stats = QueueStatsBook(service_level_rule(config))
         self.lookup, self._store = build_lookup(config)
         control = settings_from(config.calls)
         extensions = [agent.extension for agent in agent_directory(config).identities()]
-        self.members: QueueMembers = queue_members(self.tracker.rules, control, extensions)
+        agents = agent_settings(config)
+        self.stats.add_queues(q for agent in agents.agents.values() for q in agent.queues)
+        devices = MemberDevices(control, agents)
+        self.members: QueueMembers = queue_members(self.tracker.rules, devices, extensions)
         self.ami = AmiClient(
             ami_settings(config),
             self._on_ami_event,
@@ -158,6 +166,10 @@ class CtiApp:
         self.control = AmiCallControl(
             self.ami, self.tracker.calls, control, extensions, self.tracker.changes, self.members
         )
+        locks = AgentLocks()
+        hold = self.control.parking.pause
+        self.wrapup = WrapUp(QueueActions(self.ami), self.members, agents, locks, hold)
+        self.agent_control = AgentControl(self.ami, self.members, agents, self.wrapup, locks)
         self.directory = ContactDirectory(self.lookup, self._store)
         self.context: BrokerContext = build_context(
             broker_settings(config, broker_port),
@@ -167,7 +179,10 @@ class CtiApp:
             self.metrics,
             contacts=self.directory,
             desktop=desktop_settings(config),
+            agent_control=self.agent_control,
+            spy=SpyControl(self.ami, self.tracker.calls, control),
         )
+        self.context.note_listeners.append(self.wrapup.note_saved)  # a note ends a wrap-up
         self.context.broker.call_log.use(self.records.recorder)  # notes survive restarts
         self.metrics.add_section(self.records.prometheus_lines)
         self.pipeline = PopPipeline(self._publish, self.lookup, self.metrics)
@@ -214,6 +229,7 @@ class CtiApp:
             self._stats_task.cancel()
             await asyncio.gather(self._stats_task, return_exceptions=True)
         await self.pipeline.close()
+        self.wrapup.close()
         await self.records.aclose()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -314,6 +330,7 @@ class CtiApp:
             self.context.broker.publish(event)
         finally:
             self.records.recorder.add_contact(event)
+            self.wrapup.observe(event)  # a queue call's end starts its agent's wrap-up
 
     def _on_ami_state(self, state: str) -> None:
         self.metrics.set_ami_connected(state == "connected")

@@ -41,6 +41,16 @@ CMD_HOLD = "call.hold"
 CMD_RESUME = "call.resume"
 CMD_TRANSFER = "call.transfer"
 CMD_ANSWER = "call.answer"
+# The contact-centre layer: an agent acts on itself, a supervisor on any agent (`agent`).
+CMD_AGENT_LOGIN = "agent.login"
+CMD_AGENT_LOGOUT = "agent.logout"
+CMD_AGENT_PAUSE = "agent.pause"
+CMD_AGENT_UNPAUSE = "agent.unpause"
+CMD_AGENT_DND = "agent.dnd"
+# Supervisors only: their own phone rings, then hears (and speaks into) the agent's call.
+CMD_SUPERVISOR_LISTEN = "supervisor.listen"
+CMD_SUPERVISOR_WHISPER = "supervisor.whisper"
+CMD_SUPERVISOR_BARGE = "supervisor.barge"
 
 # Error ids of `result` and `error` frames (and of REST error bodies).
 ERR_BAD_FRAME = "bad-frame"
@@ -63,6 +73,11 @@ ERR_BAD_TOKEN = "bad-token"
 ERR_NO_SUCH_CONTACT = "no-such-contact"
 ERR_NO_CONTACT = "no-contact"  # a note needs a contact: none or several matched
 ERR_TOO_LARGE = "too-large"  # REST body larger than max_msg_size
+ERR_NOT_A_SUPERVISOR = "not-a-supervisor"  # a supervisor command, or naming another agent
+ERR_UNKNOWN_PAUSE_REASON = "unknown-pause-reason"  # not in queues.pause_reasons
+ERR_NO_SUCH_AGENT = "no-such-agent"  # `agent` names no agent of broker.agents
+ERR_NO_QUEUES = "no-queues"  # the agent has no configured queue and is in none
+ERR_NOT_LOGGED_IN = "not-logged-in"  # pause/unpause/dnd of an agent that is in no queue
 
 # pop.retracted reasons
 ANSWERED_ELSEWHERE = "answered_elsewhere"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cti.protocol import CMD_ANSWER, CMD_DIAL, CMD_HANGUP, CMD_HOLD, CMD_RESUME, CMD_TRANSFER
@@ -43,3 +44,49 @@ class StubCallControl:
 
     async def answer(self, call_id: str, extension: str) -> None:
         self.sent.append(("answer", call_id, extension))
+
+
+@dataclass
+class StubAgentControl:
+    """An AgentCommandControl that records ``(name, extension, *args)`` in `sent`;
+    extensions in `queued` have queues."""
+
+    sent: list[tuple[object, ...]] = field(default_factory=list)
+    queued: set[str] = field(default_factory=lambda: {"1001", "1002"})
+    reasons: tuple[str, ...] = ("lunch", "break")
+
+    @property
+    def pause_reasons(self) -> tuple[str, ...]:
+        return self.reasons
+
+    def has_queues(self, extension: str) -> bool:
+        return extension in self.queued
+
+    async def login(self, extension: str, queues: Sequence[str] | None = None) -> str:
+        self.sent.append(("login", extension, queues))
+        return f"logged in {extension}"
+
+    async def logout(self, extension: str) -> str:
+        self.sent.append(("logout", extension))
+        return f"logged out {extension}"
+
+    async def pause(self, extension: str, reason: str) -> str:
+        self.sent.append(("pause", extension, reason))
+        return f"paused {extension}"
+
+    async def unpause(self, extension: str) -> str:
+        self.sent.append(("unpause", extension))
+        return f"unpaused {extension}"
+
+    async def dnd(self, extension: str, on: bool) -> str:
+        self.sent.append(("dnd", extension, on))
+        return f"dnd {on} {extension}"
+
+
+@dataclass
+class StubSpyControl:
+    sent: list[tuple[str, ...]] = field(default_factory=list)
+
+    async def spy(self, supervisor: str, agent: str, mode: str) -> str:
+        self.sent.append((supervisor, agent, mode))
+        return f"{mode} {agent}"

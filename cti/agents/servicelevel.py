@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from cti.config import Config
+
 EXCLUDE = "exclude"
 COUNT = "count"
 SHORT_ABANDON_MODES = (EXCLUDE, COUNT)
@@ -56,6 +58,13 @@ class ServiceLevelRule:
             short = waited is not None and waited < self.short_abandon_seconds
             return Outcome.SHORT_ABANDONED if short else Outcome.ABANDONED
         return Outcome.UNANSWERED
+
+
+def service_level_rule(config: Config) -> ServiceLevelRule:
+    queues = config.queues
+    return ServiceLevelRule(
+        queues.service_level_seconds, queues.short_abandon_seconds, queues.short_abandons
+    )
 
 
 @dataclass(slots=True)

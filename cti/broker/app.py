@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from cti.broker.accesslog import RedactingAccessLogger
+from cti.broker.agent_commands import AgentCommandControl, AgentCommands, SpyCommandControl
 from cti.broker.auth import AgentDirectory, FailureThrottle
 from cti.broker.commands import CallControl, CommandService
 from cti.broker.contacts_api import add_contact_routes
@@ -35,14 +36,21 @@ def build_context(
     metrics: BrokerMetrics | None = None,
     contacts: ContactBook | None = None,
     desktop: DesktopSettings | None = None,
+    agent_control: AgentCommandControl | None = None,
+    spy: SpyCommandControl | None = None,
 ) -> BrokerContext:
+    """``agent_control`` and ``spy`` serve the contact-centre commands (agent.login...,
+    supervisor.listen...); without them those commands answer not-configured."""
     metrics = metrics or BrokerMetrics()
     broker = Broker(agents, settings.journal_size, metrics)
     broker.desktop = desktop or broker.desktop
+    agent_commands = AgentCommands(lambda: broker.agents, agent_control, spy)
     return BrokerContext(
         settings=settings,
         broker=broker,
-        commands=CommandService(broker.calls, call_control, settings.command_timeout),
+        commands=CommandService(
+            broker.calls, call_control, settings.command_timeout, agent_commands
+        ),
         throttle=FailureThrottle(
             settings.auth_fail_delay,
             settings.auth_fail_delay_max,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cti.broker.auth import AgentIdentity
 from cti.broker.routing import ActiveCall, CallBook
@@ -31,6 +31,9 @@ from cti.protocol import (
     ERR_TIMEOUT,
     ERR_UNKNOWN_COMMAND,
 )
+
+if TYPE_CHECKING:
+    from cti.broker.agent_commands import AgentCommands
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +106,22 @@ ACCEPTED = {
 class CommandService:
     """Runs one command for one identity and always answers with a CommandResult."""
 
-    def __init__(self, calls: CallBook, control: CallControl | None, timeout: float) -> None:
+    def __init__(
+        self,
+        calls: CallBook,
+        control: CallControl | None,
+        timeout: float,
+        agents: AgentCommands | None = None,
+    ) -> None:
+        """``agents`` runs the contact-centre commands (agent.*, supervisor.*)."""
         self._calls = calls
         self._control = control
         self._timeout = timeout
+        self._agents = agents
 
     async def run(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> CommandResult:
-        shown = name if name in COMMANDS else "(unknown)"  # the client's words stay out of logs
+        known = name in COMMANDS or (self._agents is not None and name in self._agents.names)
+        shown = name if known else "(unknown)"  # the client's words stay out of logs
         try:
             message = await self._dispatch(identity, name, args)
         except CommandError as exc:
@@ -124,6 +136,9 @@ class CommandService:
         return CommandResult(True, None, message)
 
     async def _dispatch(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> str:
+        if self._agents is not None and name in self._agents.names:
+            async with asyncio.timeout(self._timeout):
+                return await self._agents.run(identity, name, args)
         if name not in COMMANDS:
             raise CommandError(ERR_UNKNOWN_COMMAND, f"unknown command {name!r}")
         if name == CMD_DIAL:
@@ -151,13 +166,15 @@ class CommandService:
         return ACCEPTED[name].format(extension=extension)
 
     def capabilities(self, identity: AgentIdentity) -> list[str]:
-        """Command names this identity can use now: its own device's, for agents and
-        supervisors alike. The desktop shows only these buttons, and `run` refuses any
-        other with not-supported, so the list and the checks cannot disagree.
+        """Command names this identity can use now: its own device's call commands, for
+        agents and supervisors alike, then the contact-centre ones its role and queues
+        allow. The desktop shows only these buttons, and `run` refuses any other with
+        not-supported, so the list and the checks cannot disagree.
         """
+        agents = [] if self._agents is None else self._agents.capabilities(identity)
         if self._control is None:
-            return []
-        return self._control.capabilities(identity.extension)
+            return agents
+        return [*self._control.capabilities(identity.extension), *agents]
 
     def _require_control(self) -> CallControl:
         if self._control is None:

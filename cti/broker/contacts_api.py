@@ -113,6 +113,7 @@ async def add_note(request: web.Request) -> web.Response:
     }
     interaction = contacts.add_interaction(contact_id, record)
     log.info("agent %s noted call %s for contact %s", identity.agent_id, call.call_id, contact_id)
+    request.app[BROKER_CONTEXT].note_saved(call.call_id)
     return web.json_response({"ok": True, "interaction": interaction}, status=201)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -14,6 +16,8 @@ from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.pending import PendingHellos
 from cti.broker.settings import BrokerSettings
+
+log = logging.getLogger(__name__)
 
 
 class Directory(Protocol):
@@ -53,6 +57,16 @@ class BrokerContext:
     directory: Directory | None
     pending: PendingHellos
     contacts: ContactBook | None = None
+    note_listeners: list[Callable[[str], None]] = field(default_factory=list)
+    """Told the call_id of every note saved (POST /api/interactions): it ends a wrap-up."""
+
+    def note_saved(self, call_id: str) -> None:
+        """A listener that fails is logged; the note itself is saved already."""
+        for listener in self.note_listeners:
+            try:
+                listener(call_id)
+            except Exception:
+                log.exception("note listener failed for call %s", call_id)
 
     async def authenticate(self, token: str, address: str) -> AgentIdentity | None:
         """Check a token at once; only a bad one waits, longer after each recent failure.

@@ -24,16 +24,21 @@ from cti.protocol import (
     ERR_CALL_GONE,
     ERR_FAILED,
     ERR_NO_CONTACT,
+    ERR_NO_QUEUES,
+    ERR_NO_SUCH_AGENT,
     ERR_NO_SUCH_CALL,
     ERR_NO_SUCH_CONTACT,
     ERR_NO_SUCH_EXTENSION,
     ERR_NO_TOKEN,
+    ERR_NOT_A_SUPERVISOR,
     ERR_NOT_CONFIGURED,
+    ERR_NOT_LOGGED_IN,
     ERR_NOT_SUPPORTED,
     ERR_NOT_YOUR_CALL,
     ERR_TIMEOUT,
     ERR_TOO_LARGE,
     ERR_UNKNOWN_COMMAND,
+    ERR_UNKNOWN_PAUSE_REASON,
 )
 
 log = logging.getLogger(__name__)
@@ -42,11 +47,16 @@ STATUS_OF_ERROR = {
     ERR_BAD_ARGS: 400,
     ERR_BAD_FRAME: 400,
     ERR_UNKNOWN_COMMAND: 400,
+    ERR_UNKNOWN_PAUSE_REASON: 400,
     ERR_NOT_YOUR_CALL: 403,
+    ERR_NOT_A_SUPERVISOR: 403,
+    ERR_NO_SUCH_AGENT: 404,
     ERR_NO_SUCH_CALL: 404,
     ERR_NO_SUCH_EXTENSION: 404,
     ERR_NO_SUCH_CONTACT: 404,
     ERR_NO_CONTACT: 409,
+    ERR_NO_QUEUES: 409,
+    ERR_NOT_LOGGED_IN: 409,
     ERR_CALL_GONE: 410,
     ERR_TOO_LARGE: 413,
     ERR_NOT_SUPPORTED: 501,
@@ -153,6 +163,15 @@ async def dial(request: web.Request) -> web.Response:
     return await run(request.app[BROKER_CONTEXT], identity, CMD_DIAL, args)
 
 
+async def agent_command(request: web.Request) -> web.Response:
+    """``POST /api/agents/{agent}/pause`` (login, logout, unpause, dnd): the body adds args."""
+    identity = await identify(request)
+    args = await read_object(request)
+    args["agent"] = request.match_info["agent"]
+    name = "agent." + request.match_info["verb"]
+    return await run(request.app[BROKER_CONTEXT], identity, name, args)
+
+
 async def command(request: web.Request) -> web.Response:
     identity = await identify(request)
     body = await read_object(request)
@@ -176,3 +195,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/calls/{call_id}/{verb:hold|resume|answer|transfer}", call_command)
     app.router.add_post("/api/dial", dial)
     app.router.add_post("/api/commands", command)
+    app.router.add_post("/api/agents/{agent}/{verb:login|logout|pause|unpause|dnd}", agent_command)

@@ -89,7 +89,7 @@ def _broken_rules(
             continue
         set_here = [origins[key] for key in rule.keys if key in origins]
         file, line = set_here[0] if set_here else (str(directory / MAIN_FILE), None)
-        broken.append(ConfigProblem(file, rule.key, rule.message, rule.hint, line))
+        broken.append(ConfigProblem(file, rule.key, rule.message_for(values), rule.hint, line))
     return broken
 
 

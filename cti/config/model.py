@@ -17,6 +17,7 @@ from cti.config.agents import AgentAccount
 from cti.config.call_options import Device
 from cti.config.options import OPTIONS, OPTIONS_BY_KEY
 from cti.config.problems import ConfigProblem
+from cti.config.queue_options import AgentQueues
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -101,6 +102,17 @@ class RecordsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class QueuesConfig:
+    pause_reasons: tuple[str, ...]
+    wrapup_seconds: int
+    wrapup_by_queue: Mapping[str, int] | None
+    service_level_seconds: int
+    short_abandon_seconds: int
+    short_abandons: Literal["exclude", "count"]
+    announce_waiting: bool
+
+
+@dataclass(frozen=True, slots=True)
 class NumbersConfig:
     default_region: str
     match_last_digits: int
@@ -143,6 +155,9 @@ class Config:
     lookup: LookupConfig
     agi: AgiConfig
     records: RecordsConfig
+    queues: QueuesConfig
+    agents: Mapping[str, AgentQueues] | None
+    """The `agents` map: each agent extension's queue memberships (None: none set)."""
     numbers: NumbersConfig
     desktop: DesktopConfig
     logging: LoggingConfig
@@ -185,6 +200,8 @@ def build_config(
         lookup=_section(LookupConfig, "lookup", values),
         agi=_section(AgiConfig, "agi", values),
         records=_section(RecordsConfig, "records", values),
+        queues=_section(QueuesConfig, "queues", values),
+        agents=_agents(values["agents"]),
         numbers=_section(NumbersConfig, "numbers", values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),
@@ -194,6 +211,13 @@ def build_config(
         notes=notes,
         values=MappingProxyType(dict(values)),
     )
+
+
+def _agents(value: object) -> Mapping[str, AgentQueues] | None:
+    if value is None:
+        return None
+    assert isinstance(value, dict)  # AgentQueueMap's result
+    return MappingProxyType(value)
 
 
 def ami_settings(config: Config) -> AmiSettings:

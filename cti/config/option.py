@@ -37,8 +37,14 @@ class Option:
         return self.secret and self.default is None and not isinstance(self.type, Optional)
 
     @property
+    def top_level(self) -> bool:
+        """A whole top-level mapping (``agents:``) rather than an option in a section."""
+        return "." not in self.key
+
+    @property
     def section(self) -> str:
-        return self.key.rpartition(".")[0]
+        """The section it is written under; a top-level option is its own section."""
+        return self.key.rpartition(".")[0] or self.key
 
     @property
     def name(self) -> str:
@@ -58,6 +64,11 @@ class Rule:
     holds: Callable[[Mapping[str, object]], bool]
     message: str
     hint: str | None = None
+    describe: Callable[[Mapping[str, object]], str] | None = None
+    """The message for the values at hand (naming what breaks the rule), if given."""
+
+    def message_for(self, values: Mapping[str, object]) -> str:
+        return self.message if self.describe is None else self.describe(values)
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -25,6 +25,13 @@ from cti.config.option import (
     Option,
     Rule,
 )
+from cti.config.queue_options import (
+    AGENTS_NEED_ACCOUNTS,
+    AGENTS_OPTION,
+    AGENTS_SECTION,
+    QUEUE_OPTIONS,
+    QUEUES_SECTION,
+)
 from cti.config.records_options import RECORDS_OPTIONS, RECORDS_SECTION
 from cti.config.server_options import BROKER_OPTIONS, LOOKUP_OPTIONS, TLS_RULE
 from cti.config.types import Choice, Float, Int, RegexList, Region, Str, Template
@@ -61,6 +68,8 @@ SECTIONS: dict[str, str] = {
     "lookup": "Finding the caller's contact record for the screen-pop.",
     "agi": AGI_SECTION,
     "records": RECORDS_SECTION,
+    "queues": QUEUES_SECTION,
+    "agents": AGENTS_SECTION,
     "numbers": "Phone number normalisation and matching.",
     "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
     "logging": "Logging of the server process.",
@@ -141,6 +150,8 @@ OPTIONS: tuple[Option, ...] = (
     *LOOKUP_OPTIONS,
     *AGI_OPTIONS,
     *RECORDS_OPTIONS,
+    *QUEUE_OPTIONS,
+    AGENTS_OPTION,
     Option(
         "numbers.default_region",
         Region(),
@@ -173,6 +184,7 @@ RULES: tuple[Rule, ...] = (
         "the delay starts at reconnect_min and doubles up to reconnect_max",
     ),
     TLS_RULE,
+    AGENTS_NEED_ACCOUNTS,
 )
 
 

@@ -89,6 +89,12 @@ def _option_lines(option: Option) -> list[str]:
     return [*lines, *_value_lines(option)]
 
 
+def _top_level_lines(option: Option) -> list[str]:
+    """A top-level option (``agents:``): its comment, then its value, not indented."""
+    lines = [line[2:] for line in _option_lines(option)[:-1] if line.startswith("  #")]
+    return [*lines, *(line[2:] for line in _value_lines(option))]
+
+
 def _render(header: str, options: list[Option]) -> str:
     blocks = [header.rstrip("\n")]
     for section, description in SECTIONS.items():
@@ -96,8 +102,11 @@ def _render(header: str, options: list[Option]) -> str:
         if not members:
             continue
         lines = [f"# {line}" for line in textwrap.wrap(description, _WIDTH - 2)]
-        lines.append(f"{section}:")
-        lines.append("\n\n".join("\n".join(_option_lines(option)) for option in members))
+        if members[0].top_level:
+            lines.extend(_top_level_lines(members[0]))
+        else:
+            lines.append(f"{section}:")
+            lines.append("\n\n".join("\n".join(_option_lines(option)) for option in members))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 

@@ -26,13 +26,15 @@ UNSET: object = object()
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One thing wrong with a value; ``index`` points into a list value."""
+    """One thing wrong with a value; ``index`` points into a list value, ``key`` at an
+    entry of a mapping value (so the problem names that entry's line)."""
 
     message: str
     hint: str | None = None
     got: object = UNSET
     suggestion: str | None = None
     index: int | None = None
+    key: str | None = None
 
 
 class InvalidValue(ValueError):

@@ -141,6 +141,8 @@ class _Walker:
             message = f"item {issue.index + 1}: {message}"
             if isinstance(node, yaml.SequenceNode) and issue.index < len(node.value):
                 line = line_of(node.value[issue.index])
+        elif issue.key is not None and isinstance(node, yaml.MappingNode):
+            line = next((line_of(k) for k, _ in node.value if str(k.value) == issue.key), line)
         if option.secret:
             if issue.got is not UNSET:
                 message = f"{message}, got {kind_of(issue.got)}"

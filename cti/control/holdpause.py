@@ -72,6 +72,10 @@ class HoldPause:
             queues = ", ".join(queue for queue, _ in held.queues)
             log.info("extension %s on hold: paused in %s (%s)", extension, queues, HOLD_REASON)
 
+    def holding(self, extension: str) -> bool:
+        """Whether a call of this agent is parked (or being parked) by cti's hold."""
+        return extension in self._agents
+
     async def park_failed(self, call_id: str, extension: str) -> None:
         held = self._agents.get(extension)
         if held is not None:

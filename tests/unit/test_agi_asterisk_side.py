@@ -81,6 +81,9 @@ ACTION_CLASS = {
     "Atxfer": "call",
     "Park": "call",
     "Originate": "originate",
+    "QueueAdd": "agent",
+    "QueueRemove": "agent",
+    "QueuePause": "agent",
 }
 OPTIONAL_ACTION_CLASS = {"PJSIPNotify": "system"}
 

@@ -89,6 +89,8 @@ def test_every_option_has_a_typed_attribute(tmp_path: Path, option: Option) -> N
     config = load_config(tmp_path)
     if option.secret:
         value = getattr(config.secrets, option.key.replace(".", "_"))
+    elif option.top_level:
+        value = getattr(config, option.key)
     else:
         value = getattr(getattr(config, option.section), option.name)
     assert value == config.get(option.key)

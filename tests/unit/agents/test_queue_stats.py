@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -503,3 +504,33 @@ def test_a_failing_event_is_logged_and_the_book_goes_on(caplog: pytest.LogCaptur
 def test_an_impossible_rule_is_refused(rule: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         ServiceLevelRule(**rule)  # type: ignore[arg-type]
+
+
+def test_the_server_counts_by_the_configured_convention_and_queues(tmp_path: Path) -> None:
+    import asyncio
+
+    from cti.app import CtiApp
+    from cti.config import load_config
+
+    (tmp_path / "cti.yaml").write_text(
+        f"lookup:\n  database: {tmp_path / 'contacts.db'}\n"
+        "queues:\n  service_level_seconds: 30\n  short_abandon_seconds: 8\n"
+        "  short_abandons: count\nagents:\n  '1001': {queues: [support, sales]}\n",
+        encoding="utf-8",
+    )
+    secrets = tmp_path / "secrets.yaml"
+    secrets.write_text(
+        "ami:\n  secret: s3cret-ami\nbroker:\n  agents:\n"
+        "    alice: {token: alice-token-0123456789, extension: '1001'}\n"
+    )
+    secrets.chmod(0o600)
+    app = CtiApp(load_config(tmp_path, require_secrets=True), broker_port=0)
+    try:
+        assert app.stats.rule == ServiceLevelRule(30, 8, COUNT)
+        assert [(s.queue, s.service_level_seconds) for s in app.stats.lines()] == [
+            ("sales", 30),
+            ("support", 30),
+        ]
+    finally:
+        asyncio.run(app.stop())
+    assert ServiceLevelRule() == ServiceLevelRule(20, 5, "exclude")  # the config's defaults
