@@ -33,6 +33,15 @@ RETRACTION_TEXT = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class FailedTransfer:
+    """An attended transfer whose consultation ended without a transfer: the caller is
+    back with this agent. `to` and `reason` are as the broker sent them (or None)."""
+
+    to: str | None
+    reason: str | None
+
+
 @dataclass(slots=True)
 class CallRecord:
     call_id: str
@@ -44,6 +53,8 @@ class CallRecord:
     end_text: str | None = None  # why the call ended for this agent
     note_saved: bool = False
     consulting: str | None = None  # target of an attended transfer in progress
+    failed_transfer: FailedTransfer | None = None  # the last one, while the call goes on
+    transfers_over: int = 0  # attended transfers of this call that ended, either way
     chosen_contact: dict[str, Any] | None = None  # picked among matches, or created
     seen: float = 0.0  # monotonic time the desktop first saw the call
     since: float = 0.0  # ... the current phase began
@@ -190,10 +201,41 @@ class CallBoard:
         record.enter(Phase.ANSWERED, self.clock())
         return record
 
+    def transfers_over(self, call_id: str) -> int:
+        """Mark taken as an attended transfer's start leaves: see `consultation_started`."""
+        record = self._calls.get(call_id)
+        return record.transfers_over if record is not None else 0
+
+    def consultation_started(self, call_id: str, target: str, mark: int) -> CallRecord | None:
+        """The broker reports an attended transfer started (its result). Its events can
+        overtake that result: when a transfer ended since `mark` (`transfers_over` as the
+        command left), this consultation is already over and offers nothing."""
+        record = self._calls.get(call_id)
+        if record is None:
+            return None
+        if record.active and record.transfers_over == mark:
+            record.consulting, record.failed_transfer = target, None
+        return record
+
+    def consultation_finished(self, call_id: str) -> CallRecord | None:
+        """The broker completed or cancelled it; the events say how it went."""
+        record = self._calls.get(call_id)
+        if record is not None:
+            record.consulting = None
+        return record
+
+    def _on_call_transfer_failed(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
+        record = self._known(call_id)
+        record.consulting = None
+        record.transfers_over += 1
+        record.failed_transfer = FailedTransfer(_text(data, "to"), _text(data, "reason"))
+        return record
+
     def _on_call_transferred(self, call_id: str, data: Mapping[str, Any]) -> CallRecord:
         record = self._known(call_id)
         target = _text(data, "to") or "?"
         record.consulting = None
+        record.transfers_over += 1
         if target != self.extension:
             record.end_text = f"Transferred to {target}"
             record.enter(Phase.ENDED, self.clock())

@@ -184,28 +184,27 @@ class DesktopController(QObject):
         self._spawn(self._send(name, args, call_id))
 
     async def _send(self, name: str, args: dict[str, Any], call_id: str) -> None:
+        mark = self.board.transfers_over(call_id)
         if self.connection is None:
             outcome = CommandOutcome(name, False, "not-connected", "not connected to the server")
         else:
             outcome = await self.connection.command(name, args)
         log.info("command %s: ok=%s error=%s", name, outcome.ok, outcome.error)
         if outcome.ok and name == CMD_TRANSFER:
-            self._transfer_step(call_id, args)
+            self._transfer_step(call_id, args, mark)
         if not outcome.ok and name == CMD_DIAL:
             self.phone.expect_callback(None)
         self.command_done.emit(call_id, name, outcome.ok, describe(outcome))
 
-    def _transfer_step(self, call_id: str, args: dict[str, Any]) -> None:
+    def _transfer_step(self, call_id: str, args: dict[str, Any], mark: int) -> None:
         """An attended transfer the broker started: offer complete and cancel until it ends."""
-        record = self.board.get(call_id)
-        if record is None:
-            return
         starting = args.get("action", "start") == "start" and args.get("mode") == "attended"
-        if starting and record.active:
-            record.consulting = str(args.get("to"))
+        if starting:
+            record = self.board.consultation_started(call_id, str(args.get("to")), mark)
         else:
-            record.consulting = None
-        self.call_changed.emit(call_id, "transfer.step")
+            record = self.board.consultation_finished(call_id)
+        if record is not None:
+            self.call_changed.emit(call_id, "transfer.step")
 
     def answer(self, call_id: str) -> None:
         self.send(CMD_ANSWER, {"call_id": call_id}, call_id)

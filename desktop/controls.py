@@ -48,6 +48,7 @@ PBX_DOWN = "The server has lost its link to the PBX: this works again once the l
 CALLER_BUSY = "This caller still has a call ringing or in progress with you: call back after it"
 NO_NUMBER = "There is no number to call back"
 SOFTPHONE_CONTROLS = frozenset({CMD_ANSWER, CMD_HOLD, CMD_RESUME, CMD_HANGUP})
+_BUSY_CONSULTING = (CMD_TRANSFER, CMD_HOLD, CMD_RESUME)  # refused while a transfer consults
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +139,12 @@ def control_states(
         states[TRANSFER_COMPLETE] = states[TRANSFER_CANCEL] = step
     else:
         states[TRANSFER_COMPLETE] = states[TRANSFER_CANCEL] = transfer
+        # The agent's leg is in the consultation now: hold would park the target, and
+        # the caller comes back with Cancel, not Resume.
         if transfer.enabled:
             why = f"A transfer to {consulting} is in progress: complete or cancel it"
-            states[CMD_TRANSFER] = ControlState(False, why)
+            for name in _BUSY_CONSULTING:
+                states[name] = ControlState(False, why)
     return states
 
 

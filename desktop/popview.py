@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from desktop.board import CallRecord, Phase
+from cti.protocol import CONSULT_CANCELLED, CONSULT_HUNG_UP, CONSULT_NOT_ANSWERED
+from desktop.board import CallRecord, FailedTransfer, Phase
 from desktop.controls import ControlState, call_back_state, control_states, dial_state
 from desktop.phonelegs import SoftLeg
 from desktop.text import crm_link, visible_text
@@ -32,6 +33,7 @@ PHASE_TEXT = {
     Phase.HELD: "On hold",
     Phase.ENDED: "Ended",
 }
+_FAILED_HOW = {CONSULT_CANCELLED: "cancelled", CONSULT_NOT_ANSWERED: "not answered"}
 CONTACT_FIELDS = (("name", "Name"), ("company", "Company"), ("email", "Email"), ("notes", "Notes"))
 
 
@@ -99,7 +101,31 @@ def match_label(match: dict[str, Any]) -> str:
 def banner_text(record: CallRecord) -> str:
     if record.retraction_text:
         return record.retraction_text
-    return (record.end_text or "") if record.phase is Phase.ENDED else ""
+    if record.phase is Phase.ENDED:
+        return record.end_text or ""
+    if record.consulting is not None:
+        return consulting_text(record.consulting, record.answered_by)
+    if record.failed_transfer is not None:
+        return failed_transfer_text(record.failed_transfer)
+    return ""
+
+
+def consulting_text(target: str, answered_by: str | None) -> str:
+    shown = visible_text(target)
+    if answered_by == target:
+        return f"{shown} answered: complete the transfer, or cancel it"
+    return f"Transfer to {shown}: the caller is on hold while you consult; complete or cancel it"
+
+
+def failed_transfer_text(failure: FailedTransfer) -> str:
+    """Why the caller is back with this agent, in the agent's words, not the wire's."""
+    target = visible_text(failure.to)
+    transfer = f"Transfer to {target}" if target else "Transfer"
+    if failure.reason == CONSULT_HUNG_UP:
+        what = f"{target or 'The transfer target'} hung up"
+    else:
+        what = f"{transfer} {_FAILED_HOW.get(failure.reason or '', 'failed')}"
+    return f"{what}: the caller is back with you"
 
 
 def crm_values(record: CallRecord, contact: dict[str, Any] | None) -> dict[str, Any]:

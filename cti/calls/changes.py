@@ -42,13 +42,27 @@ class CallChanges:
                 waiting.append((predicate, future))
         self._waiters = waiting
 
+    def watch(self, predicate: Callable[[], bool]) -> asyncio.Future[None]:
+        """A future done once `predicate` holds, checked now and after each change from
+        now on: registered before an action is sent, it cannot miss a reaction that comes
+        and goes before the action's response."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if predicate():
+            future.set_result(None)
+        else:
+            self._waiters.append((predicate, future))
+        return future
+
     async def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """True once `predicate` holds (checked now and after each change), False when
         `timeout` seconds pass first."""
-        if predicate():
-            return True
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append((predicate, future))
+        return await self.settle(self.watch(predicate), predicate, timeout)
+
+    @staticmethod
+    async def settle(
+        future: asyncio.Future[None], predicate: Callable[[], bool], timeout: float
+    ) -> bool:
+        """Wait up to `timeout` for a `watch` future; False when it did not come true."""
         try:
             await asyncio.wait_for(future, timeout)
         except TimeoutError:

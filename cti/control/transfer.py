@@ -80,27 +80,32 @@ class TransferControl:
         context = self.settings.dial_context
         atxfer = {"Channel": leg.name, "Exten": to, "Context": context}
         outcome = StartWatch(call, leg)
-        await self._set_exten(leg, to)
+        watch = self._changes.watch(outcome.settled)  # before Atxfer: a quick end is seen too
         try:
+            await self._set_exten(leg, to)
             await send(self._client, "Atxfer", atxfer)
-            await self._changes.wait_for(outcome.settled, self.settings.consult_timeout)
+            await self._changes.settle(watch, outcome.settled, self.settings.consult_timeout)
         finally:
+            watch.cancel()
             await self._set_exten(leg, "")  # a later transfer key press must ask again
         consultation = call.consultation
         if not outcome.started() or consultation is None or consultation.target is None:
-            self._late[call_id] = (leg, time.monotonic() + LATE_WATCH)
+            if not outcome.began:  # it may still come: cancel it then
+                self._late[call_id] = (leg, time.monotonic() + LATE_WATCH)
             why = (
-                f"it gave the caller back at once (is {to} an extension of {context}?)"
+                f"the PBX called {to}, but that call ended at once"
+                if outcome.began
+                else f"the PBX did not call {to}: it gave the caller back at once "
+                f"(is {to} an extension of {context}?)"
                 if outcome.given_back
-                else f"no consultation within {self.settings.consult_timeout:g} s"
+                else f"the PBX did not call {to}: no consultation within "
+                f"{self.settings.consult_timeout:g} s"
             )
             log.warning(
                 "attended transfer of %s from %s to %s@%s failed: %s",
                 call_id, leg.name, to, context, why,
             )  # fmt: skip
-            raise CommandError(
-                ERR_FAILED, f"the PBX did not call {to}: {why}; the caller is still with you"
-            )
+            raise CommandError(ERR_FAILED, f"{why}; the caller is still with you")
         log.info(
             "attended transfer of %s started: %s consults %s on %s",
             call_id, leg.name, to, consultation.target.name,
@@ -186,6 +191,7 @@ class StartWatch:
     def __init__(self, call: Call, transferer: Channel) -> None:
         self.call, self.transferer = call, transferer
         self.held = self.given_back = False
+        self.began = False  # a consultation leg was seen, even if it is gone again
 
     def started(self) -> bool:
         return _consulting(self.call, self.transferer)
@@ -193,6 +199,7 @@ class StartWatch:
     def settled(self) -> bool:
         """Checked after each event: started, or held then resumed without one."""
         if self.started():
+            self.began = True
             return True
         if self.call.held:
             self.held = True

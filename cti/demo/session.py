@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,11 @@ log = logging.getLogger(__name__)
 
 DEMO_AGENTS = ("1001", "1002", "1003", "1004")
 DESKTOP_AGENT = "1001"
+START_TIMEOUT = 30.0  # seconds for the AMI link, then the agents' sign-in (a busy machine)
+
+
+class DemoStartError(TimeoutError):
+    """The demo's own parts did not come up; `cti demo` says why and exits 1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +105,12 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         await app.start()
         assert app.port is not None
         url = ws_url("127.0.0.1", app.port)
-        viewer = asyncio.create_task(watch(url, list(tokens.values()), view))
         server = f"http://127.0.0.1:{app.port}"
         desk = DesktopProcess(server, tokens[DESKTOP_AGENT], options.workdir)
+        viewer: asyncio.Task[None] | None = None
         try:
+            await wait_for_pbx_link(app, simulator.port)
+            viewer = asyncio.create_task(watch(url, list(tokens.values()), view))
             if options.desktop:
                 await desk.start()
             await _wait_connected(app, lambda: len(tokens) + desk.running)
@@ -115,9 +123,10 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
             return played
         finally:
             await desk.stop()
-            viewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await viewer
+            if viewer is not None:
+                viewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await viewer
             await app.stop()
 
 
@@ -143,17 +152,35 @@ async def _until_desktop_closed(
     await _until_first(viewer, desk.wait())
 
 
-async def _wait_connected(app: CtiApp, sessions: Callable[[], int], timeout: float = 20.0) -> None:
+async def wait_for_pbx_link(app: CtiApp, ami_port: int, timeout: float = START_TIMEOUT) -> None:
+    """Until the server's AMI link to the simulator is up. Agents (and the desktop) sign
+    in only then: earlier, each would first be told "PBX link down", then "up" at once."""
+    deadline = time.monotonic() + timeout
+    while not app.context.broker.pbx.connected:
+        where = f"the PBX simulator's AMI on 127.0.0.1:{ami_port}"
+        if app.ami.state == "auth-failed":
+            raise DemoStartError(f"{where} refused the server's login")
+        if time.monotonic() > deadline:
+            raise DemoStartError(
+                f"the server could not reach {where} within {timeout:g} s "
+                f"(AMI link {app.ami.state})"
+            )
+        await asyncio.sleep(0.05)
+
+
+async def _wait_connected(
+    app: CtiApp, sessions: Callable[[], int], timeout: float = START_TIMEOUT
+) -> None:
     """Until the server is on the AMI and every demo view (and the desktop) is signed in.
 
     `sessions` is asked anew each time: a desktop window closed at once (or one that
     could not start) is no longer waited for.
     """
-    for _ in range(int(timeout / 0.05)):
-        if len(app.context.broker.sessions()) >= sessions() and app.ami.state == "connected":
-            return
+    deadline = time.monotonic() + timeout
+    while len(app.context.broker.sessions()) < sessions() or app.ami.state != "connected":
+        if time.monotonic() > deadline:
+            raise DemoStartError(f"the demo agents did not sign in within {timeout:g} s")
         await asyncio.sleep(0.05)
-    raise TimeoutError("the demo server did not come up in time")
 
 
 async def _play(simulator: PbxSimulator, calls: int, speed: float) -> int:

@@ -43,6 +43,9 @@ class CallControls(QWidget):
         self.buttons[CMD_TRANSFER] = transfer
         for widget in (plain_label("Transfer to"), self.target, self.mode, transfer):
             transfer_row.addWidget(widget)
+        # A row of their own: next to the transfer picker they would widen the card
+        # past a small window (the buttons above then scroll out of sight).
+        steps_row = QHBoxLayout()
         for name, label, action in (
             (TRANSFER_COMPLETE, "Complete transfer", "complete"),
             (TRANSFER_CANCEL, "Cancel transfer", "cancel"),
@@ -53,13 +56,15 @@ class CallControls(QWidget):
                 lambda _=False, a=action: self.command_requested.emit(CMD_TRANSFER, {"action": a})
             )
             self.buttons[name] = step
-            transfer_row.addWidget(step)
+            steps_row.addWidget(step)
+        steps_row.addStretch(1)
         self.result = FadingMessage()
         self.result.setObjectName("result")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addLayout(transfer_row)
+        layout.addLayout(steps_row)
         layout.addWidget(self.result)
 
     def set_targets(self, targets: list[str]) -> None:

@@ -8,8 +8,9 @@ import sys
 
 
 def test_demo_pops_contacts_and_exits_after_n_calls() -> None:
+    """The terminal view, with or without a display: a desktop would wait to be closed."""
     result = subprocess.run(
-        [sys.executable, "-m", "cti.cli", "demo", "--calls", "4", "--speed", "20"],
+        [sys.executable, "-m", "cti.cli", "demo", "--calls", "4", "--speed", "20", "--no-desktop"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -25,6 +26,21 @@ def test_demo_pops_contacts_and_exits_after_n_calls() -> None:
     assert any("contact=" in line for line in ringing), "a caller was found in the directory"
     assert any(" call.ended " in line for line in lines)
     assert "Traceback" not in result.stderr
+
+
+def test_demo_agents_sign_in_once_the_pbx_link_is_up() -> None:
+    """Piped (no terminal): no "PBX link down", then "up" in the same second, at start."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cti.cli", "demo", "--calls", "1", "--speed", "20", "--no-desktop"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONUTF8": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sum("connected (extension" in line for line in result.stdout.splitlines()) == 4
+    assert "PBX link down" not in result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "demo: 1 calls played"
 
 
 def test_demo_refuses_nonsense_options() -> None:

@@ -7,6 +7,7 @@ were called; what `setup-env.sh` installs for each extra is asked of the real sc
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -115,3 +116,62 @@ def test_missing_desktop_extra_is_named_with_the_command_that_installs_it_into_v
     assert "the desktop extra is not installed" in result.stderr
     assert ".venv/bin/python -m pip install -e '.[desktop]'" in result.stderr
     assert "(pip install" not in result.stderr, "a bare pip may install outside .venv"
+
+
+@pytest.fixture
+def installed_venv(tmp_path: Path) -> Path:
+    """A copy of setup-env.sh next to the project's setup files, a .venv whose python
+    records its calls, and a dpkg that says every Debian package is there."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "setup-env.sh", tmp_path / "scripts" / "setup-env.sh")
+    for name in ("setup.cfg", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / "tools").mkdir()
+    for stub, text in (
+        (tmp_path / ".venv" / "bin" / "python", RECORDER),
+        (tmp_path / "tools" / "dpkg", "#!/usr/bin/env bash\nexit 0\n"),
+    ):
+        stub.write_text(text, encoding="utf-8")
+        stub.chmod(0o755)
+    return tmp_path
+
+
+def stamp(project: Path, extras: str) -> Path:
+    """The file setup-env.sh leaves after installing these sources with these extras."""
+    sources = b"".join((project / name).read_bytes() for name in ("setup.cfg", "pyproject.toml"))
+    digest = hashlib.sha1(sources, usedforsecurity=False).hexdigest()[:12]
+    return project / ".venv" / f".installed-{digest}-{extras.replace(',', '_')}"
+
+
+def run_setup_env(project: Path, extras: str) -> list[str]:
+    env = {**os.environ, "RECORD": str(project / "record")}
+    env["PATH"] = f"{project / 'tools'}{os.pathsep}{env['PATH']}"
+    subprocess.run(
+        ["bash", str(project / "scripts" / "setup-env.sh"), extras],
+        env=env,
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
+    record = project / "record"
+    return record.read_text(encoding="utf-8").splitlines() if record.exists() else []
+
+
+@pytest.mark.parametrize("fewer", ["desktop,dev", "dev", "desktop", ""])
+def test_setup_env_does_not_reinstall_a_venv_that_has_more_extras(
+    installed_venv: Path, fewer: str
+) -> None:
+    """scripts/screenshot.sh asks for desktop,dev after scripts/test.sh installed all."""
+    stamp(installed_venv, "desktop,softphone,dev").touch()
+    assert run_setup_env(installed_venv, fewer) == []
+
+
+def test_setup_env_installs_when_an_extra_is_missing_and_remembers_it(
+    installed_venv: Path,
+) -> None:
+    stamp(installed_venv, "dev").touch()
+    calls = run_setup_env(installed_venv, "desktop,dev")
+    assert calls[-1] == "python|-m pip install -qq -e .[desktop,dev]"
+    assert stamp(installed_venv, "desktop,dev").is_file()
+    assert run_setup_env(installed_venv, "desktop,dev") == calls, "no second install"

@@ -196,3 +196,30 @@ async def test_start_that_asterisk_gives_straight_back_fails_without_waiting_out
         ("Atxfer", None),
         ("Setvar", ""),
     ]
+
+
+class EarlyPbx(RecordedPbx):
+    """Asterisk whose whole reaction to the Atxfer arrives before the Atxfer's response:
+    the consultation starts and already fails (recording at_noanswer, section 4)."""
+
+    async def send_action(self, name: str, fields: dict[str, str]) -> Response:
+        if name == "Atxfer":
+            self.play("4")
+        return await super().send_action(name, fields)
+
+
+async def test_a_consultation_that_comes_and_goes_before_the_atxfer_response_is_not_missed() -> (
+    None
+):
+    pbx = EarlyPbx("at_noanswer")
+    pbx.play("login", "2", "3")
+    [call_id] = list(pbx.tracker.calls)
+    patient = ControlSettings(dial_context="cti-dial", consult_timeout=9)
+    with pytest.raises(CommandError) as caught:
+        await control(pbx, patient).transfer(call_id, "1001", "1002", "attended")
+    assert caught.value.error_id == "failed"
+    assert "the PBX called 1002, but that call ended at once" in caught.value.message
+    assert "the caller is still with you" in caught.value.message
+    failed = [brief_event(e) for e in pbx.out if e.type == "call.transfer_failed"]
+    assert len(failed) == 1, "the transferer was told how the consultation ended"
+    assert pbx.actions("Hangup") == [], "nothing is hung up afterwards"
