@@ -7,16 +7,16 @@ from a `Config`; `CtiApp.reload` applies a new one where that can happen live.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import signal
 import time
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Collection
 
 from aiohttp import web
 
-from cti.agents import QueueMembers, queue_members
+from cti.agents import QueueMembers
+from cti.agents.announce import WaitingAnnouncer
+from cti.agents.board import AgentBoard
 from cti.agents.commands import AgentControl
 from cti.agents.queue_actions import AgentLocks, QueueActions
 from cti.agents.servicelevel import service_level_rule
@@ -29,6 +29,7 @@ from cti.ami.messages import Event
 from cti.assembly import (
     accounts,
     agent_directory,
+    agent_profiles,
     broker_settings,
     build_lookup,
     changed_keys,
@@ -39,19 +40,17 @@ from cti.assembly import (
     tls_context,
 )
 from cti.broker import BrokerContext, BrokerMetrics, build_context, make_runner
-from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
 from cti.control import AmiCallControl, settings_from
 from cti.control.spy import SpyControl
-from cti.lookup import ContactDirectory, LookupService
-from cti.protocol import CallRinging, DomainEvent
+from cti.lookup import ContactDirectory
+from cti.pipeline import EventPipeline, event_pipeline
+from cti.protocol import DomainEvent, WireEvent
+from cti.publishing import LOOKUP_GRACE, PopPipeline
 from cti.records import CallRecords
 
 log = logging.getLogger(__name__)
-
-LOOKUP_GRACE = 0.05
-"""Seconds past the lookup budget before the pop goes out without a contact anyway."""
 
 STATS_TICK = 0.25
 """Seconds between looks at the queue statistics: a change held back by the once-a-second
@@ -61,82 +60,6 @@ LIVE_KEYS = ("logging.", "lookup.", "desktop.")
 """Options `reload` applies live; secrets are compared one by one (see `reload`)."""
 
 
-class PopPipeline:
-    """Publishes the tracker's events in call order; a ringing event waits for its contact.
-
-    A call with a lookup in progress has a chain: the task of its latest event. Later
-    events of that call wait for it, so a hang-up never overtakes its own pop. Events of
-    calls without a chain are published at once.
-    """
-
-    def __init__(
-        self,
-        publish: Callable[[DomainEvent], None],
-        lookup: LookupService,
-        metrics: BrokerMetrics,
-    ) -> None:
-        self.lookup = lookup
-        self._publish_now = publish
-        self._metrics = metrics
-        self._tails: dict[str, asyncio.Task[None]] = {}
-
-    def feed(self, event: DomainEvent) -> None:
-        tail = self._tails.get(event.call_id)
-        if tail is None and not isinstance(event, CallRinging):
-            self._publish(event)
-            return
-        task = asyncio.create_task(self._after(tail, event, time.monotonic()))
-        self._tails[event.call_id] = task
-        task.add_done_callback(partial(self._done, event.call_id))
-
-    async def close(self) -> None:
-        tails = list(self._tails.values())
-        for task in tails:
-            task.cancel()
-        await asyncio.gather(*tails, return_exceptions=True)
-
-    def _done(self, call_id: str, task: asyncio.Task[None]) -> None:
-        if self._tails.get(call_id) is task:
-            del self._tails[call_id]
-
-    async def _after(
-        self, previous: asyncio.Task[None] | None, event: DomainEvent, queued: float
-    ) -> None:
-        if previous is not None:
-            await asyncio.wait({previous})
-        if isinstance(event, CallRinging):
-            self._metrics.observe("tracker_to_lookup", time.monotonic() - queued)
-            event = await self.enrich(event)
-        self._publish(event)
-
-    async def enrich(self, event: CallRinging) -> CallRinging:
-        """The event with its contact; on failure or timeout it pops with contact null."""
-        lookup = self.lookup
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(lookup.settings.budget_seconds + LOOKUP_GRACE):
-                result = await lookup.lookup(event.caller.number)
-        except Exception as exc:
-            log.warning("no contact for call %s, lookup failed: %r", event.call_id, exc)
-            return event
-        finally:
-            self._metrics.observe("lookup", time.monotonic() - started)
-        fields = result.pop_fields()
-        e164 = result.number_e164 or event.caller.number_e164
-        return dataclasses.replace(
-            event,
-            caller=dataclasses.replace(event.caller, number_e164=e164),
-            contact=fields["contact"],
-            matches=tuple(fields["matches"]),
-        )
-
-    def _publish(self, event: DomainEvent) -> None:
-        try:
-            self._publish_now(event)
-        except Exception:  # one bad event must not stop the ones after it
-            log.exception("could not publish %s for call %s", event.type, event.call_id)
-
-
 class CtiApp:
     """The whole server for one `Config`: `start()`, then `stop()`; `reload()` in between."""
 
@@ -144,9 +67,6 @@ class CtiApp:
         """``broker_port`` overrides ``broker.port`` (tests pass 0 for any free port)."""
         self.config = config
         self.metrics = BrokerMetrics()
-        self.tracker = CallTracker(
-            extension_rules(config), default_region=config.numbers.default_region
-        )
         self.records = CallRecords(records_path(config), config.records.keep_days)
         self.stats = QueueStatsBook(service_level_rule(config))
         self.lookup, self._store = build_lookup(config)
@@ -155,13 +75,25 @@ class CtiApp:
         agents = agent_settings(config)
         self.stats.add_queues(q for agent in agents.agents.values() for q in agent.queues)
         devices = MemberDevices(control, agents)
-        self.members: QueueMembers = queue_members(self.tracker.rules, devices, extensions)
+        self.feed: EventPipeline = event_pipeline(
+            extension_rules(config),
+            default_region=config.numbers.default_region,
+            devices={extension: devices.device_channel(extension) for extension in extensions},
+            profiles=agent_profiles(config),
+        )
+        self.tracker: CallTracker = self.feed.tracker
+        self.board: AgentBoard = self.feed.board
+        self.members: QueueMembers = self.board.members
+        # read at each call: a reload's new value applies to the next waiting caller
+        self.announcer = WaitingAnnouncer(
+            self.board.members_of, lambda: self.config.queues.announce_waiting
+        )
         self.ami = AmiClient(
             ami_settings(config),
             self._on_ami_event,
             self._on_ami_connected,
             self._on_ami_state,
-            events=self.tracker.handled_events | self.members.handled_events,
+            events=self.feed.handled_events,
         )
         self.control = AmiCallControl(
             self.ami, self.tracker.calls, control, extensions, self.tracker.changes, self.members
@@ -169,6 +101,7 @@ class CtiApp:
         locks = AgentLocks()
         hold = self.control.parking.pause
         self.wrapup = WrapUp(QueueActions(self.ami), self.members, agents, locks, hold)
+        self.wrapup.subscribe(self._wrapup_changed)  # its end shows in agent.state
         self.agent_control = AgentControl(self.ami, self.members, agents, self.wrapup, locks)
         self.directory = ContactDirectory(self.lookup, self._store)
         self.context: BrokerContext = build_context(
@@ -294,23 +227,33 @@ class CtiApp:
 
     def _on_ami_event(self, event: Event) -> None:
         started = time.monotonic()
-        self.members.handle(event)
-        domain = self.tracker.handle(event)
+        events = self.feed.handle(event)
         self.metrics.observe("ami_to_tracker", time.monotonic() - started)
-        for item in domain:
-            self._feed(item)
+        self._deliver(events)
 
     async def _on_ami_connected(self, client: AmiClient) -> None:
-        for item in await resync_calls(client, self.tracker, self.members.reload):
-            self._feed(item)
+        self._deliver(await self.feed.resync(client))
 
-    def _feed(self, event: DomainEvent) -> None:
+    def _deliver(self, events: list[WireEvent]) -> None:
+        """The events of one AMI event (or of a resync), in order: agent events chain
+        behind the calls whose events came with them. The queue statistics they changed
+        go out after all of them, so one AMI event makes one line per queue."""
+        if not events:
+            return
+        calls = {event.call_id for event in events if isinstance(event, DomainEvent)}
+        for event in events:
+            self._feed(event, calls)
+        self._send_stats()
+
+    def _feed(self, event: WireEvent, after: Collection[str] = ()) -> None:
         """To the pop pipeline, and to the records and the queue statistics at the moment
         the tracker saw it (a slow contact lookup delays neither)."""
-        self.pipeline.feed(event)
-        self.records.recorder.record(event)
+        event = self.announcer(event)
+        self.pipeline.feed(event, after)
+        if isinstance(event, DomainEvent):
+            self.records.recorder.record(event)
+        self.records.periods.record(event)
         self.stats.feed(event)
-        self._send_stats()
 
     def _send_stats(self) -> None:
         try:
@@ -324,12 +267,17 @@ class CtiApp:
             await asyncio.sleep(STATS_TICK)
             self._send_stats()
 
-    def _publish(self, event: DomainEvent) -> None:
+    def _wrapup_changed(self, extension: str) -> None:
+        """A wrap-up started or ended: its end goes into the agent's state."""
+        self._deliver(self.board.note_wrapup(extension, self.wrapup.until(extension)))
+
+    def _publish(self, event: WireEvent) -> None:
         """To the agents; the records take the contact a ringing event was enriched with."""
         try:
             self.context.broker.publish(event)
         finally:
-            self.records.recorder.add_contact(event)
+            if isinstance(event, DomainEvent):
+                self.records.recorder.add_contact(event)
             self.wrapup.observe(event)  # a queue call's end starts its agent's wrap-up
 
     def _on_ami_state(self, state: str) -> None:

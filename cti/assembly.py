@@ -10,6 +10,7 @@ import ssl
 from pathlib import Path
 from typing import cast
 
+from cti.agents.roster import AgentProfile
 from cti.broker import AgentDirectory, AgentIdentity, BrokerSettings, DesktopSettings
 from cti.broker.auth import Role
 from cti.calls.extensions import ExtensionRules
@@ -56,6 +57,29 @@ def agent_directory(config: Config) -> AgentDirectory:
             for account in accounts(config)
         }
     )
+
+
+def agent_profiles(config: Config) -> list[AgentProfile]:
+    """The agents the config names: each extension of ``broker.agents`` (an agent's id
+    before a supervisor's on a shared extension), with its queues where the ``agents``
+    option names them. A supervisor's own extension is named too, but is an agent only
+    with queues or once it takes part in a call or a queue."""
+    ids: dict[str, str] = {}
+    agents: set[str] = set()
+    for account in sorted(accounts(config), key=lambda a: a.role == "supervisor"):
+        ids.setdefault(account.extension, account.agent_id)
+        if account.role != "supervisor":
+            agents.add(account.extension)
+    configured = config.agents or {}  # without it, an agent's queues are those it is seen in
+    return [
+        AgentProfile(
+            ext,
+            ids.get(ext),
+            tuple(configured[ext].queues) if ext in configured else (),
+            agent=ext in agents or ext in configured,
+        )
+        for ext in sorted(set(ids) | set(configured))
+    ]
 
 
 def extension_rules(config: Config) -> ExtensionRules:

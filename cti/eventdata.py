@@ -1,23 +1,16 @@
-"""Reading values out of an event's wire data (`WireEvent.data()`), defensively.
+"""Values carried by events, read defensively: times, durations, contact ids.
 
-The queue statistics and the call records consume events made by several producers
-(the call tracker, the agents core); the wire data of docs/protocol.md is what they all
-agree on. A missing or malformed value reads as absent, never as an exception.
+The queue statistics and the call records take events made by several producers (the
+call tracker, the agents core); a missing or malformed value reads as absent, never as
+an exception in the middle of the event stream.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
-
-CALL_QUEUED = "call.queued"
-AGENT_STATE = "agent.state"
-
-
-def text_of(value: object) -> str | None:
-    """A non-empty string, else None."""
-    return value if isinstance(value, str) and value else None
 
 
 def number_of(value: object) -> float | None:
@@ -40,16 +33,11 @@ def epoch_of(value: object) -> float | None:
     return moment.timestamp()
 
 
-def dict_of(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def contact_ids_of(data: dict[str, Any]) -> tuple[int, ...]:
-    """The built-in store's contact ids among ``matches`` (else ``contact``), each once;
-    the same rule as `CallRinging.stored_contact_ids`."""
-    found = data.get("matches")
-    if not isinstance(found, list | tuple) or not found:
-        contact = data.get("contact")
-        found = [contact] if contact else []
+def stored_contact_ids(
+    contact: dict[str, Any] | None, matches: Iterable[dict[str, Any]]
+) -> tuple[int, ...]:
+    """The built-in store's contact ids among ``matches`` (else ``contact``), each once:
+    the rule of `CallRinging.stored_contact_ids`, for the other events that carry them."""
+    found = list(matches) or ([contact] if contact else [])
     ids = [item.get("id") for item in found if isinstance(item, dict)]
     return tuple(dict.fromkeys(i for i in ids if type(i) is int))

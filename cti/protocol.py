@@ -8,9 +8,79 @@ contract documented in docs/protocol.md: add, never rename.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from cti.protocol_base import (
+    Called,
+    DomainEvent,
+    Party,
+    WireEvent,
+    iso_utc,
+    utc_timestamp,
+)
+from cti.protocol_centre import (
+    AGENT_STATES,
+    AVAILABLE,
+    DND,
+    IDLE,
+    IN_USE,
+    LOGGED_OUT,
+    ON_CALL,
+    ON_HOLD,
+    PAUSED,
+    PRESENCE_STATES,
+    REASON_DND,
+    REASON_HOLD,
+    REASON_LOGGED_OUT,
+    REASON_WRAP_UP,
+    RINGING,
+    UNAVAILABLE,
+    WRAP_UP,
+    AgentState,
+    AgentStateData,
+    CallQueued,
+    Presence,
+    PresenceData,
+    QueueStats,
+    Seat,
+    SeatData,
+)
+
+#: Re-exported: desktops import every wire type from this module alone.
+__all__ = [
+    "AGENT_STATES",
+    "AVAILABLE",
+    "DND",
+    "IDLE",
+    "IN_USE",
+    "LOGGED_OUT",
+    "ON_CALL",
+    "ON_HOLD",
+    "PAUSED",
+    "PRESENCE_STATES",
+    "REASON_DND",
+    "REASON_HOLD",
+    "REASON_LOGGED_OUT",
+    "REASON_WRAP_UP",
+    "RINGING",
+    "UNAVAILABLE",
+    "WRAP_UP",
+    "AgentState",
+    "AgentStateData",
+    "CallQueued",
+    "Called",
+    "DomainEvent",
+    "Party",
+    "Presence",
+    "PresenceData",
+    "QueueStats",
+    "Seat",
+    "SeatData",
+    "WireEvent",
+    "iso_utc",
+    "utc_timestamp",
+]
 
 PROTOCOL_VERSION = 1
 
@@ -93,62 +163,6 @@ CONSULT_HUNG_UP = "target_hung_up"  # the target answered, then hung up
 INBOUND = "inbound"
 OUTBOUND = "outbound"
 INTERNAL = "internal"
-
-
-@dataclass(frozen=True, slots=True)
-class Party:
-    """The external party of a call: the caller on inbound calls, the callee on outbound."""
-
-    number: str | None
-    name: str | None
-    number_e164: str | None = None
-    anonymous: bool = False
-
-    def data(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "number_e164": self.number_e164,
-            "name": self.name,
-            "anonymous": self.anonymous,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Called:
-    """What the caller dialled: the extension/queue reached and the DID it came in on."""
-
-    number: str | None
-    did: str | None
-
-    def data(self) -> dict[str, Any]:
-        return {"number": self.number, "did": self.did}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WireEvent:
-    """Base of every event pushed to desktops.
-
-    `audience` is the set of agent extensions the event is meant for; it drives
-    routing in the broker and never travels on the wire. An event type with
-    `everyone` set goes to every agent and supervisor whatever its audience.
-    """
-
-    type: ClassVar[str] = ""
-    everyone: ClassVar[bool] = False
-    audience: frozenset[str] = field(default=frozenset(), compare=False)
-
-    def data(self) -> dict[str, Any]:
-        return {}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DomainEvent(WireEvent):
-    """An event about one call; `call_id` is the call's Linkedid."""
-
-    call_id: str
-
-    def data(self) -> dict[str, Any]:
-        return {"call_id": self.call_id}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -247,6 +261,10 @@ class CallEnded(DomainEvent):
     cause_text: str | None
     answered_by: str | None
     abandoned: bool = False
+    #: seconds from joining a queue until an agent took the call or the caller left
+    #: the queue without one; null for a call that never waited in a queue
+    waited_seconds: float | None = None
+    queue: str | None = None
 
     def data(self) -> dict[str, Any]:
         return {
@@ -255,6 +273,8 @@ class CallEnded(DomainEvent):
             "cause_text": self.cause_text,
             "answered_by": self.answered_by,
             "abandoned": self.abandoned,
+            "waited_seconds": self.waited_seconds,
+            "queue": self.queue,
         }
 
 
@@ -282,46 +302,6 @@ class PbxLink(WireEvent):
         return {"connected": self.connected, "since": self.since}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class QueueStats(WireEvent):
-    """One queue's wallboard line: who waits now, its members by state, and today's
-    counts (since local midnight; docs/service-level.md has the convention).
-
-    Supervisors only: the audience stays empty, and the broker adds supervisors to every
-    event's recipients.
-    """
-
-    type: ClassVar[str] = "queue.stats"
-    queue: str
-    waiting: int
-    longest_wait_seconds: int  # the longest-waiting caller's wait now, 0 when nobody waits
-    agents: dict[str, int]  # agent.state state -> members of the queue in it
-    offered: int
-    answered: int
-    answered_within_target: int  # answered within service_level_seconds
-    abandoned: int
-    short_abandoned: int  # abandons shorter than queues.short_abandon_seconds
-    service_level: float | None  # 0..1, None while nothing was offered today
-    service_level_seconds: int
-    since: str  # ISO-8601 UTC: the start of "today" (local midnight)
-
-    def data(self) -> dict[str, Any]:
-        return {
-            "queue": self.queue,
-            "waiting": self.waiting,
-            "longest_wait_seconds": self.longest_wait_seconds,
-            "agents": dict(self.agents),
-            "offered": self.offered,
-            "answered": self.answered,
-            "answered_within_target": self.answered_within_target,
-            "abandoned": self.abandoned,
-            "short_abandoned": self.short_abandoned,
-            "service_level": self.service_level,
-            "service_level_seconds": self.service_level_seconds,
-            "since": self.since,
-        }
-
-
 EVENT_TYPES: dict[str, type[WireEvent]] = {
     cls.type: cls
     for cls in (
@@ -334,14 +314,12 @@ EVENT_TYPES: dict[str, type[WireEvent]] = {
         CallEnded,
         PopRetracted,
         PbxLink,
+        CallQueued,
+        AgentState,
+        Presence,
         QueueStats,
     )
 }
-
-
-def utc_timestamp() -> str:
-    """ISO-8601 UTC with milliseconds, as used in the event envelope."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def event_envelope(event: WireEvent, seq: int, ts: str | None = None) -> dict[str, Any]:
@@ -382,6 +360,9 @@ def welcome_frame(
     capabilities: list[str] | None = None,
     epoch: str = "",
     pbx: dict[str, Any] | None = None,
+    agent_state: AgentStateData | None = None,
+    presence: list[PresenceData] | None = None,
+    supervision: SupervisorView | None = None,
 ) -> dict[str, Any]:
     """`resync` is true when the client's last_seq could not be replayed (too old, or
     from another epoch: a broker that restarted).
@@ -389,8 +370,11 @@ def welcome_frame(
     `settings` are the desktop's server-side settings (CRM link, dispositions),
     `capabilities` the command names this agent can use now, `epoch` the id of the
     broker's journal that `seq` counts in, and `pbx` its AMI link (see `pbx_data`).
+    `agent_state` is this identity's own `agent.state` data (null without one),
+    `presence` every agent extension's `presence` data, and `supervision` (supervisors
+    only) the wallboard's starting point.
     """
-    return {
+    frame = {
         "op": OP_WELCOME,
         "agent": agent,
         "extension": extension,
@@ -401,7 +385,25 @@ def welcome_frame(
         "pbx": dict(pbx or pbx_data(False, utc_timestamp())),
         "settings": dict(settings or {}),
         "capabilities": list(capabilities or []),
+        "agent_state": agent_state,
+        "presence": list(presence or []),
     }
+    if supervision is not None:
+        frame.update(supervision.data())
+    return frame
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorView:
+    """What a supervisor's welcome adds: every agent's `agent.state` data, every queue's
+    `queue.stats` data and every caller waiting now (`call.queued` data)."""
+
+    agents: list[AgentStateData]
+    queues: list[dict[str, Any]]
+    waiting: list[dict[str, Any]]
+
+    def data(self) -> dict[str, Any]:
+        return {"agents": self.agents, "queues": self.queues, "waiting": self.waiting}
 
 
 def command_frame(command_id: str, name: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Play a recorded AMI transcript through the real stack over loopback TCP.
 
 The bytes go through a fake AMI server on 127.0.0.1, the real AMI client (login,
-resync, parser) and the real call tracker, exactly as a live Asterisk stream would.
+resync, parser) and the server's own event pipeline (call tracker, agent board),
+exactly as a live Asterisk stream would.
 Admins use it to debug a captured stream; tests use it to check the tracker against
 recordings.
 """
@@ -17,9 +18,8 @@ from cti.ami.client import AmiClient, AmiSettings
 from cti.ami.fake_server import FakeAmiServer, load_transcript
 from cti.ami.messages import Event, Response
 from cti.ami.parser import AmiParser
-from cti.calls.resync import resync_calls
-from cti.calls.tracker import CallTracker
-from cti.protocol import DomainEvent
+from cti.pipeline import EventPipeline
+from cti.protocol import WireEvent
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class TranscriptError(ValueError):
 @dataclass(frozen=True, slots=True)
 class ReplayStats:
     ami_events: int
-    domain_events: int
+    events: int  # call, agent and presence events
 
 
 def check_transcript(data: bytes) -> int:
@@ -54,27 +54,27 @@ def check_transcript(data: bytes) -> int:
 
 async def replay_transcript(
     data: bytes,
-    tracker: CallTracker,
-    emit: Callable[[DomainEvent], None],
+    pipeline: EventPipeline,
+    emit: Callable[[WireEvent], None],
     *,
     timeout: float = 60.0,
 ) -> ReplayStats:
     transcript = load_transcript(data)
-    counts = {"ami": 0, "domain": 0}
+    counts = {"ami": 0, "events": 0}
 
-    def deliver(events: list[DomainEvent]) -> None:
-        for domain_event in events:
-            counts["domain"] += 1
-            emit(domain_event)
+    def deliver(events: list[WireEvent]) -> None:
+        for wire_event in events:
+            counts["events"] += 1
+            emit(wire_event)
 
     def on_event(event: Event) -> None:
         counts["ami"] += 1
-        deliver(tracker.handle(event))
+        deliver(pipeline.handle(event))
 
     resynced = asyncio.Event()
 
     async def on_connected(client: AmiClient) -> None:
-        deliver(await resync_calls(client, tracker))
+        deliver(await pipeline.resync(client))
         resynced.set()
 
     async with FakeAmiServer(_REPLAY_USER, _REPLAY_SECRET) as server:
@@ -98,4 +98,4 @@ async def replay_transcript(
         finally:
             await client.close()
             await runner
-    return ReplayStats(ami_events=counts["ami"], domain_events=counts["domain"])
+    return ReplayStats(ami_events=counts["ami"], events=counts["events"])

@@ -16,7 +16,16 @@ from typing import Any
 
 from ami_bench.server import HOST, SECRET, USER
 
-CONTENDERS = ("ours", "ours+tracker", "ours+tracker+filter", "panoramisk", "pyst2")
+CONTENDERS = (
+    "ours",
+    "ours+tracker",
+    "ours+tracker+filter",
+    "ours+pipeline+filter",
+    "panoramisk",
+    "pyst2",
+)
+#: contenders whose client parses only the events its consumer reads
+FILTERED = ("ours+tracker+filter", "ours+pipeline+filter")
 #: The bench's own markers, which the filtering client must still parse.
 BENCH_EVENTS = frozenset({"BenchStart", "BenchDone"})
 
@@ -49,23 +58,35 @@ class Meter:
         return out
 
 
-async def run_ours(
-    port: int, timeout: float, with_tracker: bool, filtered: bool = False
-) -> dict[str, Any]:
-    """`filtered`: the client parses only the tracker's events (plus the bench markers)."""
+def consumer(contender: str) -> Any:
+    """What the contender's client feeds: the call tracker alone, or the server's whole
+    event pipeline (tracker and agent board, as `cti serve` runs it); None for ``ours``."""
+    if contender.startswith("ours+pipeline"):
+        from cti.calls.extensions import ExtensionRules
+        from cti.pipeline import event_pipeline
+
+        return event_pipeline(ExtensionRules.from_strings())
+    if contender.startswith("ours+tracker"):
+        from cti.calls.tracker import CallTracker
+
+        return CallTracker(extension_rules=None)
+    return None
+
+
+async def run_ours(port: int, timeout: float, contender: str) -> dict[str, Any]:
+    """A ``+filter`` contender's client parses only its consumer's events (and the bench
+    markers)."""
     from cti.ami.client import AmiClient, AmiSettings
 
     done = asyncio.Event()
     meter = Meter(done.set)
     see = meter.see
     options: dict[str, Any] = {}
-    if with_tracker:
-        from cti.calls.tracker import CallTracker
-
-        tracker = CallTracker(extension_rules=None)
-        handle = tracker.handle
-        if filtered:
-            options["events"] = tracker.handled_events | BENCH_EVENTS
+    fed = consumer(contender)
+    if fed is not None:
+        handle = fed.handle
+        if contender in FILTERED:
+            options["events"] = fed.handled_events | BENCH_EVENTS
         emitted = [0]
 
         def on_event(event: Any) -> None:
@@ -179,9 +200,7 @@ def client_main(contender: str, port: int, timeout: float, profile: str, out: An
         elif contender == "panoramisk":
             result = asyncio.run(run_panoramisk(port, timeout))
         else:
-            tracker = contender in ("ours+tracker", "ours+tracker+filter")
-            filtered = contender == "ours+tracker+filter"
-            result = asyncio.run(run_ours(port, timeout, tracker, filtered))
+            result = asyncio.run(run_ours(port, timeout, contender))
     except BaseException as exc:
         result = {"error": f"{type(exc).__name__}: {exc}"}
     if profiler is not None:
@@ -201,6 +220,7 @@ def availability(contender: str) -> tuple[str, str]:
         "ours": ("cti.ami.client",),
         "ours+tracker": ("cti.ami.client", "cti.calls.tracker"),
         "ours+tracker+filter": ("cti.ami.client", "cti.calls.tracker"),
+        "ours+pipeline+filter": ("cti.ami.client", "cti.pipeline"),
         "panoramisk": ("panoramisk",),
         "pyst2": ("asterisk.manager",),
     }[contender]
@@ -230,8 +250,6 @@ def availability(contender: str) -> tuple[str, str]:
     return label, ""
 
 
-def tracker_events() -> frozenset[str]:
-    """The event names ``ours+tracker+filter`` parses from the stream (the tracker's)."""
-    from cti.calls.tracker import CallTracker
-
-    return CallTracker(extension_rules=None).handled_events
+def tracker_events(contender: str = "ours+tracker+filter") -> frozenset[str]:
+    """The event names a ``+filter`` contender parses from the stream (its consumer's)."""
+    return frozenset(consumer(contender).handled_events)

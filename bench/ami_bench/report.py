@@ -68,8 +68,9 @@ def report(results: dict[str, Any]) -> str:
             lines.append(f"- {r['label']}: {err}")
         domain = [x["domain_events"] for x in r["raw"] if "domain_events" in x]
         if domain:
+            what = "the pipeline" if "pipeline" in r["contender"] else "the tracker"
             lines.append(
-                f"- {r['label']}: the tracker emitted {domain[0]:,} domain events per run"
+                f"- {r['label']}: {what} emitted {domain[0]:,} events per run"
                 + _same_domain_events(r, rows)
             )
     load = results["load_average"]
@@ -88,15 +89,16 @@ def footnote(row: dict[str, Any]) -> str:
     return (
         f"{NOTE} {row['label']}: events/s = all {sent:,} stream events / elapsed time, like the "
         f"other rows: its client receives and frames every event from the socket but parses "
-        f"only the {parsed:,} ({parsed / sent:.1%}) whose name is in "
-        f"`CallTracker.handled_events` (plus BenchStart/BenchDone), and a run counts only if "
+        f"only the {parsed:,} ({parsed / sent:.1%}) whose name is in its consumer's "
+        f"`handled_events` (the tracker's, or the event pipeline's: tracker and agent board; "
+        f"plus BenchStart/BenchDone), and a run counts only if "
         f"`on_event` saw exactly those {parsed:,}."
     )
 
 
 def _same_domain_events(row: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     """For the filtered row: does the tracker emit what it emits without the filter?"""
-    if row.get("parsed_events") is None:
+    if row.get("parsed_events") is None or row["contender"] != "ours+tracker+filter":
         return ""
     for other in rows:
         if other["contender"] == "ours+tracker":

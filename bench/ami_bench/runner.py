@@ -14,12 +14,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ami_bench.contenders import availability, client_main, tracker_events
+from ami_bench.contenders import FILTERED, availability, client_main, tracker_events
 from ami_bench.server import serve_stream
 from ami_bench.stream import Stream, build_stream, count_wanted
 
 MP = multiprocessing.get_context("spawn")
-PROFILED = ("ours", "ours+tracker", "ours+tracker+filter", "panoramisk")
+PROFILED = ("ours", "ours+tracker", "ours+tracker+filter", "ours+pipeline+filter", "panoramisk")
 
 
 def one_run(contender: str, stream: Stream, timeout: float, profile: str = "") -> dict[str, Any]:
@@ -141,8 +141,8 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             size = pyst2_stream
         events = args.pyst2_events if contender == "pyst2" else size.events
         row = Row(contender, label, events)
-        if contender == "ours+tracker+filter" and not problem:
-            row.parsed_events = count_wanted(stream.path, tracker_events())
+        if contender in FILTERED and not problem:
+            row.parsed_events = count_wanted(stream.path, tracker_events(contender))
         if problem == "not installed":
             row.status = problem
         elif problem:

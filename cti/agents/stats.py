@@ -1,8 +1,7 @@
 """Queue statistics for supervisors: who waits, members by state, and today's counts.
 
 `QueueStatsBook` is fed the call and agent events as they are made (`feed`) and says
-what changed on `tick`, at most once a second per queue. It reads the events' wire
-data (docs/protocol.md), the shape every producer agrees on. "Today" starts at local
+what changed on `tick`, at most once a second per queue. "Today" starts at local
 midnight; a call counts in the day it joined the queue, when its wait is over
 (answered, abandoned, or gone otherwise). `seed` restores today's counts from the call
 records after a restart. The convention is `cti.agents.servicelevel`'s.
@@ -21,8 +20,8 @@ from typing import Any
 
 from cti.agents.day import day_of
 from cti.agents.servicelevel import DayTally, Outcome, ServiceLevelRule
-from cti.eventdata import AGENT_STATE, CALL_QUEUED, epoch_of, number_of, text_of
-from cti.protocol import CallAnswered, QueueStats, WireEvent
+from cti.eventdata import epoch_of, number_of
+from cti.protocol import AgentState, CallAnswered, CallEnded, CallQueued, QueueStats, WireEvent
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +73,6 @@ class QueueStatsBook:
         self._members: dict[str, Counter[str]] = {}  # queue -> state -> agents
         self._dirty: set[str] = set()
         self._sent: dict[str, tuple[float, QueueStats]] = {}
-        self._handlers: dict[str, Callable[[WireEvent, float], None]] = {
-            CALL_QUEUED: self._queued,
-            "call.answered": self._answered,
-            "call.ended": self._ended,
-            AGENT_STATE: self._agent_state,
-        }
 
     def add_queues(self, queues: Iterable[str]) -> None:
         """Queues to show even before anything happens in them (the configured ones)."""
@@ -88,13 +81,19 @@ class QueueStatsBook:
 
     def feed(self, event: WireEvent) -> None:
         """Take one event; a failure is logged and never reaches the event stream."""
-        handler = self._handlers.get(event.type)
-        if handler is None:
+        if not isinstance(event, CallQueued | CallAnswered | CallEnded | AgentState):
             return
         try:
             now = self._clock()
             self._roll(now)
-            handler(event, now)
+            if isinstance(event, CallQueued):
+                self._queued(event, now)
+            elif isinstance(event, CallAnswered):
+                self._answered(event, now)
+            elif isinstance(event, CallEnded):
+                self._ended(event, now)
+            else:
+                self._agent_state(event)
         except Exception:
             log.exception("queue statistics could not take %s", event.type)
 
@@ -185,12 +184,11 @@ class QueueStatsBook:
     def _today(self, caller: _Caller) -> bool:
         return caller.joined_at >= self.day.start
 
-    def _queued(self, event: WireEvent, now: float) -> None:
-        data = event.data()
-        call_id, queue = text_of(data.get("call_id")), text_of(data.get("queue"))
-        if call_id is None or queue is None:
+    def _queued(self, event: CallQueued, now: float) -> None:
+        call_id, queue = event.call_id, event.queue
+        if not call_id or not queue:
             return
-        joined = min(now, epoch_of(data.get("waiting_since")) or now)
+        joined = min(now, epoch_of(event.waiting_since) or now)
         caller = self._calls.get(call_id)
         if caller is not None and caller.queue != queue:  # moved on to another queue
             self._finish(call_id, caller, Outcome.UNANSWERED)
@@ -204,9 +202,7 @@ class QueueStatsBook:
         self._know(queue)
         self._dirty.add(queue)
 
-    def _answered(self, event: WireEvent, now: float) -> None:
-        if not isinstance(event, CallAnswered):
-            return
+    def _answered(self, event: CallAnswered, now: float) -> None:
         caller = self._calls.get(event.call_id)
         if caller is None or caller.answered:
             return  # not a queue call, or a later answer (a transfer target)
@@ -216,17 +212,14 @@ class QueueStatsBook:
             caller.provisional = self.rule.outcome(True, False, now - caller.joined_at)
             self._tally(caller.queue).add(caller.provisional)
 
-    def _ended(self, event: WireEvent, now: float) -> None:
-        data = event.data()
-        call_id = text_of(data.get("call_id"))
-        if call_id is None:
-            return
+    def _ended(self, event: CallEnded, now: float) -> None:
+        call_id = event.call_id
         caller = self._calls.get(call_id)
-        waited = number_of(data.get("waited_seconds"))
-        answered = data.get("answered_by") is not None
+        waited = number_of(event.waited_seconds)
+        answered = event.answered_by is not None
         if caller is None:
-            queue = text_of(data.get("queue"))
-            if queue is None:
+            queue = event.queue
+            if not queue:
                 return  # not a queue call
             caller = _Caller(queue, now - (waited or 0.0))  # its join time, if waited is known
             self._know(queue)
@@ -236,7 +229,7 @@ class QueueStatsBook:
         if waited is None and caller.provisional is not None:
             outcome = caller.provisional
         else:
-            outcome = self.rule.outcome(answered, data.get("abandoned") is True, waited)
+            outcome = self.rule.outcome(answered, event.abandoned, waited)
         self._finish(call_id, caller, outcome)
 
     def _finish(self, call_id: str, caller: _Caller, outcome: Outcome) -> None:
@@ -256,30 +249,20 @@ class QueueStatsBook:
             waiting.pop(call_id, None)
         self._dirty.add(queue)
 
-    def _agent_state(self, event: WireEvent, now: float) -> None:
-        data = event.data()
+    def _agent_state(self, event: AgentState) -> None:
         # a member whose interface matches no agent has no extension: its interface names it
-        member = text_of(data.get("extension")) or text_of(data.get("interface"))
-        state = text_of(data.get("state"))
-        if member is None or state is None:
+        member, state = event.extension or event.interface, event.state
+        if not member or not state:
             return
         old = self._agents.pop(member, None)
         if old is not None:
             for queue in old[1]:
                 self._members[queue][old[0]] -= 1
                 self._dirty.add(queue)
-        queues = _queue_names(data.get("queues"))
+        queues = tuple(dict.fromkeys(seat.queue for seat in event.queues if seat.queue))
         if queues:
             self._agents[member] = (state, queues)
         for queue in queues:
             self._know(queue)
             self._members.setdefault(queue, Counter())[state] += 1
             self._dirty.add(queue)
-
-
-def _queue_names(items: object) -> tuple[str, ...]:
-    """The queue names of an agent.state's ``queues`` list, each once."""
-    if not isinstance(items, list | tuple):
-        return ()
-    names = (text_of(item.get("queue")) for item in items if isinstance(item, dict))
-    return tuple(dict.fromkeys(name for name in names if name is not None))

@@ -11,6 +11,7 @@ from typing import Any
 
 from cti.broker.auth import AgentDirectory, AgentIdentity
 from cti.broker.calllog import CallLog
+from cti.broker.centre import CentreView
 from cti.broker.frames import encodable
 from cti.broker.journal import Journal
 from cti.broker.metrics import BrokerMetrics
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
-class AgentState:
+class AgentSlot:
     identity: AgentIdentity
     journal: Journal
     sessions: set[Session] = field(default_factory=set)
@@ -73,15 +74,16 @@ class Broker:
         self.epoch = uuid.uuid4().hex
         self.pbx = PbxLink(connected=False, since=utc_timestamp())
         self.calls = CallBook()
+        self.centre = CentreView()  # agent states, presence, queues, waiting callers
         self.call_log = CallLog()  # outlives the calls, for notes filed after hang-up
         self.desktop = DesktopSettings()  # replaced on reload; read by each new welcome
         self._states = {
-            identity.agent_id: AgentState(identity, Journal(journal_size))
+            identity.agent_id: AgentSlot(identity, Journal(journal_size))
             for identity in agents.identities()
         }
         # Routing looks up the event's audience instead of asking every agent.
-        self._by_extension: dict[str, list[AgentState]] = {}
-        self._supervisors: list[AgentState] = []
+        self._by_extension: dict[str, list[AgentSlot]] = {}
+        self._supervisors: list[AgentSlot] = []
         for state in self._states.values():
             if state.identity.is_supervisor:
                 self._supervisors.append(state)
@@ -89,7 +91,7 @@ class Broker:
                 self._by_extension.setdefault(state.identity.extension, []).append(state)
         metrics.bind_connected_agents(self.connected_agents)
 
-    def recipients(self, event: WireEvent) -> list[AgentState]:
+    def recipients(self, event: WireEvent) -> list[AgentSlot]:
         """The agents that receive `event` (see `receives`), found without scanning them all."""
         if event.everyone:
             return list(self._states.values())
@@ -108,6 +110,7 @@ class Broker:
             self.call_log.apply(event)
         elif isinstance(event, PbxLink):
             self.pbx = event
+        self.centre.apply(event)
         tail = envelope_tail(event, utc_timestamp())  # one encoding, whatever the audience
         for state in self.recipients(event):
             identity = state.identity
@@ -151,6 +154,9 @@ class Broker:
             capabilities=capabilities,
             epoch=self.epoch,
             pbx=pbx_data(self.pbx.connected, self.pbx.since),
+            agent_state=self.centre.agent_state(identity.extension),
+            presence=self.centre.presence(),
+            supervision=self.centre.supervision() if identity.is_supervisor else None,
         )
         session.start([encode(welcome), *(replay or [])])
         state.sessions.add(session)

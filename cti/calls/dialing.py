@@ -36,8 +36,6 @@ class DialWatcher:
             "AgentCalled": self._on_agent_called,
             "AgentConnect": self._on_agent_connect,
             "AgentRingNoAnswer": self._on_agent_ring_no_answer,
-            "QueueCallerJoin": self._on_queue_join,
-            "QueueCallerAbandon": self._on_queue_abandon,
         }
 
     def _dial_legs(self, ev: Event) -> tuple[Call | None, Channel | None, Channel | None]:
@@ -107,13 +105,3 @@ class DialWatcher:
         call, dest = self._queue_legs(ev)
         if call is not None and dest is not None:
             self.flow.leg_stopped(call, dest, "NOANSWER")
-
-    def _on_queue_join(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        if call is not None:
-            call.queue = ev.get("Queue") or call.queue
-
-    def _on_queue_abandon(self, ev: Event) -> None:
-        call = self._call_of(self._snapshot(ev))
-        if call is not None:
-            self.flow.abandon(call)

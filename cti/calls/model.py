@@ -78,6 +78,17 @@ class Consultation:
 
 
 @dataclass(slots=True, eq=False)
+class QueueStay:
+    """A caller's channel waiting in one queue (see `cti.calls.queueing`)."""
+
+    channel: Channel
+    queue: str
+    position: int
+    count: int  # callers waiting in the queue, as last heard
+    joined: float  # unix seconds
+
+
+@dataclass(slots=True, eq=False)
 class Call:
     """One call as people see it: every channel sharing the caller's Linkedid."""
 
@@ -104,6 +115,8 @@ class Call:
     left_park: bool = False
     #: the channel that started the call (its Uniqueid is the Linkedid); kept after hangup
     origin: Channel | None = None
+    queued: bool = False  # its caller waited in a queue (call.queued went out)
+    waited: float = 0.0  # seconds its caller spent waiting in queues, stays ended so far
 
     def participants(self) -> frozenset[str]:
         """Extensions whose desktops hold a pop of this call."""

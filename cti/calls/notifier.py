@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from cti.calls.model import Call
+from cti.calls.model import Call, QueueStay
 from cti.protocol import (
     INBOUND,
     CallAnswered,
     Called,
     CallEnded,
     CallHeld,
+    CallQueued,
     CallResumed,
     CallRinging,
     CallTransferFailed,
@@ -16,6 +17,7 @@ from cti.protocol import (
     DomainEvent,
     Party,
     PopRetracted,
+    iso_utc,
 )
 
 
@@ -45,6 +47,21 @@ class CallNotifier:
                 called=Called(number=call.dialled, did=did),
                 queue=call.queue,
                 direction=direction,
+            ),
+        )
+
+    def queued(self, call: Call, stay: QueueStay, caller: Party) -> None:
+        """To supervisors (an empty audience); the broker adds the queue's members
+        where ``queues.announce_waiting`` says so."""
+        self._emit(
+            call,
+            CallQueued(
+                call_id=call.call_id,
+                queue=stay.queue,
+                position=stay.position,
+                count=stay.count,
+                caller=caller,
+                waiting_since=iso_utc(stay.joined),
             ),
         )
 
@@ -106,5 +123,7 @@ class CallNotifier:
                 cause_text=call.cause_text,
                 answered_by=call.answered_by,
                 abandoned=call.abandoned,
+                waited_seconds=round(call.waited, 3) if call.queued else None,
+                queue=call.queue,
             ),
         )

@@ -9,6 +9,7 @@ abandoned, ...) are taken in `CallFlow` from the state so far.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
@@ -23,6 +24,7 @@ from cti.calls.hold import forget as forget_hold
 from cti.calls.model import STATE_RINGING, STATE_UP, Call, Channel
 from cti.calls.notifier import CallNotifier
 from cti.calls.parking import PARKING_EVENTS, ParkingWatcher
+from cti.calls.queueing import QueueWatcher
 from cti.calls.snapshot import apply_snapshot, parse_int
 from cti.calls.transfers import TransferDetector
 from cti.protocol import ANSWERED_ELSEWHERE, DomainEvent
@@ -41,7 +43,9 @@ class CallTracker:
         extension_rules: ExtensionRules | None = None,
         *,
         default_region: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """``clock`` (unix seconds) times the callers' waits in queues."""
         self.rules = extension_rules or ExtensionRules.from_strings()
         #: told after every handled event, for call control waiting on the PBX
         self.changes = CallChanges()
@@ -69,6 +73,8 @@ class CallTracker:
         self._handlers.update(DialWatcher(self._flow, self._snapshot, self._call_of).handlers())
         self._handlers.update(HoldWatcher(self._flow, self._snapshot, self._call_of).handlers())
         self._handlers.update(dict.fromkeys(PARKING_EVENTS, self._parking.handle))
+        self._queueing = QueueWatcher(self._flow, self._snapshot, self._call_of, clock)
+        self._handlers.update(self._queueing.handlers())
         self._handlers["BridgeMerge"] = lambda ev: self._transfers.merged(
             ev, self._channels.values()
         )
@@ -120,15 +126,11 @@ class CallTracker:
                 channel.cause, channel.cause_text = None, LINK_DOWN_TEXT
                 self._channel_gone(channel)
         live.sort(key=lambda ev: ev.get("Uniqueid") != ev.get("Linkedid"))
-        for ev in live:
-            channel = self._snapshot(ev)
+        snapshots = [(self._snapshot(ev), ev.get("BridgeId")) for ev in live]
+        self._queueing.reconcile(queue_entries, self._channels)  # arrival before ringing
+        for channel, bridge in snapshots:
             if channel is not None:
-                self._reconcile_channel(channel, ev.get("BridgeId"))
-        for ev in queue_entries:
-            channel = self._channels.get(ev.get("Uniqueid"))
-            call = self._call_of(channel)
-            if call is not None and ev.get("Queue"):
-                call.queue = ev.get("Queue")
+                self._reconcile_channel(channel, bridge)
         self.changes.changed()
         return self._notifier.drain()
 
@@ -188,6 +190,7 @@ class CallTracker:
         if len(self._dead) > _MAX_DEAD:
             del self._dead[next(iter(self._dead))]
         call = self._calls.get(channel.linkedid)
+        self._queueing.channel_gone(channel, call)
         if call is None:
             return
         call.channels.pop(channel.uniqueid, None)

@@ -1,4 +1,5 @@
-"""``cti replay FILE``: print the domain events a recorded AMI stream produces."""
+"""``cti replay FILE``: print the events (calls, agents, presence) a recorded AMI stream
+produces, as the server would publish them."""
 
 from __future__ import annotations
 
@@ -12,21 +13,22 @@ from typing import Any
 import phonenumbers
 
 from cti.calls.extensions import ExtensionRules
-from cti.calls.tracker import CallTracker
 from cti.commands.arguments import add_config_argument
 from cti.config import ConfigError, load_config
-from cti.protocol import DomainEvent
+from cti.pipeline import event_pipeline
+from cti.protocol import WireEvent
 from cti.replay import TranscriptError, check_transcript, replay_transcript
 
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "replay",
-        help="play a recorded AMI transcript through the client and call tracker",
+        help="play a recorded AMI transcript through the client, call tracker and agent board",
         description=(
             "Replays FILE (raw bytes Asterisk sent on an AMI session) through a fake "
-            "AMI server on 127.0.0.1, the real AMI client and the call tracker, and "
-            "prints each domain event as a JSON line with 'type' and 'data'."
+            "AMI server on 127.0.0.1, the real AMI client, the call tracker and the "
+            "agent board, and prints each event (call, agent.state, presence) as a JSON "
+            "line with 'type' and 'data'."
         ),
     )
     parser.add_argument("file", type=Path, help="raw AMI capture, e.g. tests/fixtures/ami/*.raw")
@@ -73,18 +75,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"cti replay: {path}: {exc}", file=sys.stderr)
         return 2
 
-    def emit(event: DomainEvent) -> None:
+    def emit(event: WireEvent) -> None:
         if not args.quiet:
             line = {"type": event.type, "data": event.data()}
             print(json.dumps(line, ensure_ascii=False), flush=True)
 
-    tracker = CallTracker(rules, default_region=region)
+    pipeline = event_pipeline(rules, default_region=region)
     try:
-        stats = asyncio.run(replay_transcript(data, tracker, emit))
+        stats = asyncio.run(replay_transcript(data, pipeline, emit))
     except (OSError, TimeoutError) as exc:
         print(f"cti replay: replay failed: {exc}", file=sys.stderr)
         return 1
-    summary = f"{stats.domain_events} domain events from {stats.ami_events} AMI events"
+    summary = f"{stats.events} events from {stats.ami_events} AMI events"
     # stdout stays pure JSON lines unless --quiet asked for the count alone
     print(summary, file=sys.stdout if args.quiet else sys.stderr)
     return 0

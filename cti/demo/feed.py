@@ -30,6 +30,7 @@ STATUS = {
     "pop.retracted": "retracted",
 }
 FINAL = frozenset({"ended", "retracted", "transferred"})
+QUIET = frozenset({"presence", "queue.stats"})  # frames that add no row
 
 
 def clean(value: Any) -> str | None:
@@ -181,6 +182,10 @@ class PopFeed:
         elif op == "event" and frame.get("type") == "pbx.link":
             self._pbx_link(frame.get("data"))
             return []  # not about a call: the view shows it in its status line
+        elif op == "event" and frame.get("type") in QUIET:
+            return []  # everyone's phones, every few seconds: the desktop shows them
+        elif op == "event" and frame.get("type") == "agent.state":
+            rows = [self._agent_state(agent, frame)]
         elif op == "event" and isinstance(frame.get("data"), Mapping):
             rows = [self._event(agent, frame)]
         else:
@@ -189,6 +194,25 @@ class PopFeed:
         if len(self._status) > 2 * (self.rows.maxlen or 0):
             self._forget_old_calls()
         return rows
+
+    def _agent_state(self, agent: str, frame: Mapping[str, Any]) -> PopRow:
+        """An agent's state as a row of its own: no call columns, the state as detail."""
+        data = frame.get("data")
+        data = data if isinstance(data, Mapping) else {}
+        state = clean(data.get("state")) or "?"
+        reason = clean(data.get("reason"))
+        pop = replace(_NO_POP, extension=clean(data.get("extension")))
+        seq = frame.get("seq")
+        return self._row(
+            agent,
+            seq if isinstance(seq, int) else None,
+            _time_of(frame.get("ts")),
+            "agent.state",
+            "-",
+            pop,
+            f"{state}: {reason}" if reason and reason != state else state,
+            state,
+        )
 
     def _pbx_link(self, data: Any) -> None:
         if isinstance(data, Mapping) and isinstance(data.get("connected"), bool):

@@ -50,10 +50,9 @@ def plain_line(row: PopRow, current: str | None = None) -> str:
         row.time or "--:--:--",
         f"{row.agent}/{row.extension or '-'}",
         row.event,
-        f"call={row.call_id}",
-        f"caller={_caller(row)}",
-        f"contact={_contact(row)}",
     ]
+    if row.call_id != "-":  # rows about an agent, not a call, have no call columns
+        fields += [f"call={row.call_id}", f"caller={_caller(row)}", f"contact={_contact(row)}"]
     optional = {"queue": row.queue, "dialled": row.dialled, "last": row.last_interaction}
     fields += [f"{key}={value}" for key, value in optional.items() if value]
     if row.detail:

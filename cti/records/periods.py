@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
-from cti.eventdata import AGENT_STATE, epoch_of, text_of
-from cti.protocol import WireEvent
+from cti.eventdata import epoch_of
+from cti.protocol import AgentState, WireEvent
 
 log = logging.getLogger(__name__)
 
@@ -70,22 +70,23 @@ class AgentPeriods:
 
     def record(self, event: WireEvent) -> None:
         """Take an `agent.state`; a failure is logged and never reaches the event stream."""
-        if event.type != AGENT_STATE:
+        if not isinstance(event, AgentState):
             return
         try:
-            self._apply(event.data(), self._clock())
+            self._apply(event, self._clock())
         except Exception:
             log.exception("could not record an agent state period")
 
-    def _apply(self, data: dict[str, Any], now: float) -> None:
-        extension, state = text_of(data.get("extension")), text_of(data.get("state"))
-        if extension is None or state is None:
+    def _apply(self, event: AgentState, now: float) -> None:
+        """A member that is no agent (no extension) has no periods: it is no one's time."""
+        extension, state = event.extension, event.state
+        if not extension or not state:
             return
-        reason, call_id = text_of(data.get("reason")), text_of(data.get("call_id"))
+        reason, call_id = event.reason or None, event.call_id or None
         current = self._open.get(extension)
         if current is not None and current.same_as(state, reason, call_id):
             return  # a repeat (a resync announcing every agent) is no new period
-        since = epoch_of(data.get("since"))
+        since = epoch_of(event.since)
         start = now if since is None or since > now else since
         if current is not None and start > current.started_at:
             self._sink.submit_period(current._replace(ended_at=start))

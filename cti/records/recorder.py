@@ -13,15 +13,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
-from cti.eventdata import CALL_QUEUED, contact_ids_of, dict_of, epoch_of, number_of, text_of
+from cti.eventdata import epoch_of, number_of, stored_contact_ids
 from cti.protocol import (
     ABANDONED,
+    INBOUND,
     NOT_ANSWERED,
     CallAnswered,
     CallEnded,
     CallHeld,
+    CallQueued,
     CallResumed,
     CallRinging,
     CallTransferred,
@@ -88,19 +90,19 @@ class CallRecorder:
     def add_contact(self, event: DomainEvent) -> None:
         """Take the matched contacts (and the lookup's E.164) of a published ringing or
         queued event."""
-        if not isinstance(event, CallRinging) and event.type != CALL_QUEUED:
+        if not isinstance(event, CallRinging | CallQueued):
             return
         try:
             self._add_contact(event)
         except Exception:
             log.exception("could not record the contact of call %s", event.call_id)
 
-    def _add_contact(self, event: DomainEvent) -> None:
+    def _add_contact(self, event: CallRinging | CallQueued) -> None:
         if isinstance(event, CallRinging):
-            ids, e164 = event.stored_contact_ids(), event.caller.number_e164
+            ids = event.stored_contact_ids()
         else:
-            data = event.data()
-            ids, e164 = contact_ids_of(data), dict_of(data.get("caller")).get("number_e164")
+            ids = stored_contact_ids(event.contact, event.matches)
+        e164 = event.caller.number_e164
         record = self.find(event.call_id)
         if record is None:
             return
@@ -118,8 +120,8 @@ class CallRecorder:
             if record.ended_at is not None:
                 return  # an ended call stays as it ended
             self._live[event.call_id] = record
-        if event.type == CALL_QUEUED:
-            _queued(record, event.data())
+        if isinstance(event, CallQueued):
+            _queued(record, event)
         elif isinstance(event, CallRinging):
             _ringing(record, event, now)
         elif isinstance(event, CallAnswered):
@@ -141,19 +143,20 @@ class CallRecorder:
 def _arrival(event: DomainEvent, now: float) -> float:
     """A queued call arrives when it joined the queue (a resync's call.queued says when
     a caller already waiting joined); any other call at its first event."""
-    if event.type != CALL_QUEUED:
+    if not isinstance(event, CallQueued):
         return now
-    joined = epoch_of(event.data().get("waiting_since"))
+    joined = epoch_of(event.waiting_since)
     return now if joined is None else min(now, joined)
 
 
-def _queued(record: CallRecord, data: dict[str, Any]) -> None:
-    caller = dict_of(data.get("caller"))
-    record.queue = text_of(data.get("queue")) or record.queue
-    record.caller_number = text_of(caller.get("number")) or record.caller_number
-    record.caller_e164 = text_of(caller.get("number_e164")) or record.caller_e164
-    record.caller_name = text_of(caller.get("name")) or record.caller_name
-    record.contact_ids = contact_ids_of(data) or record.contact_ids
+def _queued(record: CallRecord, event: CallQueued) -> None:
+    caller = event.caller
+    record.direction = INBOUND
+    record.queue = event.queue or record.queue
+    record.caller_number = caller.number or record.caller_number
+    record.caller_e164 = caller.number_e164 or record.caller_e164
+    record.caller_name = caller.name or record.caller_name
+    record.contact_ids = stored_contact_ids(event.contact, event.matches) or record.contact_ids
 
 
 def _ringing(record: CallRecord, event: CallRinging, now: float) -> None:
@@ -206,9 +209,8 @@ def _resumed(record: CallRecord, now: float) -> None:
 
 def _ended(record: CallRecord, event: CallEnded, now: float) -> None:
     _resumed(record, now)
-    data = event.data()
-    record.queue = text_of(data.get("queue")) or record.queue
-    record.waited = number_of(data.get("waited_seconds"))
+    record.queue = event.queue or record.queue
+    record.waited = number_of(event.waited_seconds)
     record.ended_at = now
     record.cause = event.cause
     record.cause_text = event.cause_text

@@ -11,11 +11,13 @@ from cti.ami.client import AmiClient, AmiSettings
 from cti.ami.fake_server import FakeAmiServer
 from cti.ami.messages import Event
 from cti.ami.transcript import read_transcript
+from cti.calls.extensions import ExtensionRules
 from cti.calls.resync import resync_calls
 from cti.calls.tracker import CallTracker
-from cti.protocol import CallEnded, DomainEvent
+from cti.pipeline import event_pipeline
+from cti.protocol import CallEnded, DomainEvent, WireEvent
 from cti.replay import replay_transcript
-from tests.helpers import AMI_FIXTURES, EXPECTED, brief_event
+from tests.helpers import AMI_FIXTURES, CALLS, EXPECTED, brief_event, briefs
 
 
 class Pipeline:
@@ -93,9 +95,9 @@ async def test_connection_lost_mid_call_still_answers_and_ends_without_second_ri
         after_resync = [brief_event(e) for e in pipeline.out]
         await server.send_frames(events[back_at + 1 :])
         await pipeline.barrier()
-    assert before_drop == EXPECTED["queue_answered"][:2]
-    assert after_resync == EXPECTED["queue_answered"][:4], "the resync saw the answer"
-    assert [brief_event(e) for e in pipeline.out] == EXPECTED["queue_answered"]
+    assert before_drop == CALLS["queue_answered"][:3]
+    assert after_resync == CALLS["queue_answered"][:5], "the resync saw the answer"
+    assert [brief_event(e) for e in pipeline.out] == CALLS["queue_answered"]
     assert not pipeline.tracker.calls
 
 
@@ -110,6 +112,7 @@ async def test_asterisk_restart_ends_calls_that_no_longer_exist() -> None:
         await server.drop_connections()
         await pipeline.wait_resync(2)
     assert [brief_event(e) for e in pipeline.out] == [
+        ("call.queued", "support", 1, 1, "+14155550123"),
         ("call.ringing", "1002", "inbound", "+14155550123"),
         ("call.ringing", "1001", "inbound", "+14155550123"),
         ("pop.retracted", "1002", "abandoned"),
@@ -121,12 +124,12 @@ async def test_asterisk_restart_ends_calls_that_no_longer_exist() -> None:
 
 async def test_replay_over_tcp_matches_every_recording() -> None:
     for name, expected in EXPECTED.items():
-        out: list[DomainEvent] = []
-        tracker = CallTracker(default_region="US")
+        out: list[WireEvent] = []
+        pipeline = event_pipeline(ExtensionRules.from_strings(), default_region="US")
         data = (AMI_FIXTURES / f"{name}.raw").read_bytes()
-        stats = await replay_transcript(data, tracker, out.append)
-        assert [brief_event(e) for e in out] == expected, name
-        assert stats.domain_events == len(expected)
+        stats = await replay_transcript(data, pipeline, out.append)
+        assert briefs(out) == expected, name
+        assert stats.events == len(expected)
 
 
 async def test_call_that_ended_while_the_link_was_down_says_so() -> None:
@@ -141,11 +144,15 @@ async def test_call_that_ended_while_the_link_was_down_says_so() -> None:
         await pipeline.wait_resync(2)
     ended = pipeline.out[-1]
     assert isinstance(ended, CallEnded)
-    assert ended.data() == {
+    data = ended.data()
+    waited = data.pop("waited_seconds")
+    assert data == {
         "call_id": "1795400598.0",
         "cause": None,
         "cause_text": "ended while the PBX link was down",
         "answered_by": "1001",
         "abandoned": False,
+        "queue": "support",
     }
+    assert isinstance(waited, float) and 0 <= waited < 5, "it waited until its answer"
     assert not pipeline.tracker.calls

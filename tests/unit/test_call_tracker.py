@@ -251,6 +251,7 @@ def test_resync_ends_calls_that_vanished_and_learns_new_ones() -> None:
     assert [brief_event(e) for e in out] == [
         ("pop.retracted", "1001", "abandoned"),
         ("call.ended", None, None, True),
+        ("call.queued", "sales", 1, 1, "+12125550100"),  # its QueueEntry: it waits
         ("call.ringing", "1002", "inbound", "+12125550100"),
     ]
     assert set(tracker.calls) == {"2.0", "3.0"}, "a channel born after the snapshot stays"

@@ -1,20 +1,34 @@
-"""The tracker against every recorded Asterisk 22 scenario (parsed without sockets)."""
+"""The tracker, and the whole event pipeline (tracker and agent board), against every
+recorded Asterisk 22 scenario (parsed without sockets)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 
+from cti.calls.extensions import ExtensionRules
 from cti.calls.tracker import CallTracker
-from cti.protocol import CallEnded, CallRinging, DomainEvent
-from tests.helpers import AMI_FIXTURES, EXPECTED, brief_event, transcript_events
+from cti.pipeline import EventPipeline, event_pipeline
+from cti.protocol import CallEnded, CallRinging, DomainEvent, WireEvent
+from tests.helpers import AMI_FIXTURES, CALLS, EXPECTED, brief_event, briefs, transcript_events
 
 
-def run(name: str) -> tuple[CallTracker, list[DomainEvent]]:
-    tracker = CallTracker(default_region="US")
+def run(name: str, clock: Callable[[], float] = time.time) -> tuple[CallTracker, list[DomainEvent]]:
+    tracker = CallTracker(default_region="US", clock=clock)
     out: list[DomainEvent] = []
     for event in transcript_events(name):
         out.extend(tracker.handle(event))
     return tracker, out
+
+
+def run_pipeline(name: str) -> tuple[EventPipeline, list[WireEvent]]:
+    pipeline = event_pipeline(ExtensionRules.from_strings(), default_region="US")
+    out: list[WireEvent] = []
+    for event in transcript_events(name):
+        out.extend(pipeline.handle(event))
+    return pipeline, out
 
 
 def test_every_shared_scenario_has_an_expected_sequence() -> None:
@@ -28,15 +42,32 @@ def test_every_shared_scenario_has_an_expected_sequence() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_scenario_produces_exact_event_sequence(name: str) -> None:
-    tracker, out = run(name)
-    assert [brief_event(e) for e in out] == EXPECTED[name]
-    assert not tracker.calls, "ended calls must be dropped from memory"
-    assert tracker.channel_count == 0
+    pipeline, out = run_pipeline(name)
+    assert briefs(out) == EXPECTED[name]
+    assert not pipeline.tracker.calls, "ended calls must be dropped from memory"
+    assert pipeline.tracker.channel_count == 0
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_tracker_alone_produces_the_scenarios_call_events(name: str) -> None:
+    _, out = run(name)
+    assert [brief_event(e) for e in out] == CALLS[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_queued_call_ends_with_its_queue_and_wait(name: str) -> None:
+    _, out = run(name)
+    queued = {e.call_id: e.data()["queue"] for e in out if e.type == "call.queued"}
+    for end in (e for e in out if isinstance(e, CallEnded)):
+        assert end.queue == queued.get(end.call_id), end.call_id
+        waited = end.waited_seconds
+        assert (waited is not None) == (end.call_id in queued), end.call_id
+        assert waited is None or waited >= 0
 
 
 def test_queue_pop_carries_caller_queue_and_dialled_number() -> None:
     _, out = run("queue_answered")
-    ringing = out[0]
+    ringing = out[1]
     assert isinstance(ringing, CallRinging)
     assert ringing.audience == frozenset({"1002"})
     assert ringing.data() == {
@@ -72,7 +103,8 @@ def test_direct_call_reports_the_dialled_extension_as_did() -> None:
 
 
 def test_abandoned_call_ends_with_cause_and_no_answerer() -> None:
-    _, out = run("abandoned_ringing")
+    ticks = iter(range(1000))
+    _, out = run("abandoned_ringing", clock=lambda: 1_795_400_620.0 + next(ticks))
     ended = out[-1]
     assert isinstance(ended, CallEnded)
     assert ended.data() == {
@@ -81,6 +113,8 @@ def test_abandoned_call_ends_with_cause_and_no_answerer() -> None:
         "cause_text": "Normal Clearing",
         "answered_by": None,
         "abandoned": True,
+        "waited_seconds": 1.0,  # the clock moved once: from its join to its leave
+        "queue": "support",
     }
     assert ended.audience == frozenset(), "every pop was already retracted"
 

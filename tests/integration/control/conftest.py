@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cti.sim import PbxSimulator
-from tests.integration.serve.conftest import AMI_SECRET, Agent, Server
+from tests.integration.serve.conftest import AMI_SECRET, Agent, Server, is_call_event
 from tests.integration.serve.conftest import running as serve
 
 DEVICES = """calls:
@@ -56,8 +56,8 @@ async def readonly_server(tmp_path: Path) -> AsyncIterator[Server]:
 
 
 async def command(agent: Agent, name: str, **args: Any) -> tuple[dict[str, Any], list[str]]:
-    """Send a command; its result, and the types of the events that came before it (an
-    attended transfer answers only once the PBX events showed the consultation)."""
+    """Send a command; its result, and the types of the call events that came before it
+    (an attended transfer answers only once the PBX events showed the consultation)."""
     await agent.ws.send_json({"op": "command", "id": name, "name": name, "args": args})
     before: list[str] = []
     async with asyncio.timeout(30):
@@ -65,5 +65,5 @@ async def command(agent: Agent, name: str, **args: Any) -> tuple[dict[str, Any],
             frame = await agent.next(30)
             if frame.get("op") == "result":
                 return frame, before
-            if frame.get("op") == "event":
+            if is_call_event(frame):
                 before.append(frame["type"])

@@ -19,6 +19,7 @@ from tests.integration.serve.conftest import (
     BOB_TOKEN,
     Agent,
     Server,
+    is_call_event,
     until,
 )
 from tests.integration.serve.conftest import running as serve
@@ -55,7 +56,7 @@ async def events_until(agent: Agent, last: str) -> list[str]:
     seen: list[str] = []
     while not seen or seen[-1] != last:
         frame = await agent.next(30)
-        if frame.get("op") == "event":
+        if is_call_event(frame):
             seen.append(frame["type"])
     return seen
 

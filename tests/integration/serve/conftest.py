@@ -64,6 +64,11 @@ def add_alice(database: Path) -> int:
         store.close()
 
 
+def is_call_event(frame: dict[str, Any]) -> bool:
+    """An event about a call (agent states and presence come between them)."""
+    return frame.get("op") == "event" and str(frame.get("type")).startswith(("call.", "pop."))
+
+
 @dataclass
 class Agent:
     ws: aiohttp.ClientWebSocketResponse

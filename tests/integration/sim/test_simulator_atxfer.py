@@ -14,7 +14,7 @@ import pytest
 
 from cti.sim import CallPlan, PbxSimulator
 from cti.sim.model import Consultation, SimCall
-from tests.helpers import EXPECTED, brief_event
+from tests.helpers import CALLS, brief_event
 from tests.integration.test_tracker_reconnect import Pipeline
 from tests.unit.sim.recorded import header_names, recorded_header_sets
 
@@ -83,7 +83,7 @@ async def test_completed_after_the_answer_gives_the_recorded_sequence() -> None:
         assert consultation.target.linkedid == c.call.call_id
         await c.pbx.wait_until(lambda: consultation.answered, timeout=30)
         await c.act("Hangup", Channel=c.transferer)
-        assert await c.end() == EXPECTED["attended_transfer_complete"]
+        assert await c.end() == CALLS["attended_transfer_complete"]
 
 
 @pytest.mark.parametrize("answered", [True, False], ids=["answered", "ringing"])
@@ -95,7 +95,7 @@ async def test_consultation_hung_up_gives_the_recorded_cancel(answered: bool) ->
             await c.pbx.wait_until(lambda: consultation.answered, timeout=30)
         await c.act("Hangup", Channel=consultation.target.name)
         await c.pbx.wait_until(lambda: consultation.done, timeout=30)
-        expected = EXPECTED["at_cancel_answered" if answered else "at_cancel_ringing"]
+        expected = CALLS["at_cancel_answered" if answered else "at_cancel_ringing"]
         assert await c.end() == expected
 
 
@@ -107,7 +107,7 @@ async def test_unanswered_consultation_returns_after_atxfernoanswertimeout() -> 
         assert c.call.bridge is not None and c.transferer in {
             channel.name for channel in c.call.bridge.members
         }, "1001 is back with the caller"
-        assert await c.end() == EXPECTED["at_noanswer"]
+        assert await c.end() == CALLS["at_noanswer"]
 
 
 async def test_transferer_hanging_up_while_it_rings_gives_the_recorded_blond_transfer() -> None:
@@ -116,7 +116,7 @@ async def test_transferer_hanging_up_while_it_rings_gives_the_recorded_blond_tra
         assert consultation is not None and not consultation.answered
         await c.act("Hangup", Channel=c.transferer)
         await c.pbx.wait_until(lambda: c.call.handover is not None, timeout=30)
-        assert await c.end() == EXPECTED["at_blond"]
+        assert await c.end() == CALLS["at_blond"]
 
 
 async def test_atxfer_without_transfer_exten_starts_no_consultation() -> None:
@@ -125,7 +125,7 @@ async def test_atxfer_without_transfer_exten_starts_no_consultation() -> None:
         await c.pbx.wait_until(lambda: not c.call.held, timeout=30)  # held, then given back
         assert not [name for name in c.pbx.state.channels if name.startswith("Local/")]
         assert await c.end() == [
-            *EXPECTED["queue_answered"][:4],
+            *CALLS["queue_answered"][:5],
             ("call.held",),
             ("call.resumed",),
             ("call.ended", 16, "1001", False),

@@ -13,7 +13,7 @@ import pytest
 from cti.ami.client import AmiClient, AmiSettings
 from cti.ami.messages import Event
 from cti.sim import CallPlan, PbxSimulator
-from tests.helpers import EXPECTED, brief_event
+from tests.helpers import CALLS, brief_event
 from tests.integration.test_tracker_reconnect import Pipeline
 
 ALICE = ("+14155550123", "Alice Example")
@@ -106,4 +106,4 @@ async def test_click_to_dial_far_party_parks_and_its_hang_up_gives_only_call_end
         await client.send_action("Hangup", {"Channel": far.name})
         await pbx.wait_until(lambda: call.call_id not in pbx.calls, timeout=30)
         await pipeline.barrier()
-    assert [brief_event(e) for e in pipeline.out] == EXPECTED["c2d_park"]
+    assert [brief_event(e) for e in pipeline.out] == CALLS["c2d_park"]

@@ -11,8 +11,18 @@ import pytest
 from cti.agents.day import day_of
 from cti.agents.servicelevel import COUNT, ServiceLevelRule
 from cti.agents.stats import QueueCallSeen, QueueStatsBook
-from cti.protocol import CallAnswered, Called, CallEnded, CallRinging, Party, QueueStats
-from tests.unit.agents.contract_events import AgentState, CallQueued, QueueCallEnded, member_of
+from cti.protocol import (
+    AgentState,
+    CallAnswered,
+    Called,
+    CallEnded,
+    CallQueued,
+    CallRinging,
+    Party,
+    QueueStats,
+    Seat,
+)
+from tests.unit.agents.centre_events import SINCE, agent_state, member_of
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC).timestamp()
 CALLER = Party("+14155550101", "Caller A")
@@ -52,8 +62,8 @@ def ended(
     abandoned: bool = False,
     waited: float | None = None,
     queue: str | None = "support",
-) -> QueueCallEnded:
-    return QueueCallEnded(
+) -> CallEnded:
+    return CallEnded(
         call_id=call_id,
         cause=16,
         cause_text="Normal Clearing",
@@ -256,48 +266,38 @@ def test_a_queue_call_ended_unseen_before_counts_by_its_own_fields() -> None:
 def test_members_are_counted_by_state_in_each_of_their_queues() -> None:
     clock = Clock()
     book = make_book(clock)
+    book.feed(agent_state("1001", "available", member_of("support", "sales")))
+    book.feed(agent_state("1002", "available", member_of("support")))
+    book.feed(agent_state("1001", "on-call", member_of("support", "sales")))
     book.feed(
-        AgentState(
-            agent="a1", extension="1001", state="available", queues=member_of("support", "sales")
-        )
-    )
-    book.feed(
-        AgentState(agent="a2", extension="1002", state="available", queues=member_of("support"))
-    )
-    book.feed(
-        AgentState(
-            agent="a1", extension="1001", state="on-call", queues=member_of("support", "sales")
-        )
-    )
-    book.feed(
-        AgentState(
-            agent="a2",
-            extension="1002",
-            state="paused",
-            reason="lunch",
-            queues=member_of("support", paused=True, reason="lunch"),
+        agent_state(
+            "1002", "paused", member_of("support", paused=True, reason="lunch"), reason="lunch"
         )
     )
     assert line(book, "support").agents == {"on-call": 1, "paused": 1}
     assert line(book, "sales").agents == {"on-call": 1}
-    book.feed(AgentState(agent="a1", extension="1001", state="logged-out", queues=()))
+    book.feed(agent_state("1001", "logged-out", ()))
     assert line(book, "support").agents == {"paused": 1}
     assert line(book, "sales").agents == {}
 
 
 def test_a_member_that_is_no_agent_counts_by_its_interface() -> None:
-    class Unknown(AgentState):
-        def data(self) -> dict[str, object]:
-            return {**AgentState.data(self), "extension": None, "interface": "PJSIP/9999"}
+    def unknown(state: str, queues: tuple[Seat, ...]) -> AgentState:
+        return AgentState(
+            agent=None,
+            extension=None,
+            interface="PJSIP/9999",
+            state=state,
+            since=SINCE,
+            queues=queues,
+        )
 
     clock = Clock()
     book = make_book(clock)
-    book.feed(Unknown(agent="", extension="", state="available", queues=member_of("support")))
-    book.feed(
-        AgentState(agent="a1", extension="1001", state="available", queues=member_of("support"))
-    )
+    book.feed(unknown("available", member_of("support")))
+    book.feed(agent_state("1001", "available", member_of("support")))
     assert line(book).agents == {"available": 2}
-    book.feed(Unknown(agent="", extension="", state="logged-out", queues=()))
+    book.feed(unknown("logged-out", ()))
     assert line(book).agents == {"available": 1}
 
 
@@ -307,14 +307,10 @@ def test_tick_sends_only_changed_queues_and_each_at_most_once_a_second() -> None
     book.add_queues(["sales", "support"])
     assert [s.queue for s in book.tick()] == ["sales", "support"]  # first lines of both
     assert book.tick() == []  # nothing changed
-    book.feed(
-        AgentState(agent="a1", extension="1001", state="available", queues=member_of("support"))
-    )
+    book.feed(agent_state("1001", "available", member_of("support")))
     clock.now += 0.4
     assert book.tick() == []  # support went out 0.4 s ago
-    book.feed(
-        AgentState(agent="a1", extension="1001", state="on-call", queues=member_of("support"))
-    )
+    book.feed(agent_state("1001", "on-call", member_of("support")))
     clock.now += 0.6
     [stats] = book.tick()
     assert (stats.queue, stats.agents) == ("support", {"on-call": 1})  # the newest state
@@ -324,16 +320,10 @@ def test_tick_sends_only_changed_queues_and_each_at_most_once_a_second() -> None
 def test_a_change_back_to_what_was_last_sent_sends_nothing() -> None:
     clock = Clock()
     book = make_book(clock)
-    book.feed(
-        AgentState(agent="a1", extension="1001", state="available", queues=member_of("support"))
-    )
+    book.feed(agent_state("1001", "available", member_of("support")))
     assert len(book.tick()) == 1
-    book.feed(
-        AgentState(agent="a1", extension="1001", state="ringing", queues=member_of("support"))
-    )
-    book.feed(
-        AgentState(agent="a1", extension="1001", state="available", queues=member_of("support"))
-    )
+    book.feed(agent_state("1001", "ringing", member_of("support")))
+    book.feed(agent_state("1001", "available", member_of("support")))
     clock.now += 5
     assert book.tick() == []
 
@@ -444,9 +434,9 @@ def test_the_snapshot_lists_every_known_queue_as_wire_data() -> None:
             call_id="", queue="support", position=1, count=1, caller=CALLER, waiting_since="x"
         ),
         CallQueued(call_id="b1", queue="", position=1, count=1, caller=CALLER, waiting_since="x"),
-        QueueCallEnded(call_id="b3", cause=None, cause_text=None, answered_by=None, queue=""),
-        AgentState(agent="a", extension="", state="available", queues=member_of("support")),
-        AgentState(agent="a", extension="1001", state="", queues=member_of("support")),
+        CallEnded(call_id="b3", cause=None, cause_text=None, answered_by=None, queue=""),
+        agent_state("", "available", member_of("support")),
+        agent_state("1001", "", member_of("support")),
     ],
 )
 def test_events_missing_what_counts_are_ignored(bad: object) -> None:
@@ -466,28 +456,25 @@ def test_unreadable_values_are_read_as_absent_and_never_break_the_book() -> None
     )
     clock.now += 7
     book.feed(ended("c1", abandoned=True, waited=float("nan")))  # timed from the join
-    book.feed(
-        AgentState(
-            agent="a",
-            extension="1001",
-            state="available",
-            queues=({"queue": 5}, "support", {"queue": "support"}),  # type: ignore[arg-type]
-        )
-    )
+    seats = (*member_of("support"), Seat("", "PJSIP/1001"), *member_of("support"))
+    book.feed(agent_state("1001", "available", seats))
     stats = line(book)
     assert (stats.offered, stats.abandoned, stats.agents) == (1, 1, {"available": 1})
+    assert [s.queue for s in book.lines()] == ["support"]
 
 
 def test_a_failing_event_is_logged_and_the_book_goes_on(caplog: pytest.LogCaptureFixture) -> None:
-    class Broken(CallQueued):
-        def data(self) -> dict[str, object]:
-            raise RuntimeError("boom")
+    class FailingOnce(Clock):
+        readings = 0
 
-    clock = Clock()
-    book = make_book(clock)
-    book.feed(
-        Broken(call_id="x", queue="support", position=1, count=1, caller=CALLER, waiting_since="")
-    )
+        def __call__(self) -> float:
+            self.readings += 1
+            if self.readings == 2:  # the book's own first reading works, the next fails
+                raise RuntimeError("boom")
+            return self.now
+
+    book = QueueStatsBook(ServiceLevelRule(), FailingOnce(), tz=UTC)
+    book.feed(queued("x", NOON))
     book.feed(queued("c1", NOON))
     assert line(book).waiting == 1
     assert "queue statistics could not take call.queued" in caplog.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cti.demo import PopFeed
+from cti.demo.view import plain_line
 from cti.protocol import (
     CallAnswered,
     CallEnded,
@@ -14,7 +15,7 @@ from cti.protocol import (
     CallTransferred,
     PopRetracted,
 )
-from tests.unit.demo.frames import CALL, JORG, event, ringing, welcome
+from tests.unit.demo.frames import CALL, JORG, TS, event, ringing, welcome
 
 
 def test_ringing_with_a_contact_becomes_a_full_row() -> None:
@@ -189,3 +190,30 @@ def test_old_finished_calls_are_forgotten() -> None:
     assert len(feed.rows) == 4
     assert feed.status_of("alice", "0") is None
     assert feed.status_of("alice", "19") == "ended"
+
+
+def test_presence_adds_no_row_and_agent_state_is_a_row_without_call_columns() -> None:
+    feed = PopFeed()
+    presence = {"extension": "1002", "state": "in-use", "since": TS}
+    assert (
+        feed.apply("alice", {"op": "event", "seq": 1, "type": "presence", "data": presence}) == []
+    )
+    paused = {
+        "agent": "alice",
+        "extension": "1001",
+        "state": "paused",
+        "reason": "lunch",
+        "since": TS,
+        "queues": [],
+        "call_id": None,
+    }
+    [row] = feed.apply("alice", {"op": "event", "seq": 2, "type": "agent.state", "data": paused})
+    assert (row.event, row.extension, row.detail, row.call_id) == (
+        "agent.state",
+        "1001",
+        "paused: lunch",
+        "-",
+    )
+    line = plain_line(row)
+    assert "call=" not in line and "caller=" not in line
+    assert line.endswith("agent.state (paused: lunch)")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from cti.records import CallRecords
+from cti.protocol import AgentState
+from cti.records import AgentPeriods, CallRecords
 from cti.records.schema import MIGRATIONS, migrate
-from tests.unit.agents.contract_events import AgentState
 from tests.unit.records.recordings import START, Clock
 from tests.unit.records.test_writer import DAY, poll
 
@@ -132,7 +132,7 @@ def test_a_since_that_is_missing_unreadable_or_in_the_future_is_the_moment_of_th
         def data(self) -> dict[str, object]:
             return data
 
-    records.periods.record(Odd(agent="a1", extension="1001", state="available"))
+    records.periods.record(Odd(agent="a1", extension="1001", state="available", since=""))
     assert [row[3] for row in periods(records)] == [START]
 
 
@@ -198,17 +198,29 @@ def test_a_state_without_agent_or_state_is_not_recorded(
 
 
 def test_a_failing_event_is_logged_and_recording_goes_on(
-    records: CallRecords, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    class Broken(AgentState):
-        def data(self) -> dict[str, object]:
-            raise RuntimeError("boom")
+    class FailingOnce(Clock):
+        failed = False
 
-    with caplog.at_level(logging.ERROR):
-        records.periods.record(Broken(agent="a1", extension="1001", state="available"))
-    records.periods.record(state("available", since=START))
-    assert len(periods(records)) == 1
-    assert "could not record an agent state period" in caplog.text
+        def __call__(self) -> float:
+            if not self.failed:
+                self.failed = True
+                raise RuntimeError("boom")
+            return self.now
+
+    failing = FailingOnce()
+    records = CallRecords(tmp_path / "other.db", 400, clock)
+    records.start()
+    try:
+        periods_of = AgentPeriods(records.writer, failing)
+        with caplog.at_level(logging.ERROR):
+            periods_of.record(state("paused", "lunch", since=START))
+        periods_of.record(state("available", since=START))
+        assert [row[1] for row in periods(records)] == ["available"]
+        assert "could not record an agent state period" in caplog.text
+    finally:
+        asyncio.run(records.aclose())
 
 
 def test_a_version_1_file_gains_the_periods_table_and_keeps_its_calls(tmp_path: Path) -> None:

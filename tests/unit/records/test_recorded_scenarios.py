@@ -76,11 +76,11 @@ def test_queue_call_answered_by_1001_records_both_agents_rung_and_the_wait(rows_
             "Alice Example",
             "support",
             "support",
-            0.008,  # first call.ringing (1002)
+            0.007,  # call.queued: the caller joins the queue (QueueCallerJoin)
             2.010,  # 1001 answers after 2 s
             "1001",
             8.520,  # the caller's hang-up after 6 s of talk
-            2.002,
+            2.005,  # call.ended's waited_seconds: the join to QueueCallerLeave (2.012)
             0.0,
             0,
             16,

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cti.protocol import Party
+from cti.protocol import CallEnded, CallQueued, Party
 from cti.records import CallRecords
 from tests.broker_events import answered, ringing
-from tests.unit.agents.contract_events import CallQueued, QueueCallEnded
 from tests.unit.records.recordings import START, Clock
 
 CALLER = Party("+14155550103", "Caller C", "+14155550103")
@@ -50,9 +49,9 @@ def queued(call_id: str, joined: float, position: int = 1, **extra: object) -> C
     )
 
 
-def ended(call_id: str, **fields: object) -> QueueCallEnded:
+def ended(call_id: str, **fields: object) -> CallEnded:
     values: dict[str, object] = {"cause": 16, "cause_text": "Normal Clearing", "answered_by": None}
-    return QueueCallEnded(call_id=call_id, **(values | fields))  # type: ignore[arg-type]
+    return CallEnded(call_id=call_id, **(values | fields))  # type: ignore[arg-type]
 
 
 def stored(records: CallRecords, call_id: str) -> dict[str, object]:
@@ -154,19 +153,25 @@ def test_the_contact_of_a_published_call_queued_is_recorded(
     assert record is not None and record.contact_ids == (7,)
 
 
-def test_a_call_queued_with_a_malformed_caller_still_starts_the_record(
+def test_a_withheld_caller_without_a_stored_contact_still_starts_the_record(
     records: CallRecords, clock: Clock
 ) -> None:
-    class Odd(CallQueued):
-        def data(self) -> dict[str, object]:
-            return {**CallQueued.data(self), "caller": "+1415", "matches": "7"}
-
-    event = Odd(call_id="c", queue="support", position=1, count=1, caller=CALLER, waiting_since="")
+    event = CallQueued(
+        call_id="c",
+        queue="support",
+        position=1,
+        count=1,
+        caller=Party(None, None, anonymous=True),
+        waiting_since="",
+        contact={"name": "from a CRM, no id"},
+        matches=({"id": "7"}, {"id": True}),
+    )
     records.recorder.record(event)
     records.recorder.add_contact(event)
     record = records.recorder.find("c")
     assert record is not None
     assert (record.queue, record.caller_number, record.contact_ids) == ("support", None, ())
+    assert (record.arrived_at, record.direction) == (START, "inbound")
 
 
 def test_todays_queue_calls_are_read_back_for_the_statistics(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from cti.protocol import AgentState
 from cti.records import SCHEMA_VERSION
-from tests.unit.agents.contract_events import AgentState
 from tests.unit.records.recordings import Clock, open_records, play
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "records.md"
