@@ -9,6 +9,7 @@ milliseconds: with the default convention C and D are short abandons.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -104,8 +105,15 @@ async def test_callers_who_never_rang_anyone_are_in_the_records_from_their_queue
     for _, _, _, _, waited, arrived, ended, legs in calls[2:]:
         assert legs == 0, "C and D rang no one"
         assert waited is not None and abs(waited - (ended - arrived)) < 0.05
-    periods = rows(path, "SELECT state FROM agent_periods WHERE extension = '1001' ORDER BY 1")
-    assert {"ringing", "on-call"} <= {state for (state,) in periods}
+    periods = rows(
+        path,
+        "SELECT state, call_id, started_at, ended_at FROM agent_periods "
+        "WHERE extension = '1001' ORDER BY started_at",
+    )
+    on_call = [p for p in periods if p[0] == "on-call"]
+    assert len(on_call) == 1 and on_call[0][1] is not None, periods
+    for earlier, later in itertools.pairwise(periods):
+        assert earlier[3] == later[2], "each period ends where the next begins"
 
 
 async def test_a_restart_mid_day_keeps_todays_counts(tmp_path: Path) -> None:
