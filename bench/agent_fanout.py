@@ -158,8 +158,12 @@ Sent = dict[str, tuple[str, int]]  # event key -> (what the server reads it by, 
 def row(
     path: str, sent: Sent, arrivals: dict[str, list[int]], need: int, stamps: ServerStamps
 ) -> dict[str, Any]:
-    """ms from each send to the last of ``need`` sockets; split by the server's stamps."""
-    lat, in_server, to_socket = [], [], []
+    """ms from each send to the last of ``need`` sockets; split by the server's stamps.
+
+    ``written``: from the send to the server's write to the last supervisor's socket
+    (its batch), without the clients' side of this shared machine.
+    """
+    lat, in_server, to_socket, written = [], [], [], []
     for key, (read_by, t0) in sent.items():
         found = arrivals.get(key)
         if found is None or found[0] < need:
@@ -169,9 +173,13 @@ def row(
         if t1 is not None and t2 is not None:
             in_server.append((t2 - t1) / 1e6)
             to_socket.append((found[2] - t2) / 1e6)
+        t3 = stamps.written.get(key)
+        if t3 is not None and need > 1:
+            written.append((t3 - t0) / 1e6)
     return {"path": path, "sent": len(sent), "received": len(lat), **summary(lat)} | {
         "in_server": summary(in_server),
         "server_to_socket": summary(to_socket),
+        "written": summary(written),
     }
 
 
@@ -282,20 +290,26 @@ def table(out: dict[str, Any]) -> str:
     floor = out["floor"]
     lines = [
         "| path | received/sent | p50 ms | p99 ms | max ms | p99 / floor p99 "
-        "| in server p50 / p99 ms | server → socket p50 / p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| in server p50 / p99 ms | server → socket p50 / p99 ms "
+        "| written to the last socket p50 / p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in out["rows"]:
         ratio = r["p99"] / floor["p99"] if floor["p99"] else float("nan")
-        inside, outside = r["in_server"], r["server_to_socket"]
+        inside, outside, written = r["in_server"], r["server_to_socket"], r["written"]
+        wrote = (
+            f"{written['p50']:.2f} / {written['p99']:.2f}"
+            if written["p50"] == written["p50"]
+            else ""
+        )
         lines.append(
             f"| {r['path']} | {r['received']}/{r['sent']} | {r['p50']:.2f} | {r['p99']:.2f} "
             f"| {r['max']:.2f} | {ratio:.1f}x | {inside['p50']:.2f} / {inside['p99']:.2f} "
-            f"| {outside['p50']:.2f} / {outside['p99']:.2f} |"
+            f"| {outside['p50']:.2f} / {outside['p99']:.2f} | {wrote} |"
         )
     lines.append(
         f"| floor: the same DialBegin bytes over loopback TCP | {floor['samples']} "
-        f"| {floor['p50']:.3f} | {floor['p99']:.3f} | {floor['max']:.3f} | 1x | | |"
+        f"| {floor['p50']:.3f} | {floor['p99']:.3f} | {floor['max']:.3f} | 1x | | | |"
     )
     return "\n".join(lines)
 

@@ -1,9 +1,11 @@
 """Where a fan-out spends its time inside the server process (benchmark instrumentation).
 
-Wraps ``CtiApp._on_ami_event`` (the frame is parsed and handed over) and
-``Broker.publish`` (the event is queued for every recipient's socket) with
+Wraps ``CtiApp._on_ami_event`` (the frame is parsed and handed over),
+``Broker.publish`` (the event is written or batched for every recipient's socket) and
+``WriteBatch.flush`` (the supervisors' frames of that turn are written) with
 ``time.time_ns()`` stamps keyed like the clients' arrivals, so each latency splits into
-PBX → server, inside the server, and server → the last socket.
+PBX → server, inside the server, and server → the last socket; ``written`` is when the
+server had handed the event to the last supervisor's socket.
 """
 
 from __future__ import annotations
@@ -20,16 +22,20 @@ class ServerStamps:
     def __init__(self) -> None:
         self.read: dict[str, int] = {}  # DialBegin Linkedid / QueueMemberPause reason
         self.published: dict[str, int] = {}  # event key, as the clients make them
+        self.written: dict[str, int] = {}  # event key: the batch holding it was written
+        self._unwritten: list[str] = []
         self._lines: Counter[str] = Counter()
         self._undo: list[tuple[type, str, Any]] = []
 
     def install(self) -> None:
         from cti.app import CtiApp
         from cti.broker.hub import Broker
+        from cti.broker.sessions import WriteBatch
         from cti.protocol import event_envelope
 
         read, published, lines = self.read, self.published, self._lines
-        on_event, publish = CtiApp._on_ami_event, Broker.publish
+        written, unwritten = self.written, self._unwritten
+        on_event, publish, flush = CtiApp._on_ami_event, Broker.publish, WriteBatch.flush
 
         def stamped_event(app: CtiApp, event: Any) -> None:
             if event.name == "DialBegin":
@@ -47,10 +53,23 @@ class ServerStamps:
                 lines[key] += 1
                 key = f"{key}|{lines[key]}"
             published.setdefault(key, time.time_ns())
+            unwritten.append(key)
 
-        self._undo = [(CtiApp, "_on_ami_event", on_event), (Broker, "publish", publish)]
+        def stamped_flush(batch: WriteBatch) -> None:
+            flush(batch)
+            now = time.time_ns()
+            for key in unwritten:
+                written.setdefault(key, now)
+            unwritten.clear()
+
+        self._undo = [
+            (CtiApp, "_on_ami_event", on_event),
+            (Broker, "publish", publish),
+            (WriteBatch, "flush", flush),
+        ]
         CtiApp._on_ami_event = stamped_event  # type: ignore[method-assign]
         Broker.publish = stamped_publish  # type: ignore[method-assign]
+        WriteBatch.flush = stamped_flush  # type: ignore[method-assign]
 
     def uninstall(self) -> None:
         for owner, name, original in self._undo:

@@ -1,10 +1,11 @@
 """One agent connection: a bounded send queue drained by its own writer task.
 
-Publishing never waits for a socket: a frame for a socket with nothing queued and room
-in its buffers is handed to the transport at once (a non-blocking write), any other
-frame joins the queue, so a socket that cannot keep up never slows the broker or other
-agents. When its queue overflows it is closed with 4008 and the client resumes with
-last_seq.
+Publishing never waits for a socket. A frame for a socket with nothing queued and room
+in its buffers is written at once (non-blocking), or, for a supervisor's socket, joins
+its share of a `WriteBatch` written at the end of this turn of the event loop; any
+other frame joins the queue, so a socket that cannot keep up never slows the broker or
+other agents. When its queue overflows it is closed with 4008 and the client resumes
+with last_seq.
 """
 
 from __future__ import annotations
@@ -27,13 +28,37 @@ log = logging.getLogger(__name__)
 
 
 WRITE_NOW_LIMIT = 64 * 1024
-"""Bytes a transport may hold unsent for a frame to be written at once (asyncio's default
-high-water mark); above it frames queue for the writer task, which waits for the drain.
+"""Bytes a transport may hold unsent for a frame to be written in this turn (asyncio's
+default high-water mark); above it frames queue for the writer task, which waits for
+the drain.
 
-Writing at once spares a task wake-up (a future, a handle, a task step) per frame. With
-1,000 supervisors those objects made the garbage collector run about 300 times in a
-benchmark run, with full collections of 50-240 ms; writing at once, once
-(bench/agent_fanout.py, docs/decisions.md)."""
+Writing from the batch spares a task wake-up (a future, a handle, a task step) per
+frame. With 1,000 supervisors those objects made the garbage collector run about 300
+times in a benchmark run, with full collections of 50-240 ms; written from the batch,
+once (bench/agent_fanout.py, docs/decisions.md)."""
+
+
+class WriteBatch:
+    """The frames of one turn of the event loop, one write per socket at its end.
+
+    Everything one AMI event causes is published in one turn: a supervisor's
+    `agent.state` and the `queue.stats` it changed leave in one system call, and the
+    sockets are written in the order they first got a frame (an event's own agent
+    before the supervisors).
+    """
+
+    def __init__(self) -> None:
+        self._sessions: dict[Session, None] = {}  # an ordered set
+
+    def add(self, session: Session) -> None:
+        if not self._sessions:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self._sessions[session] = None
+
+    def flush(self) -> None:
+        sessions, self._sessions = self._sessions, {}
+        for session in sessions:
+            session.flush()
 
 
 def text_frame(text: str) -> bytes:
@@ -66,7 +91,9 @@ class Session:
         metrics: BrokerMetrics,
         close_timeout: float,
         transport: asyncio.BaseTransport | None = None,
+        batch: WriteBatch | None = None,
     ) -> None:
+        """Without a ``batch``, frames for an idle socket are written at once."""
         self.ws = ws
         self.identity = identity
         self._limit = queue_size
@@ -80,6 +107,9 @@ class Session:
         self._closer: asyncio.Task[None] | None = None
         self.closing = False
         self._idle = False
+        self._batch = batch
+        self._outbox: list[bytes] = []  # this turn's frames, in the batch
+        self._outbox_size = 0
 
     def start(self, backlog: list[str]) -> None:
         """Queue the welcome and replay frames, then begin writing."""
@@ -93,7 +123,7 @@ class Session:
         """Queue a frame without waiting; False when the session is closing or overflowed."""
         if self.closing:
             return False
-        if self._idle and not self._pending and self._write_now(text):
+        if self._write_in_turn(text):
             self._metrics.observe("socket_write", 0.0)
             if pop:
                 self._metrics.pops_sent += 1
@@ -163,21 +193,45 @@ class Session:
             )
             self.close_soon(CLOSE_INTERNAL_ERROR, "a frame could not be sent: reconnect")
 
-    def _write_now(self, text: str) -> bool:
-        """Write while publishing when nothing can go wrong with it; else False (queue)."""
+    def flush(self) -> None:
+        """Write this turn's frames (`WriteBatch`), unless the socket went meanwhile.
+
+        A session closing since (too slow) still writes them: they come before what its
+        client will replay from its last seq, and its close frame is sent after them.
+        """
+        frames, self._outbox, self._outbox_size = self._outbox, [], 0
         transport = self._transport
-        if (
-            not isinstance(transport, asyncio.WriteTransport)
-            or transport.is_closing()
-            or self.ws.closed
-            or transport.get_write_buffer_size() > WRITE_NOW_LIMIT
-        ):
+        if frames and isinstance(transport, asyncio.WriteTransport) and self._open():
+            transport.write(b"".join(frames))
+
+    def _open(self) -> bool:
+        transport = self._transport
+        return not (self.ws.closed or transport is None or transport.is_closing())
+
+    def _write_in_turn(self, text: str) -> bool:
+        """Take the frame into this turn's writes when the writer task has nothing to
+        do and the socket has room; else False, and the frame queues for the writer.
+
+        The queue's writer wakes after the batch is written, so a frame that queues
+        behind this turn's frames still leaves after them.
+        """
+        transport = self._transport
+        if self.closing or not (self._idle and not self._pending and self._open()):
+            return False
+        if not isinstance(transport, asyncio.WriteTransport):
+            return False
+        if transport.get_write_buffer_size() + self._outbox_size > WRITE_NOW_LIMIT:
             return False
         try:
             frame = text_frame(text)
         except UnicodeEncodeError:
             return False  # the writer task meets the same error, logs it and closes
-        transport.write(frame)
+        if self._batch is not None and not self._outbox:
+            self._batch.add(self)
+        self._outbox.append(frame)
+        self._outbox_size += len(frame)
+        if self._batch is None:
+            self.flush()
         return True
 
     async def _drain_forever(self) -> None:

@@ -1,0 +1,123 @@
+"""The frames a socket gets in one turn of the event loop leave in one write, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from cti.broker.auth import AgentIdentity
+from cti.broker.metrics import BrokerMetrics
+from cti.broker.sessions import Session, WriteBatch, text_frame
+
+
+class Transport(asyncio.WriteTransport):
+    """Records what the session writes (the kernel's side is the integration tests')."""
+
+    def __init__(self, buffered: int = 0) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.buffered = buffered
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return False
+
+    def get_write_buffer_size(self) -> int:
+        return self.buffered
+
+
+class Socket:
+    """What `Session` asks of aiohttp's WebSocketResponse on the batch path."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send_str(self, text: str) -> None:
+        self.sent.append(text)
+
+    async def close(self, code: int, message: bytes) -> None:
+        self.closed = True
+
+
+def frame(seq: int) -> str:
+    return json.dumps({"op": "event", "seq": seq, "type": "pbx.link", "data": {}})
+
+
+async def started(transport: Transport, batch: WriteBatch | None) -> tuple[Session, Socket]:
+    ws = Socket()
+    session = Session(
+        ws,  # type: ignore[arg-type]
+        AgentIdentity("sue", "1900", "supervisor"),
+        4,
+        BrokerMetrics(),
+        1.0,
+        transport,
+        batch,
+    )
+    session.start([])
+    for _ in range(3):  # the writer task drains the empty backlog and waits
+        await asyncio.sleep(0)
+    return session, ws
+
+
+async def test_two_events_of_one_turn_reach_a_socket_in_one_write() -> None:
+    transport = Transport()
+    session, _ = await started(transport, WriteBatch())
+    assert session.send(frame(1)) and session.send(frame(2))
+    assert transport.writes == [], "nothing is written before the turn ends"
+    await asyncio.sleep(0)
+    assert transport.writes == [text_frame(frame(1)) + text_frame(frame(2))]
+    await session.close(1000, "bye")
+
+
+async def test_sockets_are_written_in_the_order_they_got_their_first_frame() -> None:
+    batch = WriteBatch()
+    first, second = Transport(), Transport()
+    agent, _ = await started(first, batch)
+    supervisor, _ = await started(second, batch)
+    order: list[str] = []
+    first.write = lambda data: order.append("agent")  # type: ignore[method-assign,assignment]
+    second.write = lambda data: order.append("supervisor")  # type: ignore[method-assign,assignment]
+    supervisor_frame, agent_frame = frame(1), frame(1)
+    assert agent.send(agent_frame) and supervisor.send(supervisor_frame)
+    await asyncio.sleep(0)
+    assert order == ["agent", "supervisor"]
+    await agent.close(1000, "bye")
+    await supervisor.close(1000, "bye")
+
+
+async def test_a_frame_beyond_the_sockets_room_queues_behind_the_turns_frames() -> None:
+    transport = Transport()
+    session, ws = await started(transport, WriteBatch())
+    big = json.dumps({"op": "event", "seq": 1, "data": "x" * 70_000})
+    assert session.send(big) and session.send(frame(2)) and session.send(frame(3))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert transport.writes == [text_frame(big)]  # the turn's one frame, written first
+    assert ws.sent == [frame(2), frame(3)]  # then the writer task, in order
+    await session.close(1000, "bye")
+
+
+async def test_without_a_batch_an_idle_socket_is_written_at_once() -> None:
+    transport = Transport()
+    session, _ = await started(transport, None)
+    assert session.send(frame(1))
+    assert transport.writes == [text_frame(frame(1))]
+    await session.close(1000, "bye")
+
+
+def test_text_frames_have_the_three_length_forms_of_rfc_6455() -> None:
+    def header(n: int) -> bytes:
+        data = text_frame("x" * n)
+        assert data.endswith(b"x" * n)
+        return data[: len(data) - n]
+
+    assert header(125) == bytes((0x81, 125))
+    assert header(126) == bytes((0x81, 126, 0, 126))
+    assert header(65535) == bytes((0x81, 126, 0xFF, 0xFF))
+    assert header(65536) == bytes((0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0))
+    assert text_frame("é") == bytes((0x81, 2)) + "é".encode()
