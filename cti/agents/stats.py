@@ -53,6 +53,11 @@ class _Caller:
 
 
 class QueueStatsBook:
+    """Every queue's line; ``tz`` None counts days in the server's own time zone.
+
+    A queue is known once configured (`add_queues`), seen in an event, or seeded.
+    """
+
     def __init__(
         self,
         rule: ServiceLevelRule,
