@@ -45,8 +45,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fanout_bench.clients import clients_process
+import pop_latency
 from fanout_bench.pbx import pbx_process
+from fanout_bench.rawclients import raw_clients_process
 from fanout_bench.stamps import ServerStamps
 from pop_bench.pbx import AMI_SECRET
 from pop_bench.server import GcWatch, make_contacts, stage_means
@@ -93,14 +94,14 @@ class Clients:
     """The clients' processes: one for the agents, some for the supervisors."""
 
     def __init__(self, ctx: Any, fleet: Fleet, supervisor_processes: int) -> None:
-        self.agents = Peer(ctx, clients_process)
+        self.agents = Peer(ctx, raw_clients_process)
         self.agent_tokens = [t for t, _ in fleet.pop + fleet.members]
         self.supervisors: list[Peer] = []
         self.supervisor_tokens: list[list[str]] = []
         tokens = [t for t, _ in fleet.supervisors]
         size = -(-len(tokens) // max(1, supervisor_processes))
         for i in range(0, len(tokens), size or 1):
-            self.supervisors.append(Peer(ctx, clients_process))
+            self.supervisors.append(Peer(ctx, raw_clients_process))
             self.supervisor_tokens.append(tokens[i : i + size])
         self.supervisor_count = len(tokens)
 
@@ -327,6 +328,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--unpause-after", type=float, default=0.5, help="seconds paused")
     p.add_argument("--grace", type=float, default=10.0, help="seconds to wait for late frames")
     p.add_argument("--floor-frames", type=int, default=1000, help="frames in the TCP floor")
+    p.add_argument(
+        "--pin",
+        action="store_true",
+        help="run the CTI server alone on CPU 0, the PBX and every client on CPU 1\n"
+        "(as on separate machines; needs 2 CPUs)",
+    )
     p.add_argument("--profile", action="store_true", help="print the server's cProfile top 25")
     p.add_argument("--json", metavar="PATH", help="also save the results as JSON")
     return p.parse_args(argv)
@@ -337,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.members / args.pause_rate < 2.5:
         print("--members / --pause-rate must be at least 2.5 s", file=sys.stderr)
         return 2
+    if args.pin:
+        os.sched_setaffinity(0, {0})
+        pop_latency.PEER_CPUS = {1}
     logging.basicConfig(level=logging.WARNING)
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from fanout_bench.clients import event_key
+from fanout_bench.arrivals import event_key
 
 
 class ServerStamps:
