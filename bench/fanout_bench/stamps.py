@@ -29,13 +29,16 @@ class ServerStamps:
 
     def install(self) -> None:
         from cti.app import CtiApp
+        from cti.broker import sessions
         from cti.broker.hub import Broker
-        from cti.broker.sessions import WriteBatch
         from cti.protocol import event_envelope
+
+        WriteBatch = getattr(sessions, "WriteBatch", None)
 
         read, published, lines = self.read, self.published, self._lines
         written, unwritten = self.written, self._unwritten
-        on_event, publish, flush = CtiApp._on_ami_event, Broker.publish, WriteBatch.flush
+        on_event, publish = CtiApp._on_ami_event, Broker.publish
+        flush = getattr(WriteBatch, "flush", None)
 
         def stamped_event(app: CtiApp, event: Any) -> None:
             if event.name == "DialBegin":
@@ -55,21 +58,19 @@ class ServerStamps:
             published.setdefault(key, time.time_ns())
             unwritten.append(key)
 
-        def stamped_flush(batch: WriteBatch) -> None:
+        def stamped_flush(batch: Any) -> None:
             flush(batch)
             now = time.time_ns()
             for key in unwritten:
                 written.setdefault(key, now)
             unwritten.clear()
 
-        self._undo = [
-            (CtiApp, "_on_ami_event", on_event),
-            (Broker, "publish", publish),
-            (WriteBatch, "flush", flush),
-        ]
+        self._undo = [(CtiApp, "_on_ami_event", on_event), (Broker, "publish", publish)]
         CtiApp._on_ami_event = stamped_event  # type: ignore[method-assign]
         Broker.publish = stamped_publish  # type: ignore[method-assign]
-        WriteBatch.flush = stamped_flush  # type: ignore[method-assign]
+        if WriteBatch is not None:
+            self._undo.append((WriteBatch, "flush", WriteBatch.flush))
+            WriteBatch.flush = stamped_flush
 
     def uninstall(self) -> None:
         for owner, name, original in self._undo:
