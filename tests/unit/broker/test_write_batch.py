@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
+from cti.broker import sessions
 from cti.broker.auth import AgentIdentity
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.sessions import Session, WriteBatch, text_frame
@@ -100,6 +103,47 @@ async def test_a_frame_beyond_the_sockets_room_queues_behind_the_turns_frames() 
     assert transport.writes == [text_frame(big)]  # the turn's one frame, written first
     assert ws.sent == [frame(2), frame(3)]  # then the writer task, in order
     await session.close(1000, "bye")
+
+
+async def test_a_frame_that_queues_never_overtakes_the_frames_waiting_in_the_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sessions, "FLUSH_CHUNK", 1)  # the second socket waits a turn
+    batch = WriteBatch()
+    first, second = Transport(), Transport()
+    early, _ = await started(first, batch)
+    late, ws = await started(second, batch)
+    order: list[str] = []
+    second.write = lambda data: order.append("batch")  # type: ignore[method-assign,assignment]
+
+    async def send_str(text: str) -> None:
+        order.append("writer task")
+
+    ws.send_str = send_str  # type: ignore[method-assign]
+    big = json.dumps({"op": "event", "seq": 1, "data": "x" * 70_000})
+    assert early.send(frame(1)) and late.send(big)  # the socket's room is used up
+    assert late.send(frame(2))  # so this one queues for the writer task
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert order == ["batch", "writer task"]
+    await early.close(1000, "bye")
+    await late.close(1000, "bye")
+
+
+async def test_a_fan_out_is_written_a_chunk_per_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sessions, "FLUSH_CHUNK", 2)
+    batch = WriteBatch()
+    transports = [Transport() for _ in range(5)]
+    started_sessions = [await started(t, batch) for t in transports]
+    for session, _ in started_sessions:
+        assert session.send(frame(1))
+    written = []
+    for _ in range(3):
+        await asyncio.sleep(0)
+        written.append(sum(bool(t.writes) for t in transports))
+    assert written == [2, 4, 5]
+    for session, _ in started_sessions:
+        await session.close(1000, "bye")
 
 
 async def test_without_a_batch_an_idle_socket_is_written_at_once() -> None:
