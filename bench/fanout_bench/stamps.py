@@ -60,6 +60,8 @@ class ServerStamps:
 
         def stamped_flush(batch: Any) -> None:
             flush(batch)
+            if batch._scheduled:  # more chunks to write in the next turns
+                return
             now = time.time_ns()
             for key in unwritten:
                 written.setdefault(key, now)
