@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
         description=(
             "Creates a demo directory of a few hundred contacts, starts the built-in PBX "
             "simulator (real AMI on 127.0.0.1) and the server, signs in four demo agents "
-            "(1001-1004) and shows their screen-pops live. When a display exists and the "
+            "(1001-1004), who log in to queue support, and a supervisor (9000), and shows "
+            "the agents' screen-pops and the supervisor's view of the queue live. When a "
+            "display exists and the "
             "desktop extra is installed, it also opens the agent desktop signed in as 1001. "
             "Runs until Ctrl-C (or until the desktop window is closed); with --calls N, "
             "until the N calls have ended and the desktop window (if any) is closed."

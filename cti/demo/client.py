@@ -23,7 +23,9 @@ from cti.protocol import (
     CLOSE_NO_TOKEN,
     CLOSE_UNSUPPORTED_VERSION,
     OP_EVENT,
+    OP_RESULT,
     OP_WELCOME,
+    command_frame,
     hello_frame,
 )
 
@@ -38,6 +40,10 @@ FrameHandler = Callable[[str, Mapping[str, Any]], object]
 NoteHandler = Callable[[str], None]
 # (client, agent, short state, full text): each client's latest state replaces its last
 LinkHandler = Callable[["PopClient", str, str, str], None]
+
+
+class NotConnected(ConnectionError):
+    """A command was asked of a client that has no live connection (or lost it)."""
 
 
 class ClientRefused(Exception):
@@ -88,6 +94,9 @@ class PopClient:
         self.extension: str | None = None
         self.welcomes = 0  # how many times the broker let us in
         self.welcomed = asyncio.Event()  # set on each welcome, cleared on each drop
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._results: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._commands = 0
 
     @property
     def label(self) -> str:
@@ -125,17 +134,50 @@ class PopClient:
         self._on_note(f"{self.label}: {text}")
         self._on_link(self, self.label, state, f"{self.label}: {text}")
 
+    async def command(
+        self, name: str, args: dict[str, Any] | None = None, timeout: float = 15.0
+    ) -> dict[str, Any]:
+        """Send a protocol command as this agent; its result frame (``ok`` may be false).
+
+        Raises `NotConnected` when there is no live connection or it drops meanwhile,
+        and TimeoutError when no result comes within `timeout` seconds.
+        """
+        ws = self._ws
+        if ws is None or ws.closed or not self.welcomed.is_set():
+            raise NotConnected(f"{self.label} is not connected")
+        self._commands += 1
+        command_id = f"{name}-{self._commands}"
+        result = self._results[command_id] = asyncio.get_running_loop().create_future()
+        try:
+            await ws.send_json(command_frame(command_id, name, args or {}))
+            async with asyncio.timeout(timeout):
+                frame: dict[str, Any] = await result
+                return frame
+        finally:
+            self._results.pop(command_id, None)
+
     async def _connect_once(self) -> int | None:
         """One connection from hello to close; returns the broker's close code."""
         async with self._session.ws_connect(self.url, heartbeat=self.heartbeat) as ws:
-            await ws.send_json(hello_frame(self._token, self.last_seq, self.epoch))
-            async for msg in ws:
-                if msg.type == aiohttp.WSMsgType.TEXT:
-                    self._receive(msg.data)
-                elif msg.type == aiohttp.WSMsgType.ERROR:
-                    log.warning("%s: socket error: %s", self.label, ws.exception())
-                    break
+            self._ws = ws
+            try:
+                await ws.send_json(hello_frame(self._token, self.last_seq, self.epoch))
+                async for msg in ws:
+                    if msg.type == aiohttp.WSMsgType.TEXT:
+                        self._receive(msg.data)
+                    elif msg.type == aiohttp.WSMsgType.ERROR:
+                        log.warning("%s: socket error: %s", self.label, ws.exception())
+                        break
+            finally:
+                self._ws = None
+                self._drop_results()
             return ws.close_code
+
+    def _drop_results(self) -> None:
+        """Commands still waiting will get no result on this connection."""
+        for result in self._results.values():
+            if not result.done():
+                result.set_exception(NotConnected(f"{self.label} lost its connection"))
 
     def _receive(self, text: str) -> None:
         try:
@@ -148,6 +190,10 @@ class PopClient:
         op = frame.get("op")
         if op == OP_WELCOME:
             self._welcome(frame)
+        elif op == OP_RESULT:
+            result = self._results.get(str(frame.get("id")))
+            if result is not None and not result.done():
+                result.set_result(frame)
         elif op == OP_EVENT:
             seq = frame.get("seq")
             if not isinstance(seq, int):
@@ -177,6 +223,47 @@ class PopClient:
         self.welcomed.set()
 
 
+class Team:
+    """The demo's agents, and its supervisor if it has one, as protocol-v1 clients whose
+    frames go to `view` (the supervisor's to its queue line)."""
+
+    def __init__(
+        self,
+        url: str,
+        tokens: Mapping[str, str],
+        view: TerminalView,
+        http: aiohttp.ClientSession,
+        supervisor_token: str | None = None,
+        **options: Any,
+    ) -> None:
+        """``tokens`` maps each agent's extension to its token."""
+        self.agents = {
+            extension: PopClient(url, token, view.handle, http, on_link=view.link, **options)
+            for extension, token in tokens.items()
+        }
+        self.supervisor: PopClient | None = None
+        if supervisor_token is not None:
+            self.supervisor = PopClient(
+                url, supervisor_token, view.supervise, http, on_link=view.link, **options
+            )
+            view.supervised_by(self.supervisor)
+
+    @property
+    def clients(self) -> list[PopClient]:
+        extra = [self.supervisor] if self.supervisor is not None else []
+        return [*self.agents.values(), *extra]
+
+    async def run(self) -> None:
+        """Follow everyone until cancelled; a refused client ends it (ClientRefused)."""
+        tasks = [asyncio.create_task(c.run(), name="pop-client") for c in self.clients]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def watch(
     url: str,
     tokens: Sequence[str],
@@ -187,20 +274,12 @@ async def watch(
 ) -> None:
     """Show the pops of every token's agent in `view` until cancelled or refused.
 
-    `options` go to each PopClient (backoff, heartbeat). This is what `cti demo`
-    runs when there is no display for the Qt desktop.
+    `options` go to each PopClient (backoff, heartbeat).
     """
     own = session is None
     http = session or aiohttp.ClientSession()
-    clients = [
-        PopClient(url, token, view.handle, http, on_link=view.link, **options) for token in tokens
-    ]
-    tasks = [asyncio.create_task(client.run(), name="pop-client") for client in clients]
     try:
-        await asyncio.gather(*tasks)
+        await Team(url, {str(i): t for i, t in enumerate(tokens)}, view, http, **options).run()
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         if own:
             await http.close()

@@ -167,6 +167,7 @@ class PopFeed:
         self._pops: dict[tuple[str, str], _Pop] = {}
         self._status: dict[tuple[str, str], str] = {}
         self.pbx: PbxLinkState | None = None  # from welcomes and pbx.link events
+        self.agent_states: dict[str, str] = {}  # extension → state text, from agent.state
 
     def status_of(self, agent: str, call_id: str) -> str | None:
         """The call's state now, so an old ringing row can show it was answered or ended."""
@@ -178,6 +179,7 @@ class PopFeed:
         op = frame.get("op")
         if op == "welcome":
             self._pbx_link(frame.get("pbx"))
+            self._agent_state(frame.get("agent_state"))
             rows = self._welcome(agent, frame)
         elif op == "event" and frame.get("type") == "pbx.link":
             self._pbx_link(frame.get("data"))
@@ -185,7 +187,8 @@ class PopFeed:
         elif op == "event" and frame.get("type") in QUIET:
             return []  # everyone's phones, every few seconds: the desktop shows them
         elif op == "event" and frame.get("type") == "agent.state":
-            rows = [self._agent_state(agent, frame)]
+            self._agent_state(frame.get("data"))
+            return []  # not about a call: the view shows agents' states in its status line
         elif op == "event" and isinstance(frame.get("data"), Mapping):
             rows = [self._event(agent, frame)]
         else:
@@ -195,24 +198,16 @@ class PopFeed:
             self._forget_old_calls()
         return rows
 
-    def _agent_state(self, agent: str, frame: Mapping[str, Any]) -> PopRow:
-        """An agent's state as a row of its own: no call columns, the state as detail."""
-        data = frame.get("data")
-        data = data if isinstance(data, Mapping) else {}
-        state = clean(data.get("state")) or "?"
+    def _agent_state(self, data: Any) -> None:
+        """Each agent's newest state, as short text: ``on-call``, ``paused: lunch``."""
+        if not isinstance(data, Mapping):
+            return
+        extension, state = clean(data.get("extension")), clean(data.get("state"))
+        if extension is None or state is None:
+            return
         reason = clean(data.get("reason"))
-        pop = replace(_NO_POP, extension=clean(data.get("extension")))
-        seq = frame.get("seq")
-        return self._row(
-            agent,
-            seq if isinstance(seq, int) else None,
-            _time_of(frame.get("ts")),
-            "agent.state",
-            "-",
-            pop,
-            f"{state}: {reason}" if reason and reason != state else state,
-            state,
-        )
+        shown = f"{state}: {reason}" if reason and reason not in state else state
+        self.agent_states[extension] = shown
 
     def _pbx_link(self, data: Any) -> None:
         if isinstance(data, Mapping) and isinstance(data.get("connected"), bool):

@@ -2,24 +2,30 @@
 
 It composes parts that each own their sockets: the PBX simulator (a real AMI server on
 127.0.0.1), the server as `cti serve` runs it (`CtiApp`: AMI client, tracker, lookup,
-broker) and protocol-v1 WebSocket clients that show every agent's pops in the terminal.
-Nothing here opens a port itself.
+broker) and protocol-v1 WebSocket clients that show every agent's pops in the terminal,
+plus a supervisor's, whose view of the queue is the line under them. The agents log in
+to queue `support` (`agent.login`: the simulator's app_queue adds them), take wrap-up
+after each queue call and now and then a break (`cti.demo.breaks`); callers who find
+every agent busy wait in the queue, and some give up. Nothing here opens a port itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from random import Random
+
+import aiohttp
 
 from cti.app import CtiApp
 from cti.config import Config, load_config
-from cti.demo.client import watch, ws_url
+from cti.demo.breaks import Breaks
+from cti.demo.client import Team, ws_url
 from cti.demo.contacts import build_demo_directory
 from cti.demo.desktop import DesktopProcess
 from cti.demo.view import TerminalView
@@ -30,6 +36,14 @@ log = logging.getLogger(__name__)
 
 DEMO_AGENTS = ("1001", "1002", "1003", "1004")
 DESKTOP_AGENT = "1001"
+SUPERVISOR = "9000"  # the supervisor's own phone (listen, whisper, barge ring it)
+QUEUE = "support"
+WRAPUP = 6.0  # simulated seconds of wrap-up after a queue call
+ABANDON_RATIO = 0.1  # callers who give up (waiting or while agents ring)
+PATIENCE = (20.0, 60.0)  # simulated seconds any other caller waits unrung, at most
+TALK = (5.0, 25.0)  # simulated seconds of talk
+MAX_WAITING = 3  # callers waiting in the queue turn new ones away (Asterisk's maxlen)
+IMPATIENT_EVERY = 4  # with --calls: the 3rd, 7th, 11th... queue caller gives up
 START_TIMEOUT = 30.0  # seconds for the AMI link, then the agents' sign-in (a busy machine)
 
 
@@ -50,9 +64,16 @@ class DemoOptions:
 
 
 def write_demo_config(
-    directory: Path, ami_port: int, ami_secret: str, tokens: dict[str, str]
+    directory: Path,
+    ami_port: int,
+    ami_secret: str,
+    tokens: dict[str, str],
+    *,
+    supervisor_token: str | None = None,
+    wrapup_seconds: int = 0,
 ) -> Config:
-    """The config `cti serve` would read, for the simulator on `ami_port`."""
+    """The config `cti serve` would read, for the simulator on `ami_port`: each agent
+    logs in to queue `support`; the supervisor (if any) has extension 9000."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
         f"ami:\n  port: {ami_port}\n  auth: md5\n"
@@ -60,15 +81,21 @@ def write_demo_config(
         "agi:\n  enabled: false\n"  # the simulator runs no dialplan
         # simulated desk phones that answer on NOTIFY, so every button works in the demo
         "calls:\n  devices:\n"
-        + "".join(
-            f"    '{ext}': {{kind: deskphone, model: Yealink T54W}}\n" for ext in DEMO_AGENTS
-        ),
+        + "".join(f"    '{ext}': {{kind: deskphone, model: Yealink T54W}}\n" for ext in DEMO_AGENTS)
+        + f"queues:\n  wrapup_seconds: {wrapup_seconds}\n"
+        + "agents:\n"
+        + "".join(f"  '{ext}': {{queues: [{QUEUE}]}}\n" for ext in tokens),
         encoding="utf-8",
     )
     agents = "".join(
         f"    agent{ext}: {{token: '{token}', extension: '{ext}'}}\n"
         for ext, token in tokens.items()
     )
+    if supervisor_token is not None:
+        agents += (
+            f"    supervisor: {{token: '{supervisor_token}', extension: '{SUPERVISOR}', "
+            "role: supervisor}\n"
+        )
     secrets_file = directory / "secrets.yaml"
     secrets_file.touch(mode=0o600)
     secrets_file.write_text(
@@ -90,30 +117,51 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
     callers = build_directory(options.workdir / "contacts.db", options.contacts, options.seed)
     ami_secret = secrets.token_urlsafe(16)
     tokens = {ext: secrets.token_urlsafe(24) for ext in DEMO_AGENTS}
+    supervisor_token = secrets.token_urlsafe(24)
     simulator = PbxSimulator(
         agents=DEMO_AGENTS,
-        queues={"support": DEMO_AGENTS},
+        supervisors=[SUPERVISOR],
+        queues={QUEUE: []},  # the agents join it by logging in (QueueAdd)
         contacts=callers,
         seed=options.seed,
         calls_per_second=0.0 if options.calls is not None else options.calls_per_second,
+        abandon_ratio=ABANDON_RATIO,
+        patience=PATIENCE,
+        talk_time=TALK,
+        max_waiting=MAX_WAITING,
         time_scale=1.0 / options.speed,
         secret=ami_secret,
     )
-    async with simulator:
-        config = write_demo_config(options.workdir, simulator.port, ami_secret, tokens)
+    async with simulator, aiohttp.ClientSession() as http:
+        config = write_demo_config(
+            options.workdir,
+            simulator.port,
+            ami_secret,
+            tokens,
+            supervisor_token=supervisor_token,
+            wrapup_seconds=max(1, round(WRAPUP / options.speed)),
+        )
         app = CtiApp(config, broker_port=0)
         await app.start()
         assert app.port is not None
         url = ws_url("127.0.0.1", app.port)
         server = f"http://127.0.0.1:{app.port}"
         desk = DesktopProcess(server, tokens[DESKTOP_AGENT], options.workdir)
-        viewer: asyncio.Task[None] | None = None
+        team = Team(url, tokens, view, http, supervisor_token)
+        tasks: list[asyncio.Task[None]] = []
         try:
             await wait_for_pbx_link(app, simulator.port)
-            viewer = asyncio.create_task(watch(url, list(tokens.values()), view))
+            viewer = asyncio.create_task(team.run(), name="demo-team")
+            tasks.append(viewer)
             if options.desktop:
                 await desk.start()
-            await _wait_connected(app, lambda: len(tokens) + desk.running)
+            await _wait_connected(app, lambda: len(team.clients) + desk.running)
+            await log_in(team)
+            away = {
+                e: c for e, c in team.agents.items() if not (options.desktop and e == DESKTOP_AGENT)
+            }
+            breaks = Breaks(away, config.queues.pause_reasons, Random(options.seed), options.speed)
+            tasks.append(asyncio.create_task(breaks.run(), name="demo-breaks"))
             if options.calls is None:
                 await _until_first(viewer, desk.wait() if options.desktop else None)
                 return 0
@@ -123,11 +171,28 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
             return played
         finally:
             await desk.stop()
-            if viewer is not None:
-                viewer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await viewer
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await app.stop()
+
+
+def _breaks(team: Team, options: DemoOptions, config: Config) -> Breaks:
+    """Breaks for the agents the demo drives (not the one a person has on the desktop)."""
+    mine = {ext: client for ext, client in team.agents.items() if ext != DESKTOP_AGENT}
+    agents = mine if options.desktop else team.agents
+    return Breaks(agents, config.queues.pause_reasons, Random(options.seed), options.speed)
+
+
+async def log_in(team: Team, timeout: float = START_TIMEOUT) -> None:
+    """Every agent logs in to its queue (`agent.login`), as at the start of a shift."""
+    for extension, client in team.agents.items():
+        async with asyncio.timeout(timeout):
+            await client.welcomed.wait()
+        result = await client.command("agent.login", timeout=timeout)
+        if not result.get("ok"):
+            raise DemoStartError(f"agent {extension} could not log in: {result.get('message')}")
+        log.info("demo agent %s: %s", extension, result.get("message"))
 
 
 async def _until_first(viewer: asyncio.Task[None], desktop: Awaitable[int] | None) -> None:
@@ -184,14 +249,23 @@ async def _wait_connected(
 
 
 async def _play(simulator: PbxSimulator, calls: int, speed: float) -> int:
-    """Place `calls` calls a little apart, then wait until each one has ended."""
+    """Place `calls` calls a little apart, then wait until each one has ended.
+
+    Two in three go to the queue, whatever the agents are doing: with none free they
+    wait there. Every fourth of those gives up after a few seconds (waiting, or while
+    agents ring). The others dial an agent directly, once one is free.
+    """
     placed: list[str] = []
     agents = list(DEMO_AGENTS)
+    queued = 0
     for index in range(calls):
-        kind = "direct" if index % 3 == 2 else "queue"
-        # A call placed while every agent is busy would only wait in the queue unseen.
-        await simulator.wait_until(lambda: bool(simulator.state.free_agents(agents)), 120.0)
-        placed.append(await simulator.place_call(kind))
+        if index % 3 == 2:
+            await simulator.wait_until(lambda: bool(simulator.state.free_agents(agents)), 120.0)
+            placed.append(await simulator.place_call("direct", abandon=False))
+        else:
+            impatient = queued % IMPATIENT_EVERY == IMPATIENT_EVERY - 2
+            placed.append(await simulator.place_call("queue", target=QUEUE, abandon=impatient))
+            queued += 1
         await asyncio.sleep(1.0 / speed)
     await simulator.wait_until(lambda: not simulator.calls, timeout=120.0)
     await asyncio.sleep(0.2)  # let the last events reach the agents' screens

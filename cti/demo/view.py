@@ -16,11 +16,12 @@ from types import TracebackType
 from typing import Any
 
 from rich.cells import cell_len
-from rich.console import Console, Group
+from rich.console import Console, ConsoleRenderable, Group
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from cti.demo.centre import CentreFeed
 from cti.demo.feed import PbxLinkState, PopFeed, PopRow
 from cti.demo.layout import fit_columns
 
@@ -50,9 +51,10 @@ def plain_line(row: PopRow, current: str | None = None) -> str:
         row.time or "--:--:--",
         f"{row.agent}/{row.extension or '-'}",
         row.event,
+        f"call={row.call_id}",
+        f"caller={_caller(row)}",
+        f"contact={_contact(row)}",
     ]
-    if row.call_id != "-":  # rows about an agent, not a call, have no call columns
-        fields += [f"call={row.call_id}", f"caller={_caller(row)}", f"contact={_contact(row)}"]
     optional = {"queue": row.queue, "dialled": row.dialled, "last": row.last_interaction}
     fields += [f"{key}={value}" for key, value in optional.items() if value]
     if row.detail:
@@ -105,6 +107,9 @@ class TerminalView:
         self._live: Live | None = None
         self._headline = ""
         self._links: dict[object, tuple[str, str]] = {}  # client → (agent, link state)
+        self.centre = CentreFeed()  # what a supervisor client sees of the queues
+        self._supervisors: set[object] = set()
+        self._summary = ""  # the centre's counts as last printed (piped)
 
     def __enter__(self) -> TerminalView:
         if self.live:
@@ -127,13 +132,24 @@ class TerminalView:
 
     def handle(self, agent: str, frame: Mapping[str, Any]) -> list[PopRow]:
         """Feed one protocol frame of `agent` through the model and show what it added."""
-        pbx = self.feed.pbx
+        pbx, states = self.feed.pbx, dict(self.feed.agent_states)
         rows = self.feed.apply(agent, frame)
         if rows:
             self.show(rows)
         if self.feed.pbx != pbx and self.feed.pbx is not None:
             self._pbx_changed(self.feed.pbx, first=pbx is None)
+        if self.feed.agent_states != states:
+            self._states_changed(states)
         return rows
+
+    def _states_changed(self, before: Mapping[str, str]) -> None:
+        """Agents' states sit in the status line live; piped, each change is one line."""
+        if self.live:
+            self._refresh()
+            return
+        for extension, state in self.feed.agent_states.items():
+            if before.get(extension) != state:
+                self._write(f"# agent {extension}: {state}")
 
     def _pbx_changed(self, pbx: PbxLinkState, first: bool) -> None:
         """Every agent hears of it; said once, and at start only when the link is down."""
@@ -149,6 +165,26 @@ class TerminalView:
             self._refresh()
         else:
             self._write(f"# {text}")
+
+    def supervised_by(self, client: object) -> None:
+        """`client` is a supervisor's: its frames go to `supervise`, and the queue line
+        shows under the table."""
+        self._supervisors.add(client)
+
+    def supervise(self, agent: str, frame: Mapping[str, Any]) -> list[str]:
+        """A supervisor's frame: the queue line live; piped, a `#` line when the queues'
+        counts change and one for each caller who gave up in a queue."""
+        notes = self.centre.apply(frame)
+        if self.live:
+            self._refresh()
+            return notes
+        summary = self.centre.summary()
+        if summary and summary != self._summary:
+            self._summary = summary
+            self._write(f"# {summary}")
+        for note in notes:
+            self._write(f"# {note}")
+        return notes
 
     def link(self, client: object, agent: str, state: str, text: str) -> None:
         """An agent's connection changed: the line under the table live, a `#` line piped.
@@ -173,15 +209,18 @@ class TerminalView:
         """Title, table and connections, in exactly the console's height at most."""
         headline = self._headline.removeprefix("demo: ")
         title = f"{TITLE} · {headline}" if headline else TITLE
-        return Group(
+        parts: list[ConsoleRenderable] = [
             Text(title, style="bold", no_wrap=True, overflow="ellipsis"),
             self.table(),
-            self._status_line(),
-        )
+        ]
+        if self._supervisors:
+            parts.append(Text(self.centre.line(), no_wrap=True, overflow="ellipsis"))
+        return Group(*parts, self._status_line())
 
     def table(self) -> Table:
         """The newest rows that fit the height, newest last, each on one line."""
-        room = max(1, self.console.size.height - CHROME_LINES)
+        chrome = CHROME_LINES + (1 if self._supervisors else 0)  # the queue line
+        room = max(1, self.console.size.height - chrome)
         rows = list(self.feed.rows)[-room:]
         cells = [self._cells(row) for row in rows]
         natural = {key: max(cell_len(c[key]) for c in cells) for key in cells[0]} if cells else {}
@@ -206,18 +245,29 @@ class TerminalView:
             line, style = f"{pbx.text()}; {self.links_line()}", "bold red"
         else:
             line, style = self.links_line(), "dim"
+        states = " · ".join(
+            f"{ext} {state}" for ext, state in sorted(self.feed.agent_states.items())
+        )
+        if states:
+            line = f"{line} · {states}"
         return Text(line, style=style, no_wrap=True, overflow="ellipsis")
 
     def links_line(self) -> str:
-        """``4 agents connected``, or which agents are not and why."""
+        """``4 agents connected`` (``and the supervisor``), or who is not and why."""
         if not self._links:
             return "connecting…"
-        states = list(self._links.values())
-        up = sum(state == "connected" for _, state in states)
-        if up == len(states):
-            return f"{up} agent{'s' if up != 1 else ''} connected"
-        down = [f"{agent} {state}" for agent, state in states if state != "connected"]
-        return f"{up} of {len(states)} agents connected; " + ", ".join(down)
+        agents = [link for client, link in self._links.items() if client not in self._supervisors]
+        bosses = [link for client, link in self._links.items() if client in self._supervisors]
+        up = sum(state == "connected" for _, state in agents)
+        boss_up = sum(state == "connected" for _, state in bosses)
+        down = [f"{who} {state}" for who, state in [*agents, *bosses] if state != "connected"]
+        who = f"{up} agent{'s' if up != 1 else ''}"
+        if bosses:
+            who += " and the supervisor" if len(bosses) == 1 else f" and {boss_up} supervisors"
+        if not down:
+            return f"{who} connected"
+        total = f"{len(agents) + len(bosses)}" if bosses else f"{len(agents)} agents"
+        return f"{up + boss_up} of {total} connected; " + ", ".join(down)
 
     def _cells(self, row: PopRow) -> dict[str, str]:
         current = self.feed.status_of(row.agent, row.call_id) or row.status

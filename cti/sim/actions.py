@@ -19,6 +19,7 @@ from cti.sim.model import AGENT_CONTEXT, Consultation, PbxState, SimCall
 from cti.sim.player import Player
 from cti.sim.scenes import Scenes
 from cti.sim.scripts import CallPlan, ScriptBuilder
+from cti.sim.spy import APPLICATION, SpyScenes
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,10 @@ class SimActions:
         builder: ScriptBuilder,
         player: Player,
         planner: Planner,
+        spy: SpyScenes,
     ) -> None:
         self.state, self.scenes, self.builder = state, scenes, builder
-        self.player, self.planner = player, planner
+        self.player, self.planner, self.spy = player, planner, spy
 
     async def hangup(self, conn: FakeAmiConnection, action: ActionRequest) -> Reply:
         name = action.field("Channel")
@@ -233,25 +235,34 @@ class SimActions:
         if not target:
             return error("Channel not specified")
         is_async = action.field("Async").lower() in ("true", "yes", "1", "on")
+        application = action.field("Application")
         context, exten = action.field("Context", "default"), action.field("Exten", "s")
+        if application:
+            context, exten = application, action.field("Data")
         tech, _, endpoint = target.partition("/")
-        parked = self._parked(exten) if context == PARKED_CALLS else None
+        parked = self._parked(exten) if context == PARKED_CALLS and not application else None
         known = tech.upper() == "PJSIP" and endpoint in self.state.agent_names
-        if not known or (context == PARKED_CALLS and parked is None):
+        runnable = not application or application.lower() == APPLICATION.lower()
+        if not known or not runnable or (context == PARKED_CALLS and parked is None):
             if not is_async:
                 return error("Originate failed")
-            failed = self.builder.outbound.failed(action.field("ActionID"), target, context, exten)
+            outbound = self.builder.outbound
+            action_id = action.field("ActionID")
+            failed = outbound.failed(action_id, target, context, exten, bool(application))
             self.player.send_soon(failed)
             return {"Message": "Originate successfully queued"}
         default = (endpoint, self.state.agent_names[endpoint])
         number, cid_name = parse_caller_id(action.field("CallerID"), default)
         call = self.state.new_caller(number, cid_name, "s", endpoint, AGENT_CONTEXT)
         plan, action_id = self.planner.plan(), action.field("ActionID")
-        if parked is not None:
+        if application:
+            self.player.play(call, self.spy.script(call, exten, action_id, plan))
+            logger.info("simulated ChanSpy from %s on %s", endpoint, exten)
+        elif parked is not None:
             script = self.builder.unpark(parked, call, exten, action_id, plan)
             self.player.play(parked, script.steps)
-            return {"Message": "Originate successfully queued"}
-        script = self.builder.click_to_dial(call, context, exten, action_id, plan)
-        self.player.play(call, script.steps)
-        logger.info("simulated click-to-dial from %s to %s", endpoint, exten)
+        else:
+            script = self.builder.click_to_dial(call, context, exten, action_id, plan)
+            self.player.play(call, script.steps)
+            logger.info("simulated click-to-dial from %s to %s", endpoint, exten)
         return {"Message": "Originate successfully queued"}

@@ -220,7 +220,7 @@ class AttendedScenes:
         )
         out = [done]
         if call.queue is not None:
-            talk = [("TalkTime", self.scenes.seconds(call)), ("Reason", "transfer")]
+            talk = [("TalkTime", self.scenes.seconds(call, call.answered)), ("Reason", "transfer")]
             out.append(self.scenes.agent_event("AgentComplete", call, transferer, talk))
         call.queue = None
         return out

@@ -53,6 +53,7 @@ class SimChannel:
     extension: str | None = None  # the agent extension of an agent leg
     bridge: Bridge | None = None
     variables: dict[str, str] = dataclasses.field(default_factory=dict)  # AMI Setvar
+    member: tuple[str, str] | None = None  # a queue member's (Interface, MemberName)
 
     def snapshot(self, prefix: str = "") -> Pairs:
         return [
@@ -144,17 +145,29 @@ def bridge_event(name: str, bridge: Bridge, channel: SimChannel | None = None) -
 
 
 def originate_response(
-    action_id: str, ok: bool, channel: str, context: str, exten: str, cid: tuple[str, str, str]
+    action_id: str,
+    ok: bool,
+    channel: str,
+    context: str,
+    exten: str,
+    cid: tuple[str, str, str],
+    *,
+    application: bool = False,
 ) -> bytes:
-    """OriginateResponse; `cid` is (Uniqueid, number, name), the name travels unescaped."""
+    """OriginateResponse; `cid` is (Uniqueid, number, name), the name travels unescaped.
+
+    An Originate of an application (``application``) names it and its data where a
+    dialplan one has Context and Exten (chanspy_listen); `context`, `exten` are those.
+    """
     pairs: Pairs = [("Event", "OriginateResponse"), ("Privilege", CALL)]
     if action_id:
         pairs.append(("ActionID", action_id))
+    where = ("Application", "Data") if application else ("Context", "Exten")
     pairs += [
         ("Response", "Success" if ok else "Failure"),
         ("Channel", channel),
-        ("Context", context),
-        ("Exten", exten),
+        (where[0], context),
+        (where[1], exten),
         ("Reason", "4" if ok else "0"),
         ("Uniqueid", cid[0]),
         ("CallerIDNum", cid[1]),

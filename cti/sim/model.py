@@ -12,8 +12,12 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cti.sim.frames import STATE_DOWN, STATE_RING, UNKNOWN, Bridge, SimChannel
+
+if TYPE_CHECKING:
+    from cti.sim.scripts import CallPlan
 
 TRUNK = "trunk"
 AGENT_CONTEXT = "sip-phones"
@@ -74,6 +78,9 @@ class SimCall:
     bridge: Bridge | None = None
     held: bool = False
     started: float = 0.0  # simulated seconds, for HoldTime and TalkTime
+    ringing_since: float | None = None  # when the queue last rang members (RingTime)
+    answered: float | None = None  # when an agent answered (TalkTime)
+    plan: CallPlan | None = None  # how a queue call goes once members ring for it
     consultation: Consultation | None = None
     #: after an attended transfer the caller talks to the target through its Local pair
     handover: Consultation | None = None

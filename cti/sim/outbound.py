@@ -77,7 +77,13 @@ class OutboundScenes:
         out.append(f.dial_event("DialEnd", call.origin, remote, [("DialStatus", "ANSWER")]))
         return out + self.scenes.bridge(call, remote)
 
-    def failed(self, action_id: str, channel: str, context: str, exten: str) -> Frames:
-        """Asterisk could not create the channel (``actions_responses.raw``, Reason 0)."""
+    def failed(
+        self, action_id: str, channel: str, context: str, exten: str, application: bool = False
+    ) -> Frames:
+        """Asterisk could not create the channel (``actions_responses.raw``, Reason 0);
+        for an application, `context` and `exten` are its name and data."""
         cid = (f.UNKNOWN, f.UNKNOWN, f.UNKNOWN)
-        return [f.originate_response(action_id, False, channel, context, exten, cid)]
+        response = f.originate_response(
+            action_id, False, channel, context, exten, cid, application=application
+        )
+        return [response]

@@ -40,6 +40,15 @@ class Player:
         """Frames caused by an action that leaves the call's own script running."""
         self._start([(0.0, lambda: frames)], "sim-frames")
 
+    def call_later(self, delay: float, action: Callable[[], None]) -> None:
+        """Run `action` after `delay` simulated seconds (it may start scripts)."""
+
+        def step() -> Frames:
+            action()
+            return []
+
+        self._start([(delay, step)], "sim-later")
+
     def interrupt(self, call: SimCall) -> None:
         task = call.task
         if task is not None and task is not asyncio.current_task():

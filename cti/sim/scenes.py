@@ -8,22 +8,29 @@ recordings show them (queue ringall: ``sip_queue_sip_agents_hold.raw``, abandon:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from cti.sim import frames as f
+from cti.sim.devices import DeviceCache
 from cti.sim.frames import STATE_RING, STATE_RINGING, STATE_UP, SimChannel
+from cti.sim.members import QueueBook, sip_interface
 from cti.sim.model import PbxState, SimCall
 
 Frames = list[bytes]
 
 
 class Scenes:
-    def __init__(self, state: PbxState, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, state: PbxState, clock: Callable[[], float], book: QueueBook, cache: DeviceCache
+    ) -> None:
         self.state = state
         self.clock = clock
+        self.book = book  # app_queue's members and waiting callers
+        self.cache = cache  # device states (the queue's own ``Queue:<name>`` device)
 
-    def seconds(self, call: SimCall) -> str:
-        return str(int(self.clock() - call.started))
+    def seconds(self, call: SimCall, since: float | None = None) -> str:
+        return str(int(self.clock() - (call.started if since is None else since)))
 
     # -- an inbound call arrives and rings agents -----------------------------------
 
@@ -38,10 +45,9 @@ class Scenes:
         if call.queue is None:
             return [*out, f.newexten(caller, "Dial", f"PJSIP/{caller.exten},30,tT")]
         out.append(f.newexten(caller, "Queue", f"{call.queue},tT,,,60"))
-        out.append(f.device_state(f"Queue:{call.queue}", "RINGING"))
-        waiting = self.state.calls.values()
-        count = sum(1 for c in waiting if c.queue == call.queue and c.bridge is None)
-        queue_pairs = [("Queue", call.queue), ("Position", str(count)), ("Count", str(count))]
+        out += self.cache.set(f"Queue:{call.queue}", "RINGING")
+        position, count = self.book.join(call, call.queue)
+        queue_pairs = [("Queue", call.queue), ("Position", str(position)), ("Count", str(count))]
         out.append(f.agent_event("QueueCallerJoin", caller, queue_pairs))
         out.append(f.channel_event("MusicOnHoldStart", caller, [("Class", "default")]))
         return out
@@ -49,31 +55,57 @@ class Scenes:
     def dial(self, call: SimCall, extensions: list[str]) -> Frames:
         """Create and dial one leg per extension (all members at once: ringall)."""
         caller, out = call.origin, []
+        call.ringing_since = self.clock()
         for ext in extensions:
             leg = self.state.new_leg(call, ext)
             out.append(f.channel_event("Newchannel", leg))
             if call.queue is not None:
+                leg.member = self._member_of(call.queue, ext)
                 shown = leg.variant(conn_num=caller.cid_num, conn_name=caller.cid_name)
                 shown.exten = caller.exten
-                member = [("Queue", call.queue), ("Interface", f"PJSIP/{ext}")]
-                member.append(("MemberName", f"SIP Agent {ext}"))
+                member = [("Queue", call.queue), ("Interface", leg.member[0])]
+                member.append(("MemberName", leg.member[1]))
                 out.append(f.dial_event("AgentCalled", caller, shown, member, f.AGENT))
             out.append(f.dial_event("DialBegin", caller, leg, [("DialString", f"PJSIP/{ext}")]))
         return out
+
+    def _member_of(self, queue: str, extension: str) -> tuple[str, str]:
+        """(Interface, MemberName) of the member that rings `extension` in `queue`."""
+        found = self.book.of_extension(extension, queue)
+        if not found:
+            return sip_interface(extension), f"SIP Agent {extension}"
+        return found[0].interface, found[0].name
 
     def alert(self, call: SimCall) -> Frames:
         """The dialled phones start ringing."""
         out: Frames = []
         for leg in call.ringing_legs():
-            if leg.state == STATE_RINGING:
-                continue
-            leg.state, leg.exten = STATE_RINGING, call.origin.exten
-            leg.conn_num, leg.conn_name = call.origin.cid_num, call.origin.cid_name
-            out.append(f.channel_event("Newstate", leg))
-            out.append(f.channel_event("NewConnectedLine", leg))
-            out.append(f.dial_event("DialState", call.origin, leg, [("DialStatus", "RINGING")]))
-            out.append(f.device_state(leg.name.rsplit("-", 1)[0], "RINGING"))
+            if leg.state != STATE_RINGING:
+                out += [*self._rings(call, leg), self._dial_state(call, leg)]
         return out
+
+    def ring_members(self, call: SimCall, extensions: list[str]) -> Frames:
+        """A queue rings its members one after the other; each SIP phone answers the
+        INVITE with 180 Ringing at once, before the next member is dialled, and the
+        queue reads each 180 after dialling the next (sip_queue_sip_agents_hold)."""
+        out: Frames = []
+        previous: SimChannel | None = None
+        for ext in extensions:
+            out += self.dial(call, [ext])
+            leg = call.legs[next(reversed(call.legs))]
+            if previous is not None:
+                out.append(self._dial_state(call, previous))
+            out += self._rings(call, leg)
+            previous = leg
+        return out + ([self._dial_state(call, previous)] if previous is not None else [])
+
+    def _rings(self, call: SimCall, leg: SimChannel) -> Frames:
+        leg.state, leg.exten = STATE_RINGING, call.origin.exten
+        leg.conn_num, leg.conn_name = call.origin.cid_num, call.origin.cid_name
+        return [f.channel_event("Newstate", leg), f.channel_event("NewConnectedLine", leg)]
+
+    def _dial_state(self, call: SimCall, leg: SimChannel) -> bytes:
+        return f.dial_event("DialState", call.origin, leg, [("DialStatus", "RINGING")])
 
     # -- answered, held, ended ---------------------------------------------------------
 
@@ -87,11 +119,12 @@ class Scenes:
             out.append(f.dial_event("DialEnd", caller, other, [("DialStatus", "CANCEL")]))
         caller.conn_num, caller.conn_name = leg.cid_num, leg.cid_name
         out.append(f.channel_event("NewConnectedLine", caller))
+        call.answered = self.clock()
         if call.queue is not None:
             out.append(f.channel_event("MusicOnHoldStop", caller))
-            queue = [("Queue", call.queue), ("Position", "1"), ("Count", "0")]
-            out.append(f.agent_event("QueueCallerLeave", caller, queue))
-            out.append(self.agent_event("AgentConnect", call, leg, [("RingTime", "2")]))
+            out += self._leave(call, "QueueCallerLeave")
+            ring_time = [("RingTime", self.seconds(call, call.ringing_since or call.started))]
+            out.append(self.agent_event("AgentConnect", call, leg, ring_time))
         if caller.state != STATE_UP:
             caller.state = STATE_UP
             out.append(f.channel_event("Newstate", caller))
@@ -128,7 +161,7 @@ class Scenes:
         agent = call.agent_in_bridge()
         if call.queue is not None and agent is not None:
             reason = "caller" if leaver is call.origin else "agent"
-            talk = [("TalkTime", self.seconds(call)), ("Reason", reason)]
+            talk = [("TalkTime", self.seconds(call, call.answered)), ("Reason", reason)]
             out.append(self.agent_event("AgentComplete", call, agent, talk))
         stayers = [ch for ch in bridge.members if ch is not leaver]
         out += self.leave_bridge(call, [leaver, *stayers])
@@ -151,10 +184,7 @@ class Scenes:
             self.state.forget(call, leg)
         if call.queue is not None:
             out.append(f.channel_event("MusicOnHoldStop", caller))
-            held = [("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", self.seconds(call))]
-            out.append(f.agent_event("QueueCallerAbandon", caller, [("Queue", call.queue), *held]))
-            leave = [("Queue", call.queue), ("Position", "1"), ("Count", "0")]
-            out.append(f.agent_event("QueueCallerLeave", caller, leave))
+            out += self._leave(call, "QueueCallerAbandon")
         out.append(f.hangup(caller, cause))
         self.state.forget(call, caller)
         return out
@@ -181,7 +211,7 @@ class Scenes:
             target = [("Context", context), ("Extension", exten)]
             out.append(f.event("BlindTransfer", f.CALL, *self._blind(call, stayer, mover), target))
         if call.queue is not None:
-            talk = [("TalkTime", self.seconds(call)), ("Reason", "transfer")]
+            talk = [("TalkTime", self.seconds(call, call.answered)), ("Reason", "transfer")]
             out.append(self.agent_event("AgentComplete", call, stayer, talk))
         mover.context, mover.exten, mover.priority = context, exten, 1
         out += self.leave_bridge(call, [mover, stayer])
@@ -218,7 +248,43 @@ class Scenes:
         return out
 
     def agent_event(self, name: str, call: SimCall, leg: SimChannel, extra: f.Pairs) -> bytes:
-        ext = leg.extension or ""
-        member = [("Queue", call.queue or ""), ("Interface", f"PJSIP/{ext}")]
-        member += [("MemberName", f"SIP Agent {ext}"), ("HoldTime", self.seconds(call))]
+        """AgentConnect or AgentComplete, counted as app_queue counts them."""
+        queue, ext = call.queue or "", leg.extension or ""
+        interface, member_name = leg.member or self._member_of(queue, ext)
+        answered = self.clock() if call.answered is None else call.answered
+        hold = int(answered - call.started)
+        self._count(name, queue, interface, hold, int(self.clock() - answered))
+        member = [("Queue", queue), ("Interface", interface)]
+        member += [("MemberName", member_name), ("HoldTime", str(hold))]
         return f.dial_event(name, call.origin, leg, member + extra, f.AGENT)
+
+    def _count(self, name: str, queue: str, interface: str, hold: int, talk: int) -> None:
+        member = self.book.member(queue, interface)
+        counters = self.book.counters_of(queue)
+        if name == "AgentConnect":
+            counters.answered(hold)
+            if member is not None:
+                member.in_call = True
+        elif name == "AgentComplete":
+            counters.completed_call(hold, talk)
+            if member is not None:
+                member.in_call, member.calls = False, member.calls + 1
+                member.last_call = int(time.time())
+
+    def _leave(self, call: SimCall, why: str) -> Frames:
+        """The caller leaves its queue: answered (QueueCallerLeave) or given up
+        (QueueCallerAbandon first); the queue's device goes idle with its last caller."""
+        caller, queue = call.origin, call.queue or ""
+        left = self.book.leave(call)
+        entry, position, count = left if left is not None else (None, 1, 0)
+        out: Frames = []
+        if why == "QueueCallerAbandon":
+            original = entry.original_position if entry is not None else position
+            hold = self.seconds(call)
+            self.book.counters_of(queue).abandoned_call(int(hold))
+            held = [("Position", str(position)), ("OriginalPosition", str(original))]
+            out.append(f.agent_event(why, caller, [("Queue", queue), *held, ("HoldTime", hold)]))
+        if count == 0:
+            out += self.cache.set(f"Queue:{queue}", "NOT_INUSE")
+        leave = [("Queue", queue), ("Position", str(position)), ("Count", str(count))]
+        return [*out, f.agent_event("QueueCallerLeave", caller, leave)]

@@ -31,21 +31,30 @@ class CallPlan:
     answer_by: str | None = None  # None: the first leg still ringing
     answer_after: float = 2.0
     talk: float = 6.0
-    abandon_after: float | None = None  # the caller hangs up while ringing
+    abandon_after: float | None = None  # the caller hangs up (waiting, or while ringing)
+    patience: float | None = None  # a queue caller gives up if still unrung by then
     hold_after: float | None = None  # seconds of talk before the agent holds
     hold_for: float = 3.0
 
 
 @dataclass(slots=True)
 class Script:
+    """A call's steps; a step may add steps after itself (a queue call that rings)."""
+
     call: SimCall
     steps: list[Step] = field(default_factory=list)
+    ran: int = 0  # steps run by `run_until` / `run_all`
 
     def run_all(self) -> Frames:
-        """Every step at once: the frames of the whole call (tests, determinism checks)."""
+        """Every step left at once: the frames of the whole call (tests, determinism)."""
+        return self.run_until(lambda: False)
+
+    def run_until(self, done: Callable[[], bool]) -> Frames:
+        """Steps one after another, without waiting, until `done` holds or none is left."""
         out: Frames = []
-        for _, step in self.steps:
-            out += step()
+        while self.ran < len(self.steps) and not done():
+            self.ran += 1
+            out += self.steps[self.ran - 1][1]()
         return out
 
 
@@ -58,7 +67,8 @@ class ScriptBuilder:
         self.noanswer_timeout = ATXFER_NOANSWER
 
     def inbound(self, call: SimCall, targets: list[str], plan: CallPlan) -> Script:
-        """A trunk call to a queue (ring all `targets`) or straight to one extension."""
+        """A trunk call straight to `targets` (one extension); queue calls go through
+        `cti.sim.waiting`, which rings members with `ring`."""
 
         def arrive() -> Frames:
             return self.scenes.arrive(call) + self.scenes.dial(call, targets)
@@ -66,6 +76,17 @@ class ScriptBuilder:
         script = Script(call, [(0.0, arrive), (ALERT_DELAY, lambda: self.scenes.alert(call))])
         script.steps += self._ring_out(call, plan)
         return script
+
+    def ring(
+        self, call: SimCall, targets: list[str], plan: CallPlan, patience: float | None
+    ) -> list[Step]:
+        """A queue rings `targets` for its caller, who gives up after `patience` more
+        seconds (if it will), else is answered and talks as planned."""
+        ring: Step = (0.0, lambda: self.scenes.ring_members(call, targets))
+        if patience is not None:
+            return [ring, (patience, lambda: self._abandon(call))]
+        answer: Step = (plan.answer_after, lambda: self._answer(call, plan.answer_by))
+        return [ring, answer, *self._talk(call, plan)]
 
     def to_target(self, call: SimCall, exten: str, known: bool, plan: CallPlan) -> Script:
         """After a transfer or redirect: the caller runs context,exten and dials it."""

@@ -1,8 +1,9 @@
 """The built-in PBX simulator: a loopback AMI server with calls like a real Asterisk 22.
 
 It generates inbound calls (queue ringall, direct, abandoned, held) with caller IDs
-from demo contacts, and reacts to call-control actions. ``cti demo`` and the
-benchmarks drive it; tests run it with ``time_scale=0`` so nothing sleeps.
+from demo contacts, keeps app_queue's members and waiting callers and the phones'
+device states, and reacts to call-control, queue and ChanSpy actions. ``cti demo``
+and the benchmarks drive it; tests run it with ``time_scale=0`` so nothing sleeps.
 """
 
 from __future__ import annotations
@@ -13,19 +14,27 @@ import dataclasses
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 
 from cti.ami.fake_server import FakeAmiServer
-from cti.ami.fake_session import ActionHandler
+from cti.ami.transcript import TranscriptFrame
 from cti.sim.actions import SimActions
+from cti.sim.devices import DeviceCache, DeviceWatch
+from cti.sim.generator import CallGenerator
+from cti.sim.handlers import register
+from cti.sim.lists import PbxLists
+from cti.sim.members import QueueBook, phone_of
 from cti.sim.model import IdAllocator, PbxState, SimCall
-from cti.sim.notify import PhoneNotify, write_guarded
+from cti.sim.notify import PhoneNotify
 from cti.sim.outbound import OutboundScenes
 from cti.sim.player import Player
 from cti.sim.queues import SimQueues
+from cti.sim.reactions import Reactions
 from cti.sim.scenes import Scenes
 from cti.sim.scripts import CallPlan, Script, ScriptBuilder
+from cti.sim.spy import SpyScenes
+from cti.sim.waiting import QueueDispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -60,19 +69,26 @@ class PbxSimulator:
         epoch: int | None = None,
         write_access: bool = True,
         atxfer_noanswer: float = 15.0,
+        supervisors: Sequence[str] = (),
+        patience: tuple[float, float] | None = None,
+        max_waiting: int | None = None,
     ) -> None:
         """``write_access=False`` is a manager.conf user with ``write =`` empty: every
-        call-control action is refused with ``Permission denied``. ``atxfer_noanswer``
-        is features.conf's atxfernoanswertimeout (simulated seconds)."""
+        call-control and queue action is refused with ``Permission denied``.
+        ``atxfer_noanswer`` is features.conf's atxfernoanswertimeout (simulated seconds).
+        ``supervisors`` are phones that exist (they ring, answer, spy) but no generated
+        call dials them. ``patience`` bounds how long a generated queue caller waits
+        unrung; ``max_waiting`` callers waiting in a queue turn new arrivals away."""
         self.rng = random.Random(seed)
         self.agents = list(agents)
+        self.supervisors = list(supervisors)
         self.queues = {name: list(members) for name, members in (queues or {}).items()}
         self.contacts = list(contacts)
         self.calls_per_second, self.max_calls = calls_per_second, max_calls
         self.abandon_ratio, self.hold_ratio = abandon_ratio, hold_ratio
         self.queue_ratio, self.anonymous_ratio = queue_ratio, anonymous_ratio
         self.answer_delay, self.talk_time = answer_delay, talk_time
-        self.abandon_delay = abandon_delay
+        self.abandon_delay, self.patience = abandon_delay, patience
         self.time_scale = time_scale
         self.server = FakeAmiServer(
             username,
@@ -83,18 +99,43 @@ class PbxSimulator:
             fully_booted=True,
         )
         ids = IdAllocator(int(time.time()) if epoch is None else epoch, self.rng)
-        self.state = PbxState(ids, {ext: f"Agent {ext}" for ext in self.agents})
+        phones = {ext: f"Agent {ext}" for ext in self.agents}
+        phones |= {ext: f"Supervisor {ext}" for ext in self.supervisors}
+        self.state = PbxState(ids, phones)
         self._t0: float | None = None
-        self.scenes = Scenes(self.state, self._clock)
+        self.book = QueueBook(self.queues, self._phone_of, self._clock)
+        cache = DeviceCache()
+        self.scenes = Scenes(self.state, self._clock, self.book, cache)
         self.builder = ScriptBuilder(self.scenes, OutboundScenes(self.scenes))
         self.builder.noanswer_timeout = atxfer_noanswer
-        self.player = Player(self.server.send_frames, time_scale)
-        self.members = SimQueues(self.queues, self.server.queues, self.player)
-        self.actions = SimActions(self.state, self.scenes, self.builder, self.player, self)
+        self.player = Player(self._emit, time_scale)
+        self.dispatcher = QueueDispatcher(self.state, self.scenes, self.builder)
+        self.dispatcher.start, self.dispatcher.later = self.player.play, self.player.call_later
+        self.devices = DeviceWatch(cache, self.book, phones, self.dispatcher.member_freed)
+        self.members = SimQueues(
+            self.book, self.devices, self.player, self._clock, self.dispatcher.soon
+        )
+        self.spy = SpyScenes(self.state, self.builder.outbound, self.player)
+        self.actions = SimActions(
+            self.state, self.scenes, self.builder, self.player, self, self.spy
+        )
         self.notify = PhoneNotify(self.state, self.scenes, self.player)
+        self.lists = PbxLists(self.devices)
+        self.reactions = Reactions(self.devices, self.spy)
         self.write_access, self.username = write_access, username
+        self.generator = CallGenerator(
+            self.rng,
+            self.state,
+            self.player,
+            self.agents,
+            calls_per_second=calls_per_second,
+            max_calls=max_calls,
+            queue_share=queue_ratio if self.queues else 0.0,
+            max_waiting=max_waiting,
+        )
         self._generator: asyncio.Task[None] | None = None
-        self._register()
+        self.devices.prime()
+        register(self)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -110,7 +151,8 @@ class PbxSimulator:
         self._t0 = asyncio.get_running_loop().time()
         await self.server.start()
         if self.calls_per_second > 0:
-            self._generator = asyncio.create_task(self._generate(), name="sim-call-generator")
+            running = self.generator.run(self.place_call)
+            self._generator = asyncio.create_task(running, name="sim-call-generator")
         logger.info("PBX simulator on %s:%d", self.server.host, self.port)
 
     async def stop(self) -> None:
@@ -149,6 +191,7 @@ class PbxSimulator:
             abandon_after=self._draw(self.abandon_delay) if abandon else None,
             hold_after=round(talk / 3, 1) if hold else None,
             hold_for=self._draw((2.0, 6.0)),
+            patience=self._draw(self.patience) if self.patience is not None else None,
         )
 
     def plan_call(
@@ -174,18 +217,17 @@ class PbxSimulator:
             raise ValueError("this simulator has no queues")
         if kind == "queue":
             queue = target or self.rng.choice(sorted(self.queues))
+            if queue not in self.queues:
+                raise ValueError(f"this simulator has no queue {queue!r}")
             call = self.state.new_caller(number, name, queue)
             call.queue = queue
-            members = self.members.unpaused(queue, self.queues[queue])
-            targets = self.state.free_agents(members)
-        elif kind == "direct":
+            return self.dispatcher.script(call, plan)
+        if kind == "direct":
             free = self.state.free_agents(self.agents) or self.agents
             extension = target or self.rng.choice(free)
             call = self.state.new_caller(number, name, extension)
-            targets = [extension]
-        else:
-            raise ValueError(f"unknown call kind {kind!r}; use 'queue' or 'direct'")
-        return self.builder.inbound(call, targets, plan)
+            return self.builder.inbound(call, [extension], plan)
+        raise ValueError(f"unknown call kind {kind!r}; use 'queue' or 'direct'")
 
     async def place_call(
         self,
@@ -213,20 +255,17 @@ class PbxSimulator:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _register(self) -> None:
-        control: dict[str, ActionHandler] = {
-            "Originate": self.actions.originate,
-            "Hangup": self.actions.hangup,
-            "Redirect": self.actions.redirect,
-            "BlindTransfer": self.actions.blind_transfer,
-            "Setvar": self.actions.setvar,
-            "Atxfer": self.actions.atxfer,
-            "Park": self.actions.park,
-            "PJSIPNotify": self.notify.pjsip_notify,
-            "QueuePause": self.members.queue_pause,
-        }
-        for name, handler in control.items():
-            self.server.handle(name, write_guarded(handler, self.write_access, self.username))
+    def _phone_of(self, interface: str) -> str | None:
+        """The simulated phone an interface rings: ``PJSIP/<extension>``."""
+        return phone_of(interface, self.state.agent_names)
+
+    def expand(self, frames: Iterable[bytes]) -> list[TranscriptFrame]:
+        """`frames` as the PBX sends them, with the device, member and ChanSpy events
+        they cause (`cti.sim.reactions`); tests run scripts through it."""
+        return self.reactions.expand(frames)
+
+    async def _emit(self, frames: list[bytes]) -> int:
+        return await self.server.send_frames(self.expand(frames))
 
     def _clock(self) -> float:
         if self._t0 is None or self.time_scale <= 0:
@@ -240,31 +279,3 @@ class PbxSimulator:
         if not self.contacts or self.rng.random() < self.anonymous_ratio:
             return ANONYMOUS
         return self.rng.choice(self.contacts)
-
-    async def _wait_for_free_agent(self) -> list[str]:
-        """The free agents, waiting a while (simulated minute) when every one is busy.
-
-        Asterisk holds a queue caller until a member frees up (queue ``retry``); here the
-        caller arrives then, so a generated call always rings someone instead of waiting
-        in the queue unseen and abandoning.
-        """
-        if not self.state.free_agents(self.agents) and self.time_scale > 0:
-            with contextlib.suppress(TimeoutError):
-                await self.player.wait_until(
-                    lambda: bool(self.state.free_agents(self.agents)), 60 * self.time_scale
-                )
-        return self.state.free_agents(self.agents)
-
-    async def _generate(self) -> None:
-        """Poisson arrivals at `calls_per_second`, while fewer than `max_calls` are live."""
-        while True:
-            await asyncio.sleep(self.rng.expovariate(self.calls_per_second) * self.time_scale)
-            if len(self.state.calls) >= self.max_calls:
-                continue
-            free = await self._wait_for_free_agent()
-            if not free:
-                continue  # still nobody after a simulated minute: this caller gave up
-            if self.queues and self.rng.random() < self.queue_ratio:
-                await self.place_call("queue")
-            else:
-                await self.place_call("direct")

@@ -43,7 +43,7 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
 
 
 def member(server: Server, extension: str) -> tuple[bool, str]:
-    state = server.pbx.members.members[("support", extension)]
+    state = server.pbx.book.of_extension(extension, "support")[0]
     return state.paused, state.reason
 
 

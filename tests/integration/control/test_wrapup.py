@@ -48,7 +48,7 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
 
 
 def member(server: Server, extension: str, queue: str = "support") -> tuple[bool, str]:
-    state = server.pbx.members.members[(queue, extension)]
+    state = server.pbx.book.of_extension(extension, queue)[0]
     return state.paused, state.reason
 
 

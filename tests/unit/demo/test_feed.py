@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from cti.demo import PopFeed
-from cti.demo.view import plain_line
 from cti.protocol import (
     CallAnswered,
     CallEnded,
@@ -192,28 +191,16 @@ def test_old_finished_calls_are_forgotten() -> None:
     assert feed.status_of("alice", "19") == "ended"
 
 
-def test_presence_adds_no_row_and_agent_state_is_a_row_without_call_columns() -> None:
+def test_presence_and_agent_state_add_no_row_and_the_state_is_kept_per_agent() -> None:
     feed = PopFeed()
     presence = {"extension": "1002", "state": "in-use", "since": TS}
-    assert (
-        feed.apply("alice", {"op": "event", "seq": 1, "type": "presence", "data": presence}) == []
-    )
-    paused = {
-        "agent": "alice",
-        "extension": "1001",
-        "state": "paused",
-        "reason": "lunch",
-        "since": TS,
-        "queues": [],
-        "call_id": None,
-    }
-    [row] = feed.apply("alice", {"op": "event", "seq": 2, "type": "agent.state", "data": paused})
-    assert (row.event, row.extension, row.detail, row.call_id) == (
-        "agent.state",
-        "1001",
-        "paused: lunch",
-        "-",
-    )
-    line = plain_line(row)
-    assert "call=" not in line and "caller=" not in line
-    assert line.endswith("agent.state (paused: lunch)")
+    frame = {"op": "event", "seq": 1, "type": "presence", "data": presence}
+    assert feed.apply("alice", frame) == []
+    paused = {"agent": "alice", "extension": "1001", "state": "paused", "reason": "lunch"}
+    frame = {"op": "event", "seq": 2, "type": "agent.state", "data": paused}
+    assert feed.apply("alice", frame) == []
+    assert feed.agent_states == {"1001": "paused: lunch"}
+    busy = {"agent": "alice", "extension": "1001", "state": "on-call", "reason": None}
+    feed.apply("alice", {"op": "event", "seq": 3, "type": "agent.state", "data": busy})
+    assert feed.agent_states == {"1001": "on-call"}
+    assert list(feed.rows) == []

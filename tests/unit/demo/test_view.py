@@ -108,3 +108,25 @@ def test_only_the_newest_rows_that_fit_the_height_are_drawn() -> None:
         view.feed.apply("alice", event(ringing(call_id=f"c{n}"), n + 1))
 
     assert view.table().row_count == 7 - CHROME_LINES
+
+
+def agent_state(seq: int, state: str, reason: str | None = None) -> dict[str, object]:
+    data = {"agent": "alice", "extension": "1001", "state": state, "reason": reason}
+    return {"op": "event", "seq": seq, "type": "agent.state", "data": data}
+
+
+def test_piped_agent_states_are_one_line_per_change_not_rows() -> None:
+    out = io.StringIO()
+    view = TerminalView(Console(file=out))
+    assert view.handle("alice", agent_state(1, "paused", "lunch")) == []
+    view.handle("alice", agent_state(2, "paused", "lunch"))  # no change: nothing said
+    view.handle("alice", agent_state(3, "available"))
+    assert out.getvalue().splitlines() == ["# agent 1001: paused: lunch", "# agent 1001: available"]
+
+
+def test_live_status_line_names_each_agents_state() -> None:
+    console, out = terminal(width=120)
+    view = TerminalView(console, live=True)
+    view.handle("alice", agent_state(1, "on-call"))
+    console.print(view.screen())
+    assert "1001 on-call" in out.getvalue()

@@ -19,8 +19,7 @@ async def consulting(answered: bool) -> tuple[PbxSimulator, SimCall, Consultatio
     """Agent 1001 talks to Alice and consults 1002 (who answered, or still rings)."""
     sim = PbxSimulator(agents=["1001", "1002"], queues={"support": ["1001"]}, seed=1, time_scale=0)
     script = sim.plan_call("queue", caller=ALICE, answer_by="1001", abandon=False, hold=False)
-    for _, step in script.steps[:3]:
-        step()
+    script.run_until(lambda: script.call.bridge is not None)
     call = script.call
     agent = call.agent_in_bridge()
     assert agent is not None

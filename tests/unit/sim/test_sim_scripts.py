@@ -130,9 +130,7 @@ def test_explicit_plan_sets_the_timings() -> None:
 def answered_call(sim: PbxSimulator) -> tuple[SimCall, list[bytes]]:
     """A queue call run up to the moment agent 1001 answered."""
     script = sim.plan_call("queue", caller=ALICE, answer_by="1001", abandon=False, hold=False)
-    frames: list[bytes] = []
-    for _, step in script.steps[:3]:  # arrive, alert, answer
-        frames += step()
+    frames = script.run_until(lambda: script.call.bridge is not None)  # arrive, ring, answer
     assert script.call.bridge is not None
     return script.call, frames
 
