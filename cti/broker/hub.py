@@ -118,8 +118,10 @@ class Broker:
             text = f'{{"op":"event","seq":{seq},{tail}'
             state.journal.append(seq, text)
             pop = isinstance(event, CallRinging) and event.extension == identity.extension
+            # the event's own agents at once; supervisors and everyone-events in a batch
+            urgent = identity.extension in event.audience
             for session in list(state.sessions):
-                session.send(text, pop=pop)
+                session.send(text, pop=pop, urgent=urgent)
 
     def calls_for(self, identity: AgentIdentity) -> list[dict[str, Any]]:
         if identity.is_supervisor:

@@ -1,11 +1,11 @@
 """One agent connection: a bounded send queue drained by its own writer task.
 
 Publishing never waits for a socket. A frame for a socket with nothing queued and room
-in its buffers is written at once (non-blocking), or, for a supervisor's socket, joins
-its share of a `WriteBatch` written at the end of this turn of the event loop; any
-other frame joins the queue, so a socket that cannot keep up never slows the broker or
-other agents. When its queue overflows it is closed with 4008 and the client resumes
-with last_seq.
+in its buffers is written at once (non-blocking) when it is urgent (an agent's own pop
+or state), else joins the socket's share of a `WriteBatch` written after this turn of
+the event loop; any other frame joins the queue, so a socket that cannot keep up never
+slows the broker or other agents. When its queue overflows it is closed with 4008 and
+the client resumes with last_seq.
 """
 
 from __future__ import annotations
@@ -132,11 +132,15 @@ class Session:
         self._wakeup.set()
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{id(self)}")
 
-    def send(self, text: str, pop: bool = False) -> bool:
-        """Queue a frame without waiting; False when the session is closing or overflowed."""
+    def send(self, text: str, pop: bool = False, urgent: bool = True) -> bool:
+        """Queue a frame without waiting; False when the session is closing or overflowed.
+
+        ``urgent`` frames (an agent's own pop, state, command results) are written at
+        once; others (what a supervisor or every agent gets) join the `WriteBatch`.
+        """
         if self.closing:
             return False
-        if self._write_in_turn(text):
+        if self._write_in_turn(text, urgent):
             self._metrics.observe("socket_write", 0.0)
             if pop:
                 self._metrics.pops_sent += 1
@@ -223,7 +227,7 @@ class Session:
         transport = self._transport
         return not (self.ws.closed or transport is None or transport.is_closing())
 
-    def _write_in_turn(self, text: str) -> bool:
+    def _write_in_turn(self, text: str, urgent: bool) -> bool:
         """Take the frame into this turn's writes when the writer task has nothing to
         do and the socket has room; else False, and the frame queues for the writer.
 
@@ -245,8 +249,8 @@ class Session:
             self._batch.add(self)
         self._outbox.append(frame)
         self._outbox_size += len(frame)
-        if self._batch is None:
-            self.flush()
+        if urgent or self._batch is None:
+            self.flush()  # with the frames of this turn before it, in order
         return True
 
     async def _drain_forever(self) -> None:

@@ -135,9 +135,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         ctx.metrics,
         ctx.settings.close_timeout,
         request.transport,
-        # supervisors get every event, often several per AMI event: one write per turn;
-        # an agent's own pop or state is written at once, never behind a thousand of them
-        ctx.writes if identity.is_supervisor else None,
+        ctx.writes,
     )
     ctx.broker.attach(session, last_seq, ctx.commands.capabilities(identity), epoch)
     try:

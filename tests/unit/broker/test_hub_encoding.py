@@ -72,3 +72,36 @@ def test_a_fan_out_to_many_supervisors_encodes_the_event_once() -> None:
     broker.publish(Counted())
     assert len(encoded) == 1
     assert [state.journal.seq for state in broker.recipients(Counted())] == [1] * 50
+
+
+def test_an_events_own_agents_get_it_at_once_supervisors_and_everyone_in_the_batch() -> None:
+    from cti.broker.auth import AgentDirectory, AgentIdentity
+    from cti.broker.hub import Broker
+    from cti.broker.metrics import BrokerMetrics
+    from tests.broker_events import ringing
+
+    class Recorder:
+        closing = False
+
+        def __init__(self) -> None:
+            self.urgent: list[bool] = []
+
+        def send(self, text: str, pop: bool = False, urgent: bool = True) -> bool:
+            self.urgent.append(urgent)
+            return True
+
+    people = {
+        "token-alice-0001": AgentIdentity("alice", "1001"),
+        "token-bob-000001": AgentIdentity("bob", "1002"),
+        "token-sue-000001": AgentIdentity("sue", "1900", "supervisor"),
+    }
+    broker = Broker(AgentDirectory(people), journal_size=8, metrics=BrokerMetrics())
+    seen = {}
+    for state in broker.recipients(PbxLink(connected=True, since=TS)):
+        seen[state.identity.agent_id] = recorder = Recorder()
+        state.sessions.add(recorder)  # type: ignore[arg-type]
+    broker.publish(ringing("c1", "1001"))
+    broker.publish(PbxLink(connected=True, since=TS))
+    assert seen["alice"].urgent == [True, False]
+    assert seen["bob"].urgent == [False]
+    assert seen["sue"].urgent == [False, False]

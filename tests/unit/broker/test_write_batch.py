@@ -70,7 +70,7 @@ async def started(transport: Transport, batch: WriteBatch | None) -> tuple[Sessi
 async def test_two_events_of_one_turn_reach_a_socket_in_one_write() -> None:
     transport = Transport()
     session, _ = await started(transport, WriteBatch())
-    assert session.send(frame(1)) and session.send(frame(2))
+    assert session.send(frame(1), urgent=False) and session.send(frame(2), urgent=False)
     assert transport.writes == [], "nothing is written before the turn ends"
     await asyncio.sleep(0)
     assert transport.writes == [text_frame(frame(1)) + text_frame(frame(2))]
@@ -86,7 +86,7 @@ async def test_sockets_are_written_in_the_order_they_got_their_first_frame() -> 
     first.write = lambda data: order.append("agent")  # type: ignore[method-assign,assignment]
     second.write = lambda data: order.append("supervisor")  # type: ignore[method-assign,assignment]
     supervisor_frame, agent_frame = frame(1), frame(1)
-    assert agent.send(agent_frame) and supervisor.send(supervisor_frame)
+    assert agent.send(agent_frame, urgent=False) and supervisor.send(supervisor_frame, urgent=False)
     await asyncio.sleep(0)
     assert order == ["agent", "supervisor"]
     await agent.close(1000, "bye")
@@ -97,7 +97,11 @@ async def test_a_frame_beyond_the_sockets_room_queues_behind_the_turns_frames() 
     transport = Transport()
     session, ws = await started(transport, WriteBatch())
     big = json.dumps({"op": "event", "seq": 1, "data": "x" * 70_000})
-    assert session.send(big) and session.send(frame(2)) and session.send(frame(3))
+    assert (
+        session.send(big, urgent=False)
+        and session.send(frame(2), urgent=False)
+        and session.send(frame(3), urgent=False)
+    )
     for _ in range(5):
         await asyncio.sleep(0)
     assert transport.writes == [text_frame(big)]  # the turn's one frame, written first
@@ -121,8 +125,10 @@ async def test_a_frame_that_queues_never_overtakes_the_frames_waiting_in_the_bat
 
     ws.send_str = send_str  # type: ignore[method-assign]
     big = json.dumps({"op": "event", "seq": 1, "data": "x" * 70_000})
-    assert early.send(frame(1)) and late.send(big)  # the socket's room is used up
-    assert late.send(frame(2))  # so this one queues for the writer task
+    assert early.send(frame(1), urgent=False) and late.send(
+        big, urgent=False
+    )  # the socket's room is used up
+    assert late.send(frame(2), urgent=False)  # so this one queues for the writer task
     for _ in range(5):
         await asyncio.sleep(0)
     assert order == ["batch", "writer task"]
@@ -136,7 +142,7 @@ async def test_a_fan_out_is_written_a_chunk_per_turn(monkeypatch: pytest.MonkeyP
     transports = [Transport() for _ in range(5)]
     started_sessions = [await started(t, batch) for t in transports]
     for session, _ in started_sessions:
-        assert session.send(frame(1))
+        assert session.send(frame(1), urgent=False)
     written = []
     for _ in range(3):
         await asyncio.sleep(0)
@@ -144,6 +150,17 @@ async def test_a_fan_out_is_written_a_chunk_per_turn(monkeypatch: pytest.MonkeyP
     assert written == [2, 4, 5]
     for session, _ in started_sessions:
         await session.close(1000, "bye")
+
+
+async def test_an_urgent_frame_goes_at_once_after_the_sockets_waiting_frames() -> None:
+    transport = Transport()
+    session, _ = await started(transport, WriteBatch())
+    assert session.send(frame(1), urgent=False)
+    assert session.send(frame(2))  # the agent's own pop or state
+    assert transport.writes == [text_frame(frame(1)) + text_frame(frame(2))]
+    await asyncio.sleep(0)
+    assert len(transport.writes) == 1, "nothing left for the batch"
+    await session.close(1000, "bye")
 
 
 async def test_without_a_batch_an_idle_socket_is_written_at_once() -> None:
