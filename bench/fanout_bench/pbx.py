@@ -1,9 +1,9 @@
 """The PBX process: cti's simulator, placing the pop benchmark's calls and pausing members.
 
-Pauses are the QueueMemberPause events Asterisk 22 sends for `QueuePause` (the
-simulator's own member fields), written straight to the CTI server's AMI connection;
-each is stamped (``time.time_ns()``) by ``FakeAmiServer.before_write`` just before its
-bytes are written, like the DialBegin of a pop.
+Pauses are the simulator's own AMI QueuePause (its app_queue answers with the
+QueueMemberPause Asterisk 22 sends); each QueueMemberPause is stamped
+(``time.time_ns()``) by ``FakeAmiServer.before_write`` just before its bytes are
+written to the CTI server's AMI connection, like the DialBegin of a pop.
 """
 
 from __future__ import annotations
@@ -60,23 +60,26 @@ async def _pause_members(
     pbx: Any, rate: float, seconds: float, unpause_after: float
 ) -> list[tuple[str, tuple[str, str]]]:
     """Pause one member at a time, round-robin, each with a reason of its own, and unpause
-    it ``unpause_after`` seconds later; returns (reason, (extension, queue)) per pause."""
-    from cti.ami.fake_channels import format_frame
+    it ``unpause_after`` seconds later, through the simulator's own AMI QueuePause (as if
+    a client sent it); returns (reason, (extension, queue)) per pause."""
+    from cti.ami.fake_session import ActionRequest
 
-    order = sorted(pbx.members.members.values(), key=lambda m: (m.extension, m.queue))
+    order = sorted(pbx.book.members(), key=lambda m: (m.extension, m.queue))
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.05
     sent: list[tuple[str, tuple[str, str]]] = []
     pending: set[asyncio.Task[None]] = set()
 
-    async def write(member: Any, paused: bool, reason: str) -> None:
-        member.paused, member.reason = paused, reason if paused else ""
-        pairs = [("Event", "QueueMemberPause"), ("Privilege", "agent,all"), *member.pairs()]
-        await pbx.server.send_frames([format_frame(pairs)])
+    async def pause(member: Any, paused: bool, reason: str) -> None:
+        fields = {"Queue": member.queue, "Interface": member.interface, "Reason": reason}
+        action = ActionRequest({**fields, "Paused": "true" if paused else "false"})
+        reply = await pbx.members.queue_pause(None, action)
+        if "successfully" not in str(reply):
+            raise RuntimeError(f"QueuePause refused: {reply}")
 
     async def unpause_later(member: Any) -> None:
         await asyncio.sleep(unpause_after)
-        await write(member, False, "")
+        await pause(member, False, "")
 
     for i in range(int(rate * seconds)):
         delay = start + i / rate - loop.time()
@@ -84,7 +87,7 @@ async def _pause_members(
             await asyncio.sleep(delay)
         member = order[i % len(order)]
         reason = f"bench{i}"
-        await write(member, True, reason)
+        await pause(member, True, reason)
         sent.append((reason, (member.extension, member.queue)))
         task = asyncio.create_task(unpause_later(member))
         pending.add(task)
