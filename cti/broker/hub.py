@@ -120,7 +120,9 @@ class Broker:
             pop = isinstance(event, CallRinging) and event.extension == identity.extension
             # the event's own agents at once; supervisors and everyone-events in a batch
             urgent = identity.extension in event.audience
-            for session in list(state.sessions):
+            # no copy of the set: send never attaches or detaches a session (a slow one
+            # closes later, in a task), and a copy per recipient fed the collector
+            for session in state.sessions:
                 session.send(text, pop=pop, urgent=urgent)
 
     def calls_for(self, identity: AgentIdentity) -> list[dict[str, Any]]:

@@ -218,10 +218,15 @@ class Session:
         A session closing since (too slow) still writes them: they come before what its
         client will replay from its last seq, and its close frame is sent after them.
         """
-        frames, self._outbox, self._outbox_size = self._outbox, [], 0
+        frames = self._outbox
+        if not frames:
+            return
+        data = frames[0] if len(frames) == 1 else b"".join(frames)
+        frames.clear()  # the same list next turn: no new object per socket per event
+        self._outbox_size = 0
         transport = self._transport
-        if frames and isinstance(transport, asyncio.WriteTransport) and self._open():
-            transport.write(b"".join(frames))
+        if isinstance(transport, asyncio.WriteTransport) and self._open():
+            transport.write(data)
 
     def _open(self) -> bool:
         transport = self._transport
