@@ -20,7 +20,9 @@ from cti.agents.announce import WaitingAnnouncer
 from cti.agents.board import AgentBoard
 from cti.agents.commands import AgentControl
 from cti.agents.queue_actions import AgentLocks, QueueActions
+from cti.agents.servicelevel import service_level_rule
 from cti.agents.settings import MemberDevices, agent_settings
+from cti.agents.stats import QueueStatsBook
 from cti.agents.wrapup import WrapUp
 from cti.agi import AgiServer, AgiSettings
 from cti.ami.client import AmiClient
@@ -51,6 +53,10 @@ from cti.records import CallRecords
 
 log = logging.getLogger(__name__)
 
+STATS_TICK = 0.25
+"""Seconds between looks at the queue statistics: a change held back by the once-a-second
+limit, and the longest wait of waiting callers, go out this late at most."""
+
 LIVE_KEYS = ("logging.", "lookup.", "desktop.")
 """Options `reload` applies live; secrets are compared one by one (see `reload`)."""
 
@@ -63,10 +69,12 @@ class CtiApp:
         self.config = config
         self.metrics = BrokerMetrics()
         self.records = CallRecords(records_path(config), config.records.keep_days)
+        self.stats = QueueStatsBook(service_level_rule(config))
         self.lookup, self._store = build_lookup(config)
         control = settings_from(config.calls)
         extensions = [agent.extension for agent in agent_directory(config).identities()]
         agents = agent_settings(config)
+        self.stats.add_queues(q for agent in agents.agents.values() for q in agent.queues)
         devices = MemberDevices(control, agents)
         self.feed: EventPipeline = event_pipeline(
             extension_rules(config),
@@ -119,6 +127,7 @@ class CtiApp:
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._ami_task: asyncio.Task[None] | None = None
+        self._stats_task: asyncio.Task[None] | None = None
         self._stopped = False
         self._reloading = asyncio.Lock()
 
@@ -137,6 +146,8 @@ class CtiApp:
         scheme = "https" if tls else "http"
         log.info("broker listening on %s://%s:%d", scheme, settings.host, self.port)
         self.records.start()
+        self.stats.seed(self.records.store.queue_calls_since(self.stats.day.start))
+        self._stats_task = asyncio.create_task(self._tick_stats(), name="queue-stats")
         self._ami_task = asyncio.create_task(self.ami.run(), name="ami-client")
 
     async def stop(self) -> None:
@@ -148,6 +159,9 @@ class CtiApp:
         if self._ami_task is not None:
             await asyncio.gather(self._ami_task, return_exceptions=True)
             self._ami_task = None
+        if self._stats_task is not None:
+            self._stats_task.cancel()
+            await asyncio.gather(self._stats_task, return_exceptions=True)
         await self.pipeline.close()
         self.wrapup.close()
         await self.records.aclose()
@@ -227,19 +241,36 @@ class CtiApp:
 
     def _deliver(self, events: list[WireEvent]) -> None:
         """The events of one AMI event (or of a resync), in order: agent events chain
-        behind the calls whose events came with them."""
+        behind the calls whose events came with them. The queue statistics they changed
+        go out after all of them, so one AMI event makes one line per queue."""
         if not events:
             return
         calls = {event.call_id for event in events if isinstance(event, DomainEvent)}
         for event in events:
             self._feed(event, calls)
+        self._send_stats()
 
     def _feed(self, event: WireEvent, after: Collection[str] = ()) -> None:
-        """To the pop pipeline, and to the records at the moment the tracker saw it."""
+        """To the pop pipeline, and to the records and the queue statistics at the moment
+        the tracker saw it (a slow contact lookup delays neither)."""
         event = self.announcer(event)
         self.pipeline.feed(event, after)
         if isinstance(event, DomainEvent):
             self.records.recorder.record(event)
+        self.records.periods.record(event)
+        self.stats.feed(event)
+
+    def _send_stats(self) -> None:
+        try:
+            for line in self.stats.tick():
+                self.context.broker.publish(line)
+        except Exception:  # neither the AMI events nor the ticks may stop over it
+            log.exception("queue statistics could not be sent")
+
+    async def _tick_stats(self) -> None:
+        while True:
+            await asyncio.sleep(STATS_TICK)
+            self._send_stats()
 
     def _wrapup_changed(self, extension: str) -> None:
         """A wrap-up started or ended: its end goes into the agent's state."""

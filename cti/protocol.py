@@ -42,6 +42,7 @@ from cti.protocol_centre import (
     CallQueued,
     Presence,
     PresenceData,
+    QueueStats,
     Seat,
     SeatData,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "Party",
     "Presence",
     "PresenceData",
+    "QueueStats",
     "Seat",
     "SeatData",
     "WireEvent",
@@ -315,6 +317,7 @@ EVENT_TYPES: dict[str, type[WireEvent]] = {
         CallQueued,
         AgentState,
         Presence,
+        QueueStats,
     )
 }
 

@@ -1,8 +1,9 @@
-"""Wire protocol v1: the contact-centre events (agent states, presence, waiting callers).
+"""Wire protocol v1: the contact-centre events (agent states, presence, waiting callers,
+queue statistics).
 
 Re-exported by `cti.protocol`, the module desktops import; like it, this imports nothing
 from the server. The welcome's snapshots (`agent_state`, `agents`, `presence`,
-`waiting`) are these events' `data()`, so snapshots and events cannot drift.
+`waiting`, `queues`) are these events' `data()`, so snapshots and events cannot drift.
 """
 
 from __future__ import annotations
@@ -136,4 +137,44 @@ class CallQueued(DomainEvent):
             "contact": self.contact,
             "matches": list(self.matches),
             "waiting_since": self.waiting_since,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueueStats(WireEvent):
+    """One queue's wallboard line: who waits now, its members by state, and today's
+    counts (since local midnight; docs/service-level.md has the convention).
+
+    Supervisors only: the audience stays empty, and the broker adds supervisors to every
+    event's recipients.
+    """
+
+    type: ClassVar[str] = "queue.stats"
+    queue: str
+    waiting: int
+    longest_wait_seconds: int  # the longest-waiting caller's wait now, 0 when nobody waits
+    agents: dict[str, int]  # agent.state state -> members of the queue in it
+    offered: int
+    answered: int
+    answered_within_target: int  # answered within service_level_seconds
+    abandoned: int
+    short_abandoned: int  # abandons shorter than queues.short_abandon_seconds
+    service_level: float | None  # 0..1, None while nothing was offered today
+    service_level_seconds: int
+    since: str  # ISO-8601 UTC: the start of "today" (local midnight)
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "queue": self.queue,
+            "waiting": self.waiting,
+            "longest_wait_seconds": self.longest_wait_seconds,
+            "agents": dict(self.agents),
+            "offered": self.offered,
+            "answered": self.answered,
+            "answered_within_target": self.answered_within_target,
+            "abandoned": self.abandoned,
+            "short_abandoned": self.short_abandoned,
+            "service_level": self.service_level,
+            "service_level_seconds": self.service_level_seconds,
+            "since": self.since,
         }

@@ -15,6 +15,7 @@ from cti.broker.commands import CommandService
 from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.pending import PendingHellos
+from cti.broker.sessions import WriteBatch
 from cti.broker.settings import BrokerSettings
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class BrokerContext:
     contacts: ContactBook | None = None
     note_listeners: list[Callable[[str], None]] = field(default_factory=list)
     """Told the call_id of every note saved (POST /api/interactions): it ends a wrap-up."""
+    writes: WriteBatch = field(default_factory=WriteBatch)
+    """Every session's frames of one turn of the event loop, written at its end."""
 
     def note_saved(self, call_id: str) -> None:
         """A listener that fails is logged; the note itself is saved already."""

@@ -23,7 +23,6 @@ from cti.protocol import (
     DomainEvent,
     PbxLink,
     WireEvent,
-    event_envelope,
     pbx_data,
     utc_timestamp,
     welcome_frame,
@@ -47,6 +46,15 @@ def encode(frame: dict[str, Any]) -> str:
     """
     text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
     return text if encodable(text) else json.dumps(frame, separators=(",", ":"))
+
+
+def envelope_tail(event: WireEvent, ts: str) -> str:
+    """An event's envelope after its seq: only the seq differs between recipients, so a
+    fan-out to a thousand supervisors encodes the event once, not once per recipient.
+
+    ``'{"op":"event","seq":%d,' + tail`` is exactly ``encode(event_envelope(...))``.
+    """
+    return encode({"type": event.type, "ts": ts, "data": event.data()})[1:]
 
 
 class Broker:
@@ -103,15 +111,19 @@ class Broker:
         elif isinstance(event, PbxLink):
             self.pbx = event
         self.centre.apply(event)
-        ts = utc_timestamp()
+        tail = envelope_tail(event, utc_timestamp())  # one encoding, whatever the audience
         for state in self.recipients(event):
             identity = state.identity
             seq = state.journal.next_seq()
-            text = encode(event_envelope(event, seq, ts))
+            text = f'{{"op":"event","seq":{seq},{tail}'
             state.journal.append(seq, text)
             pop = isinstance(event, CallRinging) and event.extension == identity.extension
-            for session in list(state.sessions):
-                session.send(text, pop=pop)
+            # the event's own agents at once; supervisors and everyone-events in a batch
+            urgent = identity.extension in event.audience
+            # no copy of the set: send never attaches or detaches a session (a slow one
+            # closes later, in a task), and a copy per recipient fed the collector
+            for session in state.sessions:
+                session.send(text, pop=pop, urgent=urgent)
 
     def calls_for(self, identity: AgentIdentity) -> list[dict[str, Any]]:
         if identity.is_supervisor:

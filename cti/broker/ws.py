@@ -135,6 +135,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         ctx.metrics,
         ctx.settings.close_timeout,
         request.transport,
+        ctx.writes,
     )
     ctx.broker.attach(session, last_seq, ctx.commands.capabilities(identity), epoch)
     try:

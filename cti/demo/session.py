@@ -39,6 +39,8 @@ DESKTOP_AGENT = "1001"
 SUPERVISOR = "9000"  # the supervisor's own phone (listen, whisper, barge ring it)
 QUEUE = "support"
 WRAPUP = 6.0  # simulated seconds of wrap-up after a queue call
+SERVICE_LEVEL = 20  # simulated seconds: queues.service_level_seconds' default
+SHORT_ABANDON = 5  # simulated seconds: queues.short_abandon_seconds' default
 ABANDON_RATIO = 0.1  # callers who give up (waiting or while agents ring)
 PATIENCE = (20.0, 60.0)  # simulated seconds any other caller waits unrung, at most
 TALK = (5.0, 25.0)  # simulated seconds of talk
@@ -71,9 +73,14 @@ def write_demo_config(
     *,
     supervisor_token: str | None = None,
     wrapup_seconds: int = 0,
+    speed: float = 1.0,
 ) -> Config:
     """The config `cti serve` would read, for the simulator on `ami_port`: each agent
-    logs in to queue `support`; the supervisor (if any) has extension 9000."""
+    logs in to queue `support`; the supervisor (if any) has extension 9000.
+
+    The service level's seconds shrink with `speed`, like the calls: at 20 times the
+    speed a caller's simulated 20-60 s of patience are 1-3 s, which the default 5 s
+    would count as short abandons (docs/service-level.md)."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
         f"ami:\n  port: {ami_port}\n  auth: md5\n"
@@ -83,6 +90,8 @@ def write_demo_config(
         "calls:\n  devices:\n"
         + "".join(f"    '{ext}': {{kind: deskphone, model: Yealink T54W}}\n" for ext in DEMO_AGENTS)
         + f"queues:\n  wrapup_seconds: {wrapup_seconds}\n"
+        + f"  service_level_seconds: {max(1, round(SERVICE_LEVEL / speed))}\n"
+        + f"  short_abandon_seconds: {round(SHORT_ABANDON / speed)}\n"
         + "agents:\n"
         + "".join(f"  '{ext}': {{queues: [{QUEUE}]}}\n" for ext in tokens),
         encoding="utf-8",
@@ -140,6 +149,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
             tokens,
             supervisor_token=supervisor_token,
             wrapup_seconds=max(1, round(WRAPUP / options.speed)),
+            speed=options.speed,
         )
         app = CtiApp(config, broker_port=0)
         await app.start()

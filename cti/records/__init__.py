@@ -5,6 +5,7 @@ own thread, `RecordStore` reads them. Notes after a restart and the reports read
 """
 
 from cti.records.model import ANSWERED, LEG_OUTCOMES, TRANSFERRED, AgentLeg, CallRecord, Transfer
+from cti.records.periods import AgentPeriods, PeriodRow
 from cti.records.recorder import CallRecorder, RecordSink, RecordSource
 from cti.records.schema import SCHEMA_VERSION, RecordsFileError
 from cti.records.service import CallRecords
@@ -17,9 +18,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "TRANSFERRED",
     "AgentLeg",
+    "AgentPeriods",
     "CallRecord",
     "CallRecorder",
     "CallRecords",
+    "PeriodRow",
     "RecordSink",
     "RecordSource",
     "RecordStore",

@@ -60,7 +60,7 @@ class Transfer:
 
 @dataclass(slots=True)
 class CallRecord:
-    """A call from its arrival (the first event cti published) to its end.
+    """A call from its arrival (its queue join, or the first event cti published) to its end.
 
     ``caller_*`` is the external party as the protocol's ``caller`` is: the caller of an
     inbound call, the number dialled on an outbound one. ``answered_by`` is the agent
@@ -87,12 +87,19 @@ class CallRecord:
     legs: list[AgentLeg] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
     held_since: float | None = None  # not stored: a hold open across a restart is lost
+    waited: float | None = None  # the wait call.ended gave (queue join to answer or hang-up)
 
     @property
     def waited_seconds(self) -> float | None:
-        """Inbound only: arrival to answer, or to the hang-up of an abandoned call."""
+        """Inbound only: arrival to answer, or to the hang-up of an abandoned call.
+
+        The wait `call.ended` carries wins: it is the producer's own measure of the same
+        span, and the live queue statistics count the call by it.
+        """
         if self.direction != INBOUND:
             return None
+        if self.waited is not None:
+            return self.waited
         until = self.answered_at
         if until is None and self.abandoned:
             until = self.ended_at

@@ -2,7 +2,9 @@
 
 `record` takes each event when the tracker makes it (so the times are the PBX's
 moments, not the pop's, which may wait for a contact lookup); `add_contact` takes the
-published `call.ringing` once the lookup has named the contact. Each change hands a
+published `call.ringing` or `call.queued` once the lookup has named the contact. A
+queue call's record starts at its `call.queued` (its arrival is the queue join), so a
+caller who gives up without ringing anyone is recorded too. Each change hands a
 snapshot to the writer thread, so nothing here waits for the disk.
 """
 
@@ -13,12 +15,15 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from cti.eventdata import epoch_of, number_of, stored_contact_ids
 from cti.protocol import (
     ABANDONED,
+    INBOUND,
     NOT_ANSWERED,
     CallAnswered,
     CallEnded,
     CallHeld,
+    CallQueued,
     CallResumed,
     CallRinging,
     CallTransferred,
@@ -83,16 +88,20 @@ class CallRecorder:
             log.exception("could not record %s for call %s", event.type, event.call_id)
 
     def add_contact(self, event: DomainEvent) -> None:
-        """Take the matched contacts (and the lookup's E.164) of a published ringing event."""
-        if not isinstance(event, CallRinging):
+        """Take the matched contacts (and the lookup's E.164) of a published ringing or
+        queued event."""
+        if not isinstance(event, CallRinging | CallQueued):
             return
         try:
             self._add_contact(event)
         except Exception:
             log.exception("could not record the contact of call %s", event.call_id)
 
-    def _add_contact(self, event: CallRinging) -> None:
-        ids = event.stored_contact_ids()
+    def _add_contact(self, event: CallRinging | CallQueued) -> None:
+        if isinstance(event, CallRinging):
+            ids = event.stored_contact_ids()
+        else:
+            ids = stored_contact_ids(event.contact, event.matches)
         e164 = event.caller.number_e164
         record = self.find(event.call_id)
         if record is None:
@@ -107,11 +116,13 @@ class CallRecorder:
     def _apply(self, event: DomainEvent, now: float) -> None:
         record = self._live.get(event.call_id)
         if record is None:
-            record = self.find(event.call_id) or CallRecord(event.call_id, arrived_at=now)
+            record = self.find(event.call_id) or CallRecord(event.call_id, _arrival(event, now))
             if record.ended_at is not None:
                 return  # an ended call stays as it ended
             self._live[event.call_id] = record
-        if isinstance(event, CallRinging):
+        if isinstance(event, CallQueued):
+            _queued(record, event)
+        elif isinstance(event, CallRinging):
             _ringing(record, event, now)
         elif isinstance(event, CallAnswered):
             _answered(record, event.extension, now)
@@ -127,6 +138,25 @@ class CallRecorder:
             _ended(record, event, now)
             del self._live[event.call_id]
         self._sink.submit(to_rows(record))
+
+
+def _arrival(event: DomainEvent, now: float) -> float:
+    """A queued call arrives when it joined the queue (a resync's call.queued says when
+    a caller already waiting joined); any other call at its first event."""
+    if not isinstance(event, CallQueued):
+        return now
+    joined = epoch_of(event.waiting_since)
+    return now if joined is None else min(now, joined)
+
+
+def _queued(record: CallRecord, event: CallQueued) -> None:
+    caller = event.caller
+    record.direction = INBOUND
+    record.queue = event.queue or record.queue
+    record.caller_number = caller.number or record.caller_number
+    record.caller_e164 = caller.number_e164 or record.caller_e164
+    record.caller_name = caller.name or record.caller_name
+    record.contact_ids = stored_contact_ids(event.contact, event.matches) or record.contact_ids
 
 
 def _ringing(record: CallRecord, event: CallRinging, now: float) -> None:
@@ -179,6 +209,8 @@ def _resumed(record: CallRecord, now: float) -> None:
 
 def _ended(record: CallRecord, event: CallEnded, now: float) -> None:
     _resumed(record, now)
+    record.queue = event.queue or record.queue
+    record.waited = number_of(event.waited_seconds)
     record.ended_at = now
     record.cause = event.cause
     record.cause_text = event.cause_text

@@ -103,7 +103,7 @@ def to_rows(record: CallRecord) -> RecordRows:
 
 def from_rows(rows: RecordRows) -> CallRecord:
     values = dict(zip(CALL_COLUMNS, rows.call, strict=True))
-    del values["waited_seconds"]  # derived from the times
+    values["waited"] = values.pop("waited_seconds")  # as written: derived, or call.ended's
     values["abandoned"] = bool(values["abandoned"])
     values["contact_ids"] = _contact_ids(values["contact_ids"])
     record = CallRecord(**values)

@@ -79,8 +79,26 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """Agent state periods: how long each agent was available, on a call, paused (and
+    why), in wrap-up or logged out; reports sum them per interval."""
+    db.table("agent_periods").create(
+        {
+            "extension": str,
+            "state": str,
+            "reason": str,
+            "started_at": float,
+            "ended_at": float,
+            "call_id": str,
+        },
+        pk=("extension", "started_at"),
+        not_null=["extension", "state", "started_at"],
+    )
+    db.table("agent_periods").create_index(["started_at"])
+
+
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

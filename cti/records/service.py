@@ -1,6 +1,7 @@
-"""The call records of one server: the file, its writer thread and the recorder, together.
+"""The call records of one server: the file, its writer thread and the recorders, together.
 
-`cti.app` builds one, feeds its `recorder`, and calls `start()` and `aclose()`; the
+`cti.app` builds one, feeds its `recorder` (calls) and `periods` (agent states), and
+calls `start()` and `aclose()`; the
 parts stay apart so a later step can put the records on a shared store.
 """
 
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cti.records.periods import AgentPeriods
 from cti.records.recorder import CallRecorder
 from cti.records.store import RecordStore
 from cti.records.writer import RecordWriter
@@ -23,6 +25,7 @@ class CallRecords:
         self.store = RecordStore(path)
         self.writer = RecordWriter(self.store.path, keep_days, clock)
         self.recorder = CallRecorder(self.writer, self.store, clock)
+        self.periods = AgentPeriods(self.writer, clock, self.store.open_periods())
         self._started = False
 
     @property
@@ -47,6 +50,9 @@ class CallRecords:
             "# HELP cti_records_written_total Call record snapshots committed to SQLite.",
             "# TYPE cti_records_written_total counter",
             f"cti_records_written_total {stats.calls_written}",
+            "# HELP cti_records_agent_periods_written_total Agent state period rows committed.",
+            "# TYPE cti_records_agent_periods_written_total counter",
+            f"cti_records_agent_periods_written_total {stats.periods_written}",
             "# HELP cti_records_write_failures_total Record batches whose commit failed.",
             "# TYPE cti_records_write_failures_total counter",
             f"cti_records_write_failures_total {stats.failures}",

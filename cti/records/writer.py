@@ -1,11 +1,11 @@
 """Writes call records on a thread of its own, in batches, so the event loop never waits.
 
-The recorder hands over a snapshot of a call at each change. Snapshots wait in
-`pending`, newest per call, until the thread takes them all and commits them in one
-transaction, at most every `COMMIT_EVERY` seconds: the busier the PBX, the bigger the
-batch. A snapshot stays readable (`snapshot`) until its commit is done, so a note filed
-right after a hang-up finds the call. A crash loses only what was not committed yet:
-the last fraction of a second.
+The recorder hands over a snapshot of a call at each change, and the agent periods
+their rows. They wait in `pending`, newest per call (per period), until the thread
+takes them all and commits them in one transaction, at most every `COMMIT_EVERY`
+seconds: the busier the PBX, the bigger the batch. A snapshot stays readable
+(`snapshot`) until its commit is done, so a note filed right after a hang-up finds the
+call. A crash loses only what was not committed yet: the last fraction of a second.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cti.records.periods import UPSERT_PERIOD, PeriodRow
 from cti.records.rows import UPSERT_CALL, UPSERT_LEG, UPSERT_TRANSFER, RecordRows
 from cti.records.schema import connect
 
@@ -32,16 +33,21 @@ RETRY_SECONDS = 1.0
 
 PRUNE_EVERY = 3600.0
 
-PRUNE_SQL = (
+PRUNE_SQL = (  # the calls last: their count is the one logged
+    "DELETE FROM agent_periods WHERE started_at < ?",
     "DELETE FROM call_agents WHERE call_id IN (SELECT call_id FROM calls WHERE arrived_at < ?)",
     "DELETE FROM call_transfers WHERE call_id IN (SELECT call_id FROM calls WHERE arrived_at < ?)",
     "DELETE FROM calls WHERE arrived_at < ?",
 )
 
+Pending = RecordRows | PeriodRow
+PendingKey = str | tuple[str, float]  # a call_id, or a period's (extension, started_at)
+
 
 @dataclass(slots=True)
 class WriterStats:
     calls_written: int = 0
+    periods_written: int = 0
     batches: int = 0
     failures: int = 0
     pruned: int = 0
@@ -63,8 +69,8 @@ class RecordWriter:
         self.stats = WriterStats()
         self._clock = clock
         self._lock = threading.Condition()
-        self._pending: dict[str, RecordRows] = {}
-        self._writing: dict[str, RecordRows] = {}
+        self._pending: dict[PendingKey, Pending] = {}
+        self._writing: dict[PendingKey, Pending] = {}
         self._closing = False
         self._failed_in_a_row = 0
         self._thread: threading.Thread | None = None
@@ -75,14 +81,21 @@ class RecordWriter:
         thread.start()
 
     def submit(self, rows: RecordRows) -> None:
+        self._put(rows.call_id, rows)
+
+    def submit_period(self, row: PeriodRow) -> None:
+        self._put(row.key, row)
+
+    def _put(self, key: PendingKey, item: Pending) -> None:
         with self._lock:
-            self._pending[rows.call_id] = rows
+            self._pending[key] = item
             self._lock.notify()
 
     def snapshot(self, call_id: str) -> RecordRows | None:
         """The newest state of a call not committed yet, else None."""
         with self._lock:
-            return self._pending.get(call_id) or self._writing.get(call_id)
+            found = self._pending.get(call_id) or self._writing.get(call_id)
+        return found if isinstance(found, RecordRows) else None
 
     def backlog(self) -> int:
         with self._lock:
@@ -139,7 +152,7 @@ class RecordWriter:
                 self._write(conn, self._take_all())
                 return
 
-    def _take(self, next_prune: float) -> dict[str, RecordRows] | None:
+    def _take(self, next_prune: float) -> dict[PendingKey, Pending] | None:
         """The next batch ({} when it is time to prune), or None once closed and drained."""
         with self._lock:
             while not self._pending and not self._closing:
@@ -150,13 +163,13 @@ class RecordWriter:
             self._writing, self._pending = self._pending, {}
             return self._writing
 
-    def _take_all(self) -> dict[str, RecordRows]:
+    def _take_all(self) -> dict[PendingKey, Pending]:
         with self._lock:
             self._writing = {**self._writing, **self._pending}
             self._pending = {}
             return self._writing
 
-    def _give_back(self, batch: dict[str, RecordRows]) -> None:
+    def _give_back(self, batch: dict[PendingKey, Pending]) -> None:
         """A failed batch waits again, unless a newer snapshot of the call came meanwhile."""
         with self._lock:
             self._pending = {**batch, **self._pending}
@@ -166,21 +179,25 @@ class RecordWriter:
         with self._lock:
             return self._lock.wait_for(lambda: self._closing, seconds)
 
-    def _write(self, conn: sqlite3.Connection, batch: dict[str, RecordRows]) -> bool:
-        rows = list(batch.values())
+    def _write(self, conn: sqlite3.Connection, batch: dict[PendingKey, Pending]) -> bool:
+        rows = [item for item in batch.values() if isinstance(item, RecordRows)]
+        periods = [item for item in batch.values() if isinstance(item, PeriodRow)]
         try:
             with conn:
                 conn.executemany(UPSERT_CALL, [r.call for r in rows])
                 conn.executemany(UPSERT_LEG, [leg for r in rows for leg in r.legs])
                 conn.executemany(UPSERT_TRANSFER, [t for r in rows for t in r.transfers])
+                conn.executemany(UPSERT_PERIOD, periods)
         except sqlite3.Error as exc:
             self._failed_in_a_row += 1
             self.stats.failures += 1
             first = self._failed_in_a_row == 1  # one line per outage, not one per retry
             log.log(
                 logging.ERROR if first else logging.DEBUG,
-                "call records: writing %d call(s) failed: %s; retrying every %.0f s",
+                "call records: writing %d call(s) and %d agent period(s) failed: %s; "
+                "retrying every %.0f s",
                 len(rows),
+                len(periods),
                 exc,
                 RETRY_SECONDS,
             )
@@ -192,6 +209,7 @@ class RecordWriter:
             log.warning("call records written again after %d failures", self._failed_in_a_row)
             self._failed_in_a_row = 0
         self.stats.calls_written += len(rows)
+        self.stats.periods_written += len(periods)
         self.stats.batches += 1
         return True
 

@@ -24,6 +24,7 @@ from cti.protocol import (
     PbxLink,
     PopRetracted,
     Presence,
+    QueueStats,
     Seat,
     WireEvent,
     event_envelope,
@@ -63,6 +64,20 @@ SAMPLES: list[WireEvent] = [
         queues=(Seat("support", "PJSIP/1001", True, "lunch", "dynamic"),),
     ),
     Presence(extension="1001", state="idle", since="2026-12-07T09:00:00.000Z"),
+    QueueStats(
+        queue="support",
+        waiting=2,
+        longest_wait_seconds=31,
+        agents={"available": 1, "on-call": 2},
+        offered=40,
+        answered=36,
+        answered_within_target=30,
+        abandoned=4,
+        short_abandoned=1,
+        service_level=0.75,
+        service_level_seconds=20,
+        since="2026-12-06T23:00:00.000Z",
+    ),
 ]
 
 

@@ -40,8 +40,11 @@ async def test_slow_client_resumes_with_last_seq(start_broker: StartServer) -> N
     server = await start_broker(send_queue_size=2, journal_size=100)
     hub = server.ctx.broker
     ws, _ = await server.connect("tok-alice")
-    for index in range(20):  # a burst with no await: the writer cannot drain in between
-        hub.publish(ringing(f"c{index}", "1001"))
+    # A burst with no await, larger than the kernel's socket buffers can take at once (a
+    # frame that fits is written straight away): 20 MiB the writer cannot drain in between.
+    padding = os.urandom(256 * 1024).hex()
+    for index in range(20):
+        hub.publish(ringing(f"c{index}", "1001", contact={"notes": padding}))
     seen = []
     while True:
         msg = await ws.receive(timeout=2.0)
@@ -49,7 +52,8 @@ async def test_slow_client_resumes_with_last_seq(start_broker: StartServer) -> N
             break
         seen.append(int(msg.json()["seq"]))
     assert ws.close_code == CLOSE_TOO_SLOW
-    again, welcome = await server.connect("tok-alice", last_seq=seen[-1])
+    # its welcome lists the 20 calls with their 512 KiB contacts: over aiohttp's 4 MiB
+    again, welcome = await server.connect("tok-alice", last_seq=seen[-1], max_msg_size=0)
     assert welcome["resync"] is False
     replayed = [(await receive_json(again))["seq"] for _ in range(20 - seen[-1])]
     assert seen + replayed == list(range(1, 21))

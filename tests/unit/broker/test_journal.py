@@ -37,3 +37,10 @@ def test_since_ahead_or_negative_is_none() -> None:
 def test_size_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Journal(0)
+
+
+def test_a_seq_that_skips_one_keeps_only_the_frames_it_can_number() -> None:
+    journal = filled(10, 3)
+    journal.append(5, "frame5")
+    assert journal.since(4) == ["frame5"]
+    assert journal.since(3) is None

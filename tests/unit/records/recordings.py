@@ -40,7 +40,7 @@ def timed_events(name: str) -> Iterator[tuple[float, Event]]:
 
 def play(name: str, records: CallRecords, clock: Clock) -> list[DomainEvent]:
     """Feed the recording through a real tracker into ``records`` as `cti.app` does."""
-    tracker = CallTracker(default_region="US")
+    tracker = CallTracker(default_region="US", clock=clock)
     out: list[DomainEvent] = []
     for seconds, event in timed_events(name):
         clock.now = START + seconds

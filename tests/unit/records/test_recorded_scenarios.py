@@ -80,7 +80,7 @@ def test_queue_call_answered_by_1001_records_both_agents_rung_and_the_wait(rows_
             2.010,  # 1001 answers after 2 s
             "1001",
             8.520,  # the caller's hang-up after 6 s of talk
-            2.003,
+            2.005,  # call.ended's waited_seconds: the join to QueueCallerLeave (2.012)
             0.0,
             0,
             16,

@@ -65,7 +65,7 @@ def test_a_failed_commit_keeps_the_call_readable_and_is_retried(
         with caplog.at_level(logging.ERROR, logger="cti.records.writer"):
             writer.submit(to_rows(call("c1")))
             poll(lambda: writer.stats.failures >= 1)
-        assert "writing 1 call(s) failed: no such table: calls" in caplog.text
+        assert "writing 1 call(s) and 0 agent period(s) failed: no such table: calls" in caplog.text
         waiting = writer.snapshot("c1")
         assert waiting is not None and waiting.call_id == "c1"
         with admin:

@@ -1,0 +1,1 @@
+"""Parts of bench/agent_fanout.py: the PBX and the WebSocket clients, each in its own process."""
