@@ -81,6 +81,9 @@ class CallBuilder:
         call = self.open.get(call_id)
         if call is None:
             call = self.left.pop(call_id, None)
+            if call is not None and epoch - (call.ended_at or epoch) > REQUEUE_SECONDS:
+                self._finish(call)  # long gone: a new call reusing the id
+                call = None
             if call is None:
                 call = QueueCall(call_id, queue, epoch)
                 call.caller_number = number or None
