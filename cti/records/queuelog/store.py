@@ -48,6 +48,8 @@ UPSERT_PERIOD = (
 LIVE_FROM = (
     "SELECT extension, min(started_at) FROM agent_periods WHERE source = 'live' GROUP BY extension"
 )
+BUSY_TIMEOUT = 30.0
+"""Seconds a batch waits for another writer (`cti serve` commits every 0.2 s)."""
 IMPORT_PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA cache_size = -131072",  # 128 MiB: the indexes of a year stay in memory
@@ -61,7 +63,7 @@ class ImportStore:
     def __init__(self, path: Path) -> None:
         open_records(path).close()
         self.path = path
-        self.conn = sqlite3.connect(path, timeout=30.0)
+        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
         for pragma in IMPORT_PRAGMAS:
             self.conn.execute(pragma)
         self.live_from: dict[str, float] = dict(self.conn.execute(LIVE_FROM).fetchall())
