@@ -80,17 +80,20 @@ class AgentBuilder:
             self._show(agent, epoch)
 
     def on_call(self, extension: str, epoch: float, call_id: str) -> None:
-        agent = self.agent(extension)
+        agent = self.agents.get(extension) or self.agent(extension)
         agent.logged_in = True
         agent.calls.append(call_id)
-        self._show(agent, epoch)
+        self._move(agent, epoch, (ON_CALL, None, call_id))
 
     def off_call(self, extension: str, epoch: float, call_id: str) -> None:
-        agent = self.agent(extension)
-        if call_id in agent.calls:
-            agent.calls.remove(call_id)
+        agent = self.agents.get(extension) or self.agent(extension)
+        calls = agent.calls
+        if calls and calls[-1] == call_id:
+            calls.pop()
+        elif call_id in calls:
+            calls.remove(call_id)
         agent.logged_in = True
-        self._show(agent, epoch)
+        self._move(agent, epoch, agent.shown())
 
     def pause(self, extension: str, epoch: float, queue: str, reason: str | None) -> None:
         agent = self.agent(extension)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NoReturn
 
 from cti.protocol import ABANDONED, NOT_ANSWERED
 from cti.records.queuelog.agents import AgentBuilder
@@ -24,6 +25,8 @@ from cti.records.queuelog.summary import ImportSummary
 LATE_SECONDS = 10
 FIRST_EPOCH, LAST_EPOCH = 946_684_800, 4_102_444_800  # 2000-01-01 to 2100-01-01 UTC
 MAX_UNKNOWN_NAMES = 1000
+BLANK = frozenset({"", "NONE"})  # a callid, queue or agent field that names nothing
+CALLER_EVENTS = frozenset({"ENTERQUEUE", "ABANDON"})  # their agent field is NONE
 STORES_NOTHING = frozenset({"CONFIGRELOAD", "PENALTY", "RINGINUSE", "OUTCALL", "INFO"})
 _EVENT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
@@ -51,6 +54,7 @@ class QueueLogBuilder:
 
     def __init__(self, members: MemberNames, summary: ImportSummary, agents: AgentBuilder) -> None:
         self.members = members
+        self._extension = members.extension
         self.summary = summary
         self.calls = CallBuilder()
         self.agents = agents
@@ -139,21 +143,63 @@ class QueueLogBuilder:
             got = len(fields) - 5
             raise BadLine(f"{fields[4]} has {got} data fields, needs {what}: truncated")
 
-    # -- calls
+    def _explain(self, f: Fields, count: int, what: str, numbers: dict[int, str]) -> NoReturn:
+        """Why a line the fast path of its event refused cannot be read."""
+        self._call(f)
+        if f[4] not in CALLER_EVENTS:
+            self._member(f)
+        self._needs(f, count, what)
+        for index, name in numbers.items():
+            if len(f) > index and f[index]:
+                whole(f[index], name)
+        raise BadLine(f"{f[4]}: unreadable")  # not reached: one of the above raised
+
+    # -- calls (the four that make most of a queue_log check their fields inline)
 
     def _enterqueue(self, epoch: int, f: Fields) -> None:
-        call_id, queue = self._call(f)
-        self._needs(f, 2, "url|callerid")
-        self.calls.enter(epoch, call_id, queue, f[6], f[8] if len(f) > 8 else "")
+        if len(f) < 7 or f[1] in BLANK or f[2] in BLANK:
+            self._explain(f, 2, "url|callerid", {})
+        self.calls.enter(epoch, f[1], f[2], f[6], f[8] if len(f) > 8 else "")
 
     def _connect(self, epoch: int, f: Fields) -> None:
-        call_id, queue = self._call(f)
-        extension = self._member(f)
-        self._needs(f, 1, "holdtime")
-        hold = whole(f[5], "the holdtime")
-        ring = whole(f[7], "the ringtime") if len(f) > 7 and f[7] else 0
-        self.calls.connect(epoch, call_id, queue, extension, hold, ring)
-        self.agents.on_call(extension, epoch, call_id)
+        try:
+            if len(f) < 6 or f[1] in BLANK or f[2] in BLANK or f[3] in BLANK:
+                raise ValueError
+            hold = int(f[5])
+            ring = int(f[7]) if len(f) > 7 and f[7] else 0
+            if hold < 0 or ring < 0:
+                raise ValueError
+        except ValueError:
+            self._explain(f, 1, "holdtime", {5: "the holdtime", 7: "the ringtime"})
+        extension = self._extension(f[3])
+        self.calls.connect(epoch, f[1], f[2], extension, hold, ring)
+        self.agents.on_call(extension, epoch, f[1])
+
+    def _completecaller(self, epoch: int, f: Fields) -> None:
+        try:
+            if len(f) < 7 or f[1] in BLANK or f[2] in BLANK or f[3] in BLANK:
+                raise ValueError
+            hold, talk = int(f[5]), int(f[6])
+            if hold < 0 or talk < 0:
+                raise ValueError
+        except ValueError:
+            self._explain(f, 2, "holdtime|calltime", {5: "the holdtime", 6: "the calltime"})
+        extension = self._extension(f[3])
+        self.calls.complete(epoch, f[1], f[2], extension, hold, talk)
+        self.agents.off_call(extension, epoch, f[1])
+
+    _completeagent = _completecaller
+
+    def _abandon(self, epoch: int, f: Fields) -> None:
+        try:
+            if len(f) < 8 or f[1] in BLANK or f[2] in BLANK:
+                raise ValueError
+            wait = int(f[7])
+            if wait < 0:
+                raise ValueError
+        except ValueError:
+            self._explain(f, 3, "position|original position|waittime", {7: "the waittime"})
+        self.calls.abandon(epoch, f[1], f[2], wait)
 
     def _rang(self, epoch: int, f: Fields, outcome: str) -> None:
         call_id, queue = self._call(f)
@@ -178,16 +224,6 @@ class QueueLogBuilder:
 
     _agentdump = _syscompat = _dropped
 
-    def _completecaller(self, epoch: int, f: Fields) -> None:
-        call_id, queue = self._call(f)
-        extension = self._member(f)
-        self._needs(f, 2, "holdtime|calltime")
-        hold, talk = whole(f[5], "the holdtime"), whole(f[6], "the calltime")
-        self.calls.complete(epoch, call_id, queue, extension, hold, talk)
-        self.agents.off_call(extension, epoch, call_id)
-
-    _completeagent = _completecaller
-
     def _blindtransfer(self, epoch: int, f: Fields) -> None:
         call_id, queue = self._call(f)
         extension = self._member(f)
@@ -207,11 +243,6 @@ class QueueLogBuilder:
         times = (whole(f[-3], "the holdtime"), whole(f[-2], "the calltime"))
         self.calls.transfer(epoch, call_id, queue, extension, times, "", "attended")
         self.agents.off_call(extension, epoch, call_id)
-
-    def _abandon(self, epoch: int, f: Fields) -> None:
-        call_id, queue = self._call(f)
-        self._needs(f, 3, "position|original position|waittime")
-        self.calls.abandon(epoch, call_id, queue, whole(f[7], "the waittime"))
 
     def _left(self, epoch: int, f: Fields, at: int) -> None:
         """EXIT*, WITHDRAW: the wait is data field ``at`` when the line has it."""

@@ -15,8 +15,8 @@ records do.
 
 from __future__ import annotations
 
-from cti.protocol import ABANDONED, INBOUND, NOT_ANSWERED
-from cti.records.model import ANSWERED, QUEUE_LOG, TRANSFERRED
+from cti.protocol import ABANDONED, NOT_ANSWERED
+from cti.records.model import ANSWERED, TRANSFERRED
 
 REQUEUE_SECONDS = 60
 Row = tuple[object, ...]
@@ -42,13 +42,21 @@ class QueueCall:
         "transfers",
     )
 
-    def __init__(self, call_id: str, queue: str, arrived_at: float) -> None:
+    def __init__(
+        self,
+        call_id: str,
+        queue: str,
+        arrived_at: float,
+        number: str | None = None,
+        name: str | None = None,
+        did: str | None = None,
+    ) -> None:
         self.call_id = call_id
         self.queue = queue
         self.arrived_at = arrived_at
-        self.caller_number: str | None = None
-        self.caller_name: str | None = None
-        self.did: str | None = None
+        self.caller_number = number
+        self.caller_name = name
+        self.did = did
         self.answered_at: float | None = None
         self.answered_by: str | None = None
         self.ended_at: float | None = None
@@ -75,6 +83,7 @@ class CallBuilder:
         self.calls: list[Row] = []
         self.legs: list[Row] = []
         self.transfers: list[Row] = []
+        self.batch: set[str] = set()  # the calls in ``calls``
         self.finished = 0
 
     def enter(self, epoch: float, call_id: str, queue: str, number: str, name: str) -> None:
@@ -85,10 +94,11 @@ class CallBuilder:
                 self._finish(call)  # long gone: a new call reusing the id
                 call = None
             if call is None:
-                call = QueueCall(call_id, queue, epoch)
-                call.caller_number = number or None
-                call.caller_name = name or None
-                call.did = self.dids.pop(call_id, None) if self.dids else None
+                did = self.dids.pop(call_id, None) if self.dids else None
+                self.open[call_id] = QueueCall(
+                    call_id, queue, epoch, number or None, name or None, did
+                )
+                return
             call.ended_at = None
             self.open[call_id] = call
         call.queue = queue
@@ -134,7 +144,14 @@ class CallBuilder:
         self, epoch: float, call_id: str, queue: str, extension: str, hold: int, talk: int
     ) -> None:
         """COMPLETECALLER/COMPLETEAGENT: the talk ended, so did the call."""
-        call, _ = self._talked(epoch, call_id, queue, extension, hold, talk)
+        call = self.open.get(call_id)
+        last = call.legs[-1] if call is not None and call.legs else None
+        if call is None or last is None or last[0] != extension or last[3] is not None:
+            call, _ = self._talked(epoch, call_id, queue, extension, hold, talk)
+        else:  # the usual: its CONNECT was the last leg
+            del self.open[call_id]
+            last[3] = call.ended_at = epoch
+            call.talk = float(talk)
         self._finish(call)
 
     def transfer(
@@ -219,6 +236,7 @@ class CallBuilder:
     def take(self) -> tuple[list[Row], list[Row], list[Row]]:
         rows = (self.calls, self.legs, self.transfers)
         self.calls, self.legs, self.transfers = [], [], []
+        self.batch = set()
         return rows
 
     @staticmethod
@@ -231,20 +249,32 @@ class CallBuilder:
                     leg[4] = outcome
 
     def _finish(self, call: QueueCall) -> None:
-        call_id, ended = call.call_id, call.ended_at
-        until = call.answered_at if call.answered_at is not None else ended
-        waited = None if until is None else max(0.0, until - call.arrived_at)
-        number = call.caller_number
+        """The rows of an ended call, as `store.IMPORT_CALL_COLUMNS` has them."""
+        call_id = call.call_id
+        if call_id in self.batch:
+            return  # a second call reusing the id before the batch was written: the first wins
+        self.batch.add(call_id)
+        ended, answered, number = call.ended_at, call.answered_at, call.caller_number
+        until = ended if answered is None else answered
         e164 = number if number and number[0] == "+" and number[1:].isdigit() else None
         self.calls.append(
             (
-                call_id, INBOUND, call.queue, number, e164, call.caller_name, None,
-                call.did, call.arrived_at, call.answered_at, call.answered_by, ended,
-                waited, 0.0, int(call.abandoned), None, None, "[]", call.talk, None,
-                None, None, QUEUE_LOG,
+                call_id,
+                call.queue,
+                number,
+                e164,
+                call.caller_name,
+                call.did,
+                call.arrived_at,
+                answered,
+                call.answered_by,
+                ended,
+                None if until is None else max(0.0, until - call.arrived_at),
+                call.abandoned,
+                call.talk,
             )
-        )  # fmt: skip
-        self.legs.extend((call_id, n, *leg) for n, leg in enumerate(call.legs))
+        )
+        self.legs += [(call_id, n, *leg) for n, leg in enumerate(call.legs)]
         if call.transfers:
-            self.transfers.extend((call_id, n, *t) for n, t in enumerate(call.transfers))
+            self.transfers += [(call_id, n, *t) for n, t in enumerate(call.transfers)]
         self.finished += 1
