@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ from cti.records.queuelog import (
     import_queue_log,
 )
 from cti.records.queuelog.importer import Progress as ProgressCallback
+
+OLD_IMPORTED_CALLS = "SELECT count(*) FROM calls WHERE source = 'queue_log' AND arrived_at < ?"
 
 
 def register(sub: Any) -> None:
@@ -92,6 +95,7 @@ def run_import(args: argparse.Namespace) -> int:
         )
         return 2
     print_summary(summary)
+    warn_retention(records, config.records.keep_days)
     return 0
 
 
@@ -100,6 +104,19 @@ def print_summary(summary: ImportSummary) -> None:
         print(line)
     if summary.skipped_count:
         print(f"imported, with {summary.skipped_count} lines skipped (listed above)")
+
+
+def warn_retention(records: Path, keep_days: int) -> None:
+    """`cti serve` prunes by arrival: say so before an imported history disappears."""
+    cutoff = time.time() - keep_days * 86400.0
+    with closing(sqlite3.connect(records)) as conn:
+        old = conn.execute(OLD_IMPORTED_CALLS, (cutoff,)).fetchone()[0]
+    if old:
+        print(
+            f"note: {old} imported calls arrived more than records.keep_days ({keep_days}) "
+            "days ago: cti serve deletes them when it starts; raise records.keep_days to "
+            "keep them"
+        )
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,30 @@ def test_the_config_gives_the_records_file_and_the_agents_member_interfaces(
     assert cti_import(log, "--config", tmp_path) == 0
     assert f"into {tmp_path / 'from-config.db'}" in capsys.readouterr().out
     assert query(tmp_path / "from-config.db", "SELECT answered_by FROM calls") == [("1007",)]
+
+
+def test_imported_calls_older_than_the_retention_are_pointed_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cti.yaml").write_text("records:\n  keep_days: 30\n", encoding="utf-8")
+    old = 1_600_000_000  # September 2020
+    log = write_log(
+        tmp_path / "queue_log",
+        [f"{old}|old|support|NONE|ENTERQUEUE||+1|1", f"{old + 9}|old|support|NONE|ABANDON|1|1|9"],
+    )
+    db = tmp_path / "records.db"
+    assert cti_import(log, "--config", tmp_path, "--records", db) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "note: 1 imported calls arrived more than records.keep_days (30) days ago: cti serve "
+        "deletes them when it starts; raise records.keep_days to keep them"
+    )
+    now = int(time.time())
+    recent = write_log(
+        tmp_path / "recent_log",
+        [f"{now - 90}|new|support|NONE|ENTERQUEUE||+1|1", f"{now}|new|support|NONE|ABANDON|1|1|90"],
+    )
+    assert cti_import(recent, "--config", tmp_path, "--records", tmp_path / "recent.db") == 0
+    assert "note:" not in capsys.readouterr().out
 
 
 def test_a_locked_records_file_exits_2_keeping_what_was_committed(

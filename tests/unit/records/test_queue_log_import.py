@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+
+import pytest
 
 from cti.protocol import AgentState
 from cti.records import CallRecords
 from cti.records.queuelog import EVENTS, import_queue_log
 from tests.broker_events import answered, ended, ringing
-from tests.unit.records.queue_logs import LAB_QUEUE_LOG, T0, call_row, periods, query, run_import
+from tests.unit.records.queue_logs import (
+    LAB_QUEUE_LOG,
+    T0,
+    call_row,
+    periods,
+    query,
+    run_import,
+    write_log,
+)
 from tests.unit.records.recordings import Clock
 
 APP_QUEUE_22_EVENTS = (  # every event ast_queue_log() writes in Asterisk 22.10.1
@@ -139,3 +151,33 @@ def test_importing_the_grown_file_again_extends_the_periods_left_open(tmp_path: 
         ("available", None, 1800, 1800, None),
     ]
     assert summary.periods_added == 1
+
+
+def test_a_writer_process_writes_the_same_rows_as_the_importing_process(tmp_path: Path) -> None:
+    tables = ("calls", "call_agents", "call_transfers", "agent_periods")
+    found = {}
+    for beside in (False, True):
+        db = tmp_path / f"beside-{beside}.db"
+        summary = import_queue_log(LAB_QUEUE_LOG, db, writer_process=beside)
+        assert (summary.calls_added, summary.periods_added) == (155, 203)
+        found[beside] = {t: query(db, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
+    assert found[True] == found[False]
+
+
+def test_a_writer_process_that_fails_raises_its_error_here(tmp_path: Path) -> None:
+    db = tmp_path / "records.db"
+    import_queue_log(LAB_QUEUE_LOG, db)
+    with closing(sqlite3.connect(db)) as conn:  # a writer that cannot insert: read-only
+        conn.execute(
+            "CREATE TRIGGER no_calls BEFORE INSERT ON calls "
+            "BEGIN SELECT RAISE(ABORT, 'calls are read-only here'); END"
+        )
+        conn.commit()
+    lines = [
+        f"{T0 + 9000}|c9|support|NONE|ENTERQUEUE||+1|1",
+        f"{T0 + 9009}|c9|support|NONE|ABANDON|1|1|9",
+    ]
+    log = write_log(tmp_path / "queue_log", lines)
+    with pytest.raises(sqlite3.IntegrityError, match="calls are read-only here"):
+        import_queue_log(log, db, writer_process=True)
+    assert query(db, "SELECT count(*) FROM calls WHERE call_id = 'c9'") == [(0,)]
