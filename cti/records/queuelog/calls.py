@@ -19,6 +19,7 @@ from cti.protocol import ABANDONED, NOT_ANSWERED
 from cti.records.model import ANSWERED, TRANSFERRED
 
 REQUEUE_SECONDS = 60
+PENDING_DIDS = 10_000
 Row = tuple[object, ...]
 
 
@@ -104,11 +105,15 @@ class CallBuilder:
         call.queue = queue
 
     def did(self, call_id: str, did: str) -> None:
+        """A DID line comes before its call's ENTERQUEUE; a dialplan may write one for
+        every inbound call, queued or not, so only the newest `PENDING_DIDS` wait."""
         call = self.open.get(call_id)
-        if call is None:
-            self.dids[call_id] = did
-        else:
+        if call is not None:
             call.did = did
+            return
+        if len(self.dids) >= PENDING_DIDS:
+            del self.dids[next(iter(self.dids))]
+        self.dids[call_id] = did
 
     def _find(self, call_id: str, queue: str, arrived_at: float) -> QueueCall:
         """The open call, or one the file started during (arrived as its wait says)."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cti.records.queuelog import MemberNames
 from cti.records.queuelog.calls import REQUEUE_SECONDS
 from tests.unit.records.queue_logs import T0, call_row, legs, query, run_import
@@ -169,6 +171,29 @@ def test_a_did_line_before_the_call_enters_the_queue_gives_its_did(tmp_path: Pat
         ],
     )
     assert call_row(db, C)["did"] == "+18005550100"
+
+
+def test_did_lines_of_calls_that_never_queue_do_not_pile_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cti.records.queuelog.calls.PENDING_DIDS", 3)
+    dids = [f"{T0 + n}|other{n}|NONE|NONE|DID|+1800555010{n}" for n in range(5)]
+    _, db = run_import(
+        tmp_path,
+        [
+            *dids[:1],
+            f"{T0}|{C}|NONE|NONE|DID|+18005550199",
+            *dids[1:],
+            line(9, "ENTERQUEUE", "|+14155550123|1"),
+            line(10, "ENTERQUEUE", "|+14155550123|1", call="other4"),
+            line(15, "ABANDON", "1|1|6"),
+            line(16, "ABANDON", "1|1|6", call="other4"),
+        ],
+    )
+    assert query(db, "SELECT call_id, did FROM calls ORDER BY 1") == [
+        (C, None),  # its DID was dropped: more than 3 waited
+        ("other4", "+18005550104"),
+    ]
 
 
 def test_a_call_the_file_starts_during_gets_its_arrival_from_the_wait_it_logged(
