@@ -28,6 +28,7 @@ from cti.demo.breaks import Breaks
 from cti.demo.client import Team, ws_url
 from cti.demo.contacts import build_demo_directory
 from cti.demo.desktop import DesktopProcess
+from cti.demo.history import DEFAULT_WEEKS, QUEUE_LOG, write_demo_history
 from cti.demo.view import TerminalView
 from cti.lookup import ContactStore
 from cti.sim import PbxSimulator
@@ -63,6 +64,7 @@ class DemoOptions:
     contacts: int = 300
     desktop: bool = False  # also open the agent desktop, signed in as DESKTOP_AGENT
     exit_after_calls: bool = False  # with `calls`: close the desktop too, not wait for it
+    history_weeks: int = DEFAULT_WEEKS  # simulated weeks of queue_log before today
 
 
 def write_demo_config(
@@ -124,6 +126,15 @@ def build_directory(database: Path, count: int, seed: int) -> list[tuple[str, st
 async def run_demo(options: DemoOptions, view: TerminalView) -> int:
     """Run until `options.calls` calls have played out (or forever); returns the count."""
     callers = build_directory(options.workdir / "contacts.db", options.contacts, options.seed)
+    numbers = [number for number, _ in callers]
+    history = write_demo_history(options.workdir, numbers, options.history_weeks, options.seed)
+    if history is not None:
+        view.note(
+            f"demo: {history.weeks} weeks of simulated history, {history.calls} calls "
+            f"({history.seconds:.1f} s)"
+        )
+    queue_log = options.workdir / QUEUE_LOG
+    view.note(f"demo: the PBX simulator's queue_log: {queue_log}")
     ami_secret = secrets.token_urlsafe(16)
     tokens = {ext: secrets.token_urlsafe(24) for ext in DEMO_AGENTS}
     supervisor_token = secrets.token_urlsafe(24)
@@ -140,6 +151,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         max_waiting=MAX_WAITING,
         time_scale=1.0 / options.speed,
         secret=ami_secret,
+        queue_log=queue_log,
     )
     async with simulator, aiohttp.ClientSession() as http:
         config = write_demo_config(

@@ -111,14 +111,18 @@ class History:
     def _plan_day(self, day: datetime, start: float, end: float) -> None:
         midnight, weekday = day.timestamp(), day.weekday()
         last_arrival = end - QUIET_END
-        for shift in shifts_on(weekday):
+        shifts = shifts_on(weekday)
+        for shift in shifts:
             self._plan_shift(shift, midnight, start, end)
-        for hour in range(24):
+        if not shifts:
+            return
+        opening, closing = min(s.start for s in shifts), max(s.end for s in shifts)
+        for hour in range(int(opening), int(closing) + 1):  # callers know the opening hours
             rate = calls_per_hour(weekday, hour) / 3600.0
             moment = midnight + hour * 3600.0
             while rate > 0:
                 moment += self.rng.expovariate(rate)
-                if moment >= midnight + (hour + 1) * 3600.0:
+                if moment >= midnight + min(hour + 1, closing) * 3600.0:
                     break
                 if start <= moment < last_arrival:
                     self.at(moment, self._arrive)

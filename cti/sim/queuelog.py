@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-Sink = Callable[[str], None]
+Sink = Callable[[str], object]  # list.append, a file's write
 NONE, MANAGER = "NONE", "MANAGER"
 
 

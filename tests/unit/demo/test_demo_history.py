@@ -7,7 +7,9 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
+from pathlib import Path
 
+from cti.demo.history import write_demo_history
 from cti.sim.centre_week import calls_per_hour
 from cti.sim.history import QUEUE_TIMEOUT, write_history
 from tests.helpers import FIXTURES
@@ -133,3 +135,24 @@ def test_four_weeks_are_written_in_well_under_a_second_of_demo_start() -> None:
     lines = history(weeks=4)
     assert time.perf_counter() - began < 3.0, "generous for a busy machine; about 0.2 s"
     assert len(lines) > 10000
+
+
+def test_demo_history_ends_where_today_begins_so_today_is_the_live_runs(tmp_path: Path) -> None:
+    now = datetime(2026, 3, 11, 15, 30, tzinfo=UTC).timestamp()  # a Wednesday afternoon
+    written = write_demo_history(tmp_path, NUMBERS, weeks=2, seed=7, now=now)
+    assert written is not None and written.path == tmp_path / "queue_log"
+    lines = written.path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == written.lines and written.calls > 500
+    midnight = datetime(2026, 3, 11, tzinfo=UTC).timestamp()
+    assert int(fields(lines[0])[0]) == midnight - 14 * 86400
+    assert int(fields(lines[-1])[0]) < midnight
+
+
+def test_demo_history_keeps_a_queue_log_already_there_and_none_is_asked_for_zero_weeks(
+    tmp_path: Path,
+) -> None:
+    kept = tmp_path / "queue_log"
+    kept.write_text("1796599000|NONE|NONE|NONE|QUEUESTART|\n", encoding="utf-8")
+    assert write_demo_history(tmp_path, NUMBERS, weeks=4, seed=7) is None
+    assert kept.read_text(encoding="utf-8") == "1796599000|NONE|NONE|NONE|QUEUESTART|\n"
+    assert write_demo_history(tmp_path / "elsewhere", NUMBERS, weeks=0, seed=7) is None
