@@ -111,7 +111,7 @@ def interval_row(interval: Mapping[str, Any]) -> ReportRow:
     needed, logged_in = _number(staffing.get("needed")), _number(staffing.get("logged_in"))
     start, end = time_text(interval.get("start")), time_text(interval.get("end"))
     return ReportRow(
-        interval=f"{start}-{end}",
+        interval=DASH if DASH in (start, end) else f"{start}-{end}",
         offered=count_text(interval.get("offered")),
         answered=count_text(interval.get("answered")),
         abandoned=count_text(interval.get("abandoned")),
