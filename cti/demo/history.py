@@ -12,6 +12,7 @@ its history was written then. The lines are then imported into the demo's record
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Sequence
@@ -61,3 +62,16 @@ def write_demo_history(
         "demo history: %d calls, %d lines in %s (%.2f s)", counts.calls, counts.lines, path, seconds
     )
     return DemoHistory(path, weeks, counts.calls, counts.lines, seconds)
+
+
+def import_demo_history(history: DemoHistory, records: Path) -> str:
+    """The history into the demo's records, as ``cti records import-queue-log`` does
+    (`cti.records.queuelog.import_queue_log`); what happened, in a few words. A cti
+    without that importer still runs the demo, with the history in the file only."""
+    try:
+        importer = importlib.import_module("cti.records.queuelog").import_queue_log
+    except (ImportError, AttributeError):
+        return "kept in the queue_log only (this cti has no queue_log importer)"
+    began = time.perf_counter()
+    importer(history.path, records)
+    return f"imported into {records.name} in {time.perf_counter() - began:.1f} s"

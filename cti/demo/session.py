@@ -23,12 +23,19 @@ from random import Random
 import aiohttp
 
 from cti.app import CtiApp
+from cti.assembly import records_path
 from cti.config import Config, load_config
 from cti.demo.breaks import Breaks
 from cti.demo.client import Team, ws_url
 from cti.demo.contacts import build_demo_directory
 from cti.demo.desktop import DesktopProcess
-from cti.demo.history import DEFAULT_WEEKS, QUEUE_LOG, write_demo_history
+from cti.demo.history import (
+    DEFAULT_WEEKS,
+    QUEUE_LOG,
+    DemoHistory,
+    import_demo_history,
+    write_demo_history,
+)
 from cti.demo.view import TerminalView
 from cti.lookup import ContactStore
 from cti.sim import PbxSimulator
@@ -163,6 +170,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
             wrapup_seconds=max(1, round(WRAPUP / options.speed)),
             speed=options.speed,
         )
+        await _import_history(history, config, view)
         app = CtiApp(config, broker_port=0)
         await app.start()
         assert app.port is not None
@@ -204,6 +212,13 @@ def _breaks(team: Team, options: DemoOptions, config: Config) -> Breaks:
     mine = {ext: client for ext, client in team.agents.items() if ext != DESKTOP_AGENT}
     agents = mine if options.desktop else team.agents
     return Breaks(agents, config.queues.pause_reasons, Random(options.seed), options.speed)
+
+
+async def _import_history(history: DemoHistory | None, config: Config, view: TerminalView) -> None:
+    """Before the server opens the records: the history's calls join them."""
+    if history is not None:
+        outcome = await asyncio.to_thread(import_demo_history, history, records_path(config))
+        view.note(f"demo: history {outcome}")
 
 
 async def log_in(team: Team, timeout: float = START_TIMEOUT) -> None:

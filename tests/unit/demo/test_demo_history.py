@@ -4,12 +4,14 @@ figures consistent with the line times, and the weekday x hour peaks of a real c
 
 from __future__ import annotations
 
+import importlib.util
+import sqlite3
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cti.demo.history import write_demo_history
+from cti.demo.history import import_demo_history, write_demo_history
 from cti.sim.centre_week import calls_per_hour
 from cti.sim.history import QUEUE_TIMEOUT, write_history
 from tests.helpers import FIXTURES
@@ -156,3 +158,21 @@ def test_demo_history_keeps_a_queue_log_already_there_and_none_is_asked_for_zero
     assert write_demo_history(tmp_path, NUMBERS, weeks=4, seed=7) is None
     assert kept.read_text(encoding="utf-8") == "1796599000|NONE|NONE|NONE|QUEUESTART|\n"
     assert write_demo_history(tmp_path / "elsewhere", NUMBERS, weeks=0, seed=7) is None
+
+
+def test_demo_history_joins_the_records_when_cti_has_the_queue_log_importer(
+    tmp_path: Path,
+) -> None:
+    """Until `cti.records.queuelog` is there, the demo says the history stays in the file."""
+    written = write_demo_history(tmp_path, NUMBERS, weeks=1, seed=7, now=START + WEEK)
+    assert written is not None
+    records = tmp_path / "records.db"
+    outcome = import_demo_history(written, records)
+    if importlib.util.find_spec("cti.records.queuelog") is None:
+        assert outcome == "kept in the queue_log only (this cti has no queue_log importer)"
+        assert not records.exists()
+        return
+    assert outcome.startswith("imported into records.db in ")
+    with sqlite3.connect(records) as db:
+        (calls,) = db.execute("SELECT count(*) FROM calls WHERE source = 'queue_log'").fetchone()
+    assert calls == written.calls
