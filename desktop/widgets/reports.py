@@ -7,7 +7,7 @@ to the `ReportsDesk` and refreshes it every minute while it exists.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 
 from desktop.reports import COLUMNS, ReportView
 
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SHORT_COLOUR = QColor("#fde2e1")  # an interval with fewer agents logged in than needed
 
 
@@ -48,8 +49,7 @@ class ReportsTab(QWidget):
         self.table.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         header = self.table.horizontalHeader()
         assert header is not None
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self._build()
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.page_button.clicked.connect(self.page_requested)
@@ -73,6 +73,8 @@ class ReportsTab(QWidget):
         for row, line in enumerate(view.rows):
             for column, text in enumerate(line.cells()):
                 item = QTableWidgetItem(text)
+                if column:  # figures line up on the right
+                    item.setTextAlignment(RIGHT)
                 if line.short:
                     item.setBackground(SHORT_COLOUR)
                     item.setToolTip("Fewer agents logged in than Erlang C needs")
