@@ -25,6 +25,7 @@ from cti.sim.history import write_history
 log = logging.getLogger(__name__)
 
 DEFAULT_WEEKS = 4
+MAX_WEEKS = 104  # two years: about 0.1 s a week to write
 QUEUE_LOG = "queue_log"
 
 

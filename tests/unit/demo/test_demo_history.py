@@ -11,6 +11,9 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from cti.cli import build_parser
 from cti.demo.history import import_demo_history, write_demo_history
 from cti.sim.centre_week import calls_per_hour
 from cti.sim.history import QUEUE_TIMEOUT, write_history
@@ -176,3 +179,12 @@ def test_demo_history_joins_the_records_when_cti_has_the_queue_log_importer(
     with sqlite3.connect(records) as db:
         (calls,) = db.execute("SELECT count(*) FROM calls WHERE source = 'queue_log'").fetchone()
     assert calls == written.calls
+
+
+@pytest.mark.parametrize("weeks", ["-1", "105"])
+def test_history_weeks_out_of_range_is_refused_with_a_clear_message(
+    weeks: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = build_parser().parse_args(["demo", "--history-weeks", weeks, "--no-desktop"])
+    assert args.run(args) == 2
+    assert capsys.readouterr().err == "cti demo: --history-weeks must be 0 to 104\n"
