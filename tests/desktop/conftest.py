@@ -43,7 +43,12 @@ CRM_URL = "https://crm.example.test/contacts/{contact_id}?n={number}"
 def write_config(directory: Path, ami_port: int) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
+        # one qasync loop runs the server and the desktop and stands still between a
+        # test's steps: a keep-alive Ping due meanwhile times out before its answer is
+        # read, and the server would reconnect in the middle of a test (cti serve has a
+        # loop of its own, which never stands still)
         f"ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
+        "  ping_interval: 3600\n"
         f"lookup:\n  database: {directory / 'contacts.db'}\n"
         "agi:\n  enabled: false\n"
         # alice's desk phone answers on NOTIFY (call.answer offered); bob's model is unknown
@@ -168,9 +173,24 @@ def loop(qapp: QApplication, qtbot: Any) -> Iterator[asyncio.AbstractEventLoop]:
     try:
         yield event_loop
     finally:
-        run_in(event_loop, asyncio.sleep(0.01), WAIT_S)
+        finish_tasks(event_loop)
         event_loop.close()
         asyncio.set_event_loop(None)
+
+
+def finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """What asyncio.run does before it closes a loop: cancel the tasks still pending and
+    let each run to its end, so none is destroyed before its first step (a coroutine
+    'never awaited' warning) or in the middle of its clean-up."""
+    run_in(loop, asyncio.sleep(0.01), WAIT_S)
+    for _ in range(3):  # a task's clean-up may start another; three rounds end them all
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        if not pending:
+            break
+        for task in pending:
+            task.cancel()
+        run_in(loop, asyncio.wait(pending), WAIT_S)
+    run_in(loop, loop.shutdown_asyncgens(), WAIT_S)
 
 
 @pytest.fixture
