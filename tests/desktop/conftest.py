@@ -114,7 +114,19 @@ def run_in(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeou
     future = asyncio.ensure_future(asyncio.wait_for(coro, timeout), loop=loop)
     future.add_done_callback(lambda _: loop.stop())
     loop.run_forever()
+    running_between_runs(loop)
     return future.result()
+
+
+def running_between_runs(loop: asyncio.AbstractEventLoop | None) -> None:
+    """Keep ``loop`` the running loop after `run_forever` returns.
+
+    qasync runs the loop's timers and socket callbacks whenever Qt processes events, and
+    pytest-qt processes events after each test phase, between two runs: without a running
+    loop, `asyncio.get_running_loop()` fails inside them (a task that creates a task, a
+    fan-out's write batch), and the server or desktop loses that step.
+    """
+    asyncio.events._set_running_loop(loop)
 
 
 class LiveServer:
@@ -170,12 +182,16 @@ def loop(qapp: QApplication, qtbot: Any) -> Iterator[asyncio.AbstractEventLoop]:
     """Requests qtbot first, so asyncio is closed before pytest-qt closes the widgets."""
     event_loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(event_loop)
+    running_between_runs(event_loop)
     try:
         yield event_loop
     finally:
-        finish_tasks(event_loop)
-        event_loop.close()
-        asyncio.set_event_loop(None)
+        try:
+            finish_tasks(event_loop)
+        finally:
+            running_between_runs(None)
+            event_loop.close()
+            asyncio.set_event_loop(None)
 
 
 def finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
