@@ -312,7 +312,9 @@ def test_a_supervisor_has_the_reports_tab_and_an_agent_has_none(
     centre.run(until(lambda: sue.reports.tab is not None))
     tab = sue.reports.tab
     assert tab is not None and sue.views.indexOf(tab) >= 0
-    assert sue.views.tabText(sue.views.indexOf(tab)) == "Reports"
+    centre.run(until(lambda: sue.centre.wallboard is not None))
+    tabs = [sue.views.tabText(index) for index in range(sue.views.count())]
+    assert tabs == ["Calls", "Wallboard", "Reports"], "Reports after the wallboard"
     centre.run(until(lambda: tab.status.text() != "" or tab.table.rowCount() > 0))
     alice = open_desk(centre, ALICE_TOKEN)
     centre.run(until(lambda: alice.controller.welcome is not None))
