@@ -136,12 +136,12 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
     numbers = [number for number, _ in callers]
     history = write_demo_history(options.workdir, numbers, options.history_weeks, options.seed)
     if history is not None:
-        view.note(
+        view.aside(
             f"demo: {history.weeks} weeks of simulated history, {history.calls} calls "
             f"({history.seconds:.1f} s)"
         )
     queue_log = options.workdir / QUEUE_LOG
-    view.note(f"demo: the PBX simulator's queue_log: {queue_log}")
+    view.aside(f"demo: the PBX simulator's queue_log: {queue_log}")
     ami_secret = secrets.token_urlsafe(16)
     tokens = {ext: secrets.token_urlsafe(24) for ext in DEMO_AGENTS}
     supervisor_token = secrets.token_urlsafe(24)
@@ -218,7 +218,7 @@ async def _import_history(history: DemoHistory | None, config: Config, view: Ter
     """Before the server opens the records: the history's calls join them."""
     if history is not None:
         outcome = await asyncio.to_thread(import_demo_history, history, records_path(config))
-        view.note(f"demo: history {outcome}")
+        view.aside(f"demo: history {outcome}")
 
 
 async def log_in(team: Team, timeout: float = START_TIMEOUT) -> None:
