@@ -119,7 +119,8 @@ def scheduled(agents: int, shrinkage: float) -> int:
         raise ErlangInputError(
             "shrinkage", f"must be at least 0 and below 1 (0.3 means 30%), got {shrinkage!r}"
         )
-    # Rounded first so that 14 / 0.7 = 20.000000000000004 schedules 20, not 21.
+    # Rounded first: 1 / (1 - 0.8) is 5.000000000000001 in floating point, and 5 agents
+    # are enough, not 6.
     return math.ceil(round(agents / (1 - shrinkage), 9))
 
 
