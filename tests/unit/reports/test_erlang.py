@@ -27,6 +27,7 @@ Sources (the values copied below, with where they were read):
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 
@@ -178,7 +179,7 @@ def test_a_stricter_target_never_needs_fewer_agents() -> None:
 def test_erlang_b_falls_as_lines_are_added() -> None:
     values = [erlang_b(25.0, n) for n in range(0, 60)]
     assert values[0] == 1.0
-    assert all(later < earlier for earlier, later in zip(values, values[1:], strict=False))
+    assert all(later < earlier for earlier, later in itertools.pairwise(values))
 
 
 # --- edges ----------------------------------------------------------------------------
@@ -221,12 +222,12 @@ def test_shrinkage_does_not_round_floating_point_noise_up_to_an_extra_agent() ->
 
 
 def test_zero_aht_is_refused() -> None:
-    with pytest.raises(ErlangInputError, match="aht_seconds must be .* above 0, got 0"):
+    with pytest.raises(ErlangInputError, match=r"aht_seconds must be .* above 0, got 0"):
         staff_for(100, HALF_HOUR, 0, 0.8, 20)
 
 
 def test_negative_aht_is_refused() -> None:
-    with pytest.raises(ErlangInputError, match="aht_seconds .* got -180"):
+    with pytest.raises(ErlangInputError, match=r"aht_seconds .* got -180"):
         staff_for(100, HALF_HOUR, -180, 0.8, 20)
 
 
@@ -246,22 +247,22 @@ def test_a_zero_interval_is_refused() -> None:
 
 
 def test_negative_calls_are_refused() -> None:
-    with pytest.raises(ErlangInputError, match="calls must be .* got -1"):
+    with pytest.raises(ErlangInputError, match=r"calls must be .* got -1"):
         staff_for(-1, HALF_HOUR, 180, 0.8, 20)
 
 
 def test_nan_calls_are_refused() -> None:
-    with pytest.raises(ErlangInputError, match="calls .* got nan"):
+    with pytest.raises(ErlangInputError, match=r"calls .* got nan"):
         staff_for(math.nan, HALF_HOUR, 180, 0.8, 20)
 
 
 def test_an_infinite_aht_is_refused() -> None:
-    with pytest.raises(ErlangInputError, match="aht_seconds .* got inf"):
+    with pytest.raises(ErlangInputError, match=r"aht_seconds .* got inf"):
         staff_for(100, HALF_HOUR, math.inf, 0.8, 20)
 
 
 def test_negative_target_seconds_are_refused() -> None:
-    with pytest.raises(ErlangInputError, match="target_seconds .* got -20"):
+    with pytest.raises(ErlangInputError, match=r"target_seconds .* got -20"):
         service_level(10.0, 14, 180, -20)
 
 
@@ -276,19 +277,19 @@ def test_shrinkage_of_100_percent_is_refused() -> None:
 
 
 def test_negative_shrinkage_is_refused() -> None:
-    with pytest.raises(ErlangInputError, match="shrinkage .* got -0.1"):
+    with pytest.raises(ErlangInputError, match=r"shrinkage .* got -0.1"):
         scheduled(14, -0.1)
 
 
 def test_a_fractional_or_negative_agent_count_is_refused() -> None:
     with pytest.raises(ErlangInputError, match="agents must be a whole number"):
         erlang_b(10.0, 2.5)  # type: ignore[arg-type]
-    with pytest.raises(ErlangInputError, match="agents .* got -1"):
+    with pytest.raises(ErlangInputError, match=r"agents .* got -1"):
         erlang_c(10.0, -1)
 
 
 def test_negative_traffic_is_refused() -> None:
-    with pytest.raises(ErlangInputError, match="traffic must be .* got -3"):
+    with pytest.raises(ErlangInputError, match=r"traffic must be .* got -3"):
         erlang_b(-3.0, 5)
 
 
