@@ -71,8 +71,7 @@ def erlang_c(traffic: float, agents: int) -> float:
 
 def service_level(traffic: float, agents: int, aht_seconds: float, target_seconds: float) -> float:
     """P(wait ≤ target) = 1 - C·exp(-(N - A)·t / AHT); 0.0 when the queue grows forever."""
-    _check_positive("aht_seconds", aht_seconds)
-    _check_target_seconds(target_seconds)
+    check_service_inputs(aht_seconds, target_seconds)
     wait_probability = erlang_c(traffic, agents)
     if traffic == 0:
         return 1.0
@@ -90,13 +89,7 @@ def staff_for(
 ) -> Staffing:
     """The fewest agents for ``calls`` in an interval so that ``target_sl`` of them are
     answered within ``target_seconds``, with the SL, ASA and occupancy they give."""
-    _check_calls(calls)
-    _check_positive("interval_seconds", interval_seconds)
-    _check_positive("aht_seconds", aht_seconds)
-    _check_target_sl(target_sl)
-    _check_target_seconds(target_seconds)
-    traffic = calls * aht_seconds / interval_seconds
-    _check_traffic(traffic)
+    traffic = check_staffing_inputs(calls, interval_seconds, aht_seconds, target_sl, target_seconds)
     if traffic == 0:
         return Staffing(agents=0, service_level=1.0, asa_seconds=0.0, occupancy=0.0)
     agents = math.floor(traffic) + 1
@@ -109,6 +102,29 @@ def staff_for(
             return Staffing(agents, level, asa, traffic / agents)
         agents += 1
         blocking = _next_blocking(traffic, agents, blocking)
+
+
+def check_service_inputs(aht_seconds: float, target_seconds: float) -> None:
+    """Refuse an AHT or a target time no service level can be computed for."""
+    _check_positive("aht_seconds", aht_seconds)
+    _check_target_seconds(target_seconds)
+
+
+def check_staffing_inputs(
+    calls: float,
+    interval_seconds: float,
+    aht_seconds: float,
+    target_sl: float,
+    target_seconds: float,
+) -> float:
+    """The traffic in erlangs of a staffing question, once every input is known possible."""
+    _check_calls(calls)
+    _check_positive("interval_seconds", interval_seconds)
+    check_service_inputs(aht_seconds, target_seconds)
+    _check_target_sl(target_sl)
+    traffic = calls * aht_seconds / interval_seconds
+    _check_traffic(traffic)
+    return traffic
 
 
 def scheduled(agents: int, shrinkage: float) -> int:
