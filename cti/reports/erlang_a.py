@@ -21,6 +21,7 @@ argument is a finite sum (docs/erlang.md derives it).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cti.reports.erlang import (
@@ -28,6 +29,7 @@ from cti.reports.erlang import (
     check_service_inputs,
     check_staffing_inputs,
     erlang_b,
+    staff_for,
 )
 
 MAX_QUEUE_TERMS = 2_000_000
@@ -91,16 +93,38 @@ def staff_with_patience(
     if traffic == 0:
         return Performance(0, 1.0, 0.0, 0.0, 0.0, 0.0)
 
-    def run(agents: int) -> tuple[bool, Performance]:
+    def run(agents: int) -> _Probe:
         found = performance(traffic, agents, aht_seconds, patience_seconds, target_seconds)
         return found.service_level >= target_sl and found.abandon_rate <= most_abandons, found
 
     # The agents answer at most N/A of the calls, so N <= target·A cannot reach the target.
     short = math.floor(target_sl * traffic)
-    enough, step = short + 1, 1
-    while not (reached := run(enough))[0]:
+    # Erlang C's answer is close unless callers are impatient, and probes above the traffic
+    # are cheap (a short queue), so the search starts there.
+    start = max(
+        short + 1, staff_for(calls, interval_seconds, aht_seconds, target_sl, target_seconds).agents
+    )
+    return _fewest_meeting(run, short, start)
+
+
+_Probe = tuple[bool, Performance]
+"""Whether a staffing meets the target, and how the queue runs with it."""
+
+
+def _fewest_meeting(run: Callable[[int], _Probe], short: int, start: int) -> Performance:
+    """Bisection for the fewest agents that meet the target, ``short`` known to fall short,
+    galloping from ``start`` (1, 2, 4... agents at a time) to bracket the answer first."""
+    meets, found = run(start)
+    enough, step = start, 1
+    while not meets:
         short, enough, step = enough, enough + step, step * 2
-    found = reached[1]
+        meets, found = run(enough)
+    while enough - step > short:
+        meets, candidate = run(enough - step)
+        if not meets:
+            short = enough - step
+            break
+        enough, found, step = enough - step, candidate, step * 2
     while enough - short > 1:
         middle = (short + enough) // 2
         meets, candidate = run(middle)
@@ -155,6 +179,8 @@ class _Queue:
         beta = _IncompleteBeta(self.x + 1, self.theta_t)
         log_weight, top, inverse_sum = 0.0, 0.0, 0.0
         peak = (self.traffic - self.agents) / self.ratio  # weights grow until here
+        if peak > MAX_QUEUE_TERMS:
+            raise self._endless()
         for j in range(MAX_QUEUE_TERMS):
             if j > 0:
                 log_weight += math.log(self.traffic / (self.agents + j * self.ratio))
@@ -164,7 +190,10 @@ class _Queue:
             inverse_sum += 1 / (self.serve_rate + (j + 1) * self.abandon_rate)
             answered = self.x / (self.x + j + 1)
             terms.append((log_weight, answered, beta.next_value(), inverse_sum))
-        raise ErlangInputError(
+        raise self._endless()
+
+    def _endless(self) -> ErlangInputError:
+        return ErlangInputError(
             "patience_seconds",
             f"is too long for Erlang A with {self.agents} agents at {self.traffic:,.0f} "
             "erlangs (the queue would hold millions): leave the patience out (Erlang C)",

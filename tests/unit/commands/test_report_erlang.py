@@ -26,6 +26,7 @@ def test_text_answer_names_agents_service_level_asa_and_occupancy(
     assert status == 0, err
     assert out.splitlines() == [
         "traffic:        10.00 erlangs (100 calls x 180 s / 1800 s)",
+        "model:          Erlang C (no caller hangs up)",
         "agents needed:  14",
         "service level:  88.8% answered within 20 s (target 80%)",
         "ASA:            7.8 s",
@@ -44,6 +45,7 @@ def test_json_answer_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -
         "asa_seconds": 7.84,
         "occupancy": 0.7143,
         "traffic_erlangs": 10.0,
+        "model": "erlang-c",
     }
 
 
@@ -73,6 +75,57 @@ def test_no_calls_need_no_agents(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["agents"] == 0
 
 
+def test_patience_switches_to_erlang_a_and_reports_abandons(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run_cli(["report", "erlang", *WORKED_EXAMPLE, "--patience", "60"], capsys)
+    assert status == 0, err
+    assert out.splitlines() == [
+        "traffic:        10.00 erlangs (100 calls x 180 s / 1800 s)",
+        "model:          Erlang A (callers hang up after 60 s on average)",
+        "agents needed:  12",
+        "service level:  86.0% answered within 20 s (target 80%)",
+        "abandoned:      7.6% hang up before an answer",
+        "ASA:            3.5 s  (of the calls answered)",
+        "occupancy:      77.0%",
+    ]
+
+
+def test_erlang_a_json_adds_the_abandon_rate_and_patience(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["report", "erlang", *WORKED_EXAMPLE, "--patience", "60", "--format", "json"]
+    status, out, _ = run_cli(argv, capsys)
+    assert status == 0
+    answer = json.loads(out)
+    assert answer["model"] == "erlang-a"
+    assert (answer["agents"], answer["abandon_rate"], answer["patience_seconds"]) == (
+        12,
+        0.0759,
+        60.0,
+    )
+    assert {"service_level", "asa_seconds", "occupancy"} <= answer.keys()
+
+
+def test_an_abandon_ceiling_raises_the_staffing(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["report", "erlang", *WORKED_EXAMPLE, "--patience", "60", "--format", "json"]
+    _, loose, _ = run_cli(argv, capsys)
+    _, capped, _ = run_cli([*argv, "--max-abandon", "0.05"], capsys)
+    assert json.loads(loose)["agents"] == 12
+    assert json.loads(capped)["agents"] == 13
+    assert json.loads(capped)["abandon_rate"] <= 0.05
+
+
+def test_an_abandon_ceiling_without_patience_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run_cli(
+        ["report", "erlang", *WORKED_EXAMPLE, "--max-abandon", "0.05"], capsys
+    )
+    assert (status, out) == (2, "")
+    assert err == "cti report erlang: --max-abandon needs --patience (Erlang A)\n"
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
@@ -85,12 +138,16 @@ def test_no_calls_need_no_agents(capsys: pytest.CaptureFixture[str]) -> None:
         ("--target-seconds", "-1", "--target-seconds must be a finite number of seconds"),
         ("--shrinkage", "1", "--shrinkage must be at least 0 and below 1"),
         ("--calls", "1e12", "the traffic (--calls x --aht / --interval) of 100,000,000,000"),
+        ("--patience", "0", "--patience must be a finite number of seconds above 0, got 0.0"),
+        ("--max-abandon", "1.5", "--max-abandon must be above 0 and at most 1"),
     ],
 )
 def test_an_impossible_input_exits_2_naming_the_option(
     option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["report", "erlang", *WORKED_EXAMPLE, option, value]
+    if option == "--max-abandon":
+        argv += ["--patience", "60"]
     status, out, err = run_cli(argv, capsys)
     assert status == 2
     assert out == ""
