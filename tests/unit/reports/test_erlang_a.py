@@ -179,12 +179,12 @@ def test_a_zero_target_counts_only_calls_answered_at_once() -> None:
 
 
 def test_zero_patience_is_refused() -> None:
-    with pytest.raises(ErlangInputError, match="patience_seconds must be .* above 0, got 0"):
+    with pytest.raises(ErlangInputError, match=r"patience_seconds must be .* above 0, got 0"):
         staff_with_patience(100, HALF_HOUR, AHT, 0.8, 20.0, 0.0)
 
 
 def test_nan_patience_is_refused() -> None:
-    with pytest.raises(ErlangInputError, match="patience_seconds .* got nan"):
+    with pytest.raises(ErlangInputError, match=r"patience_seconds .* got nan"):
         performance(10.0, 12, AHT, math.nan, 20.0)
 
 
