@@ -15,6 +15,10 @@ or the run fails. Contenders:
   (A^N/N!)·N/(N-A) / (sum A^k/k! + ...), in log space with ``math.lgamma`` so that it does
   not overflow at 2,000 erlangs (no scipy).
 
+Besides, ``ours, Erlang A`` staffs the same day with callers who hang up after 60 s on
+average (`cti.reports.erlang_a.staff_with_patience`): another model, so other answers, timed
+for scale only.
+
 Two days: ``ramp`` (traffic rising linearly from 10 to 2,000 erlangs over the 96 intervals)
 and ``flat-2000`` (2,000 erlangs all day: the worst case). Times are the median of
 ``--runs`` runs, each contender's runs interleaved with the others'. Assertion-free apart
@@ -36,12 +40,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cti.reports.erlang import erlang_b, staff_for  # noqa: E402
+from cti.reports.erlang_a import staff_with_patience  # noqa: E402
 
 INTERVALS = 96
 INTERVAL_SECONDS = 900.0
 AHT = 180.0
 TARGET_SL = 0.8
 TARGET_SECONDS = 20.0
+PATIENCE = 60.0
 GOAL_SECONDS = 1.0
 
 Day = list[float]
@@ -70,6 +76,13 @@ def meets_target(traffic: float, agents: int, wait_probability: float) -> bool:
 
 def ours(day: Day) -> list[int]:
     return [staff_for(c, INTERVAL_SECONDS, AHT, TARGET_SL, TARGET_SECONDS).agents for c in day]
+
+
+def ours_erlang_a(day: Day) -> list[int]:
+    return [
+        staff_with_patience(c, INTERVAL_SECONDS, AHT, TARGET_SL, TARGET_SECONDS, PATIENCE).agents
+        for c in day
+    ]
 
 
 def floor_for(answers: list[int]) -> Contender:
@@ -139,14 +152,18 @@ def measure(day: Day, runs: int) -> dict[str, float]:
         "naive": naive,
         "textbook": textbook,
     }
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    samples: dict[str, list[float]] = {name: [] for name in [*contenders, ERLANG_A]}
     for _ in range(runs):
         for name, contender in contenders.items():
             seconds, found = timed(contender, day)
             if found != answers:
                 raise SystemExit(f"{name} disagrees with ours: {found} != {answers}")
             samples[name].append(seconds)
+        samples[ERLANG_A].append(timed(ours_erlang_a, day)[0])
     return {name: statistics.median(times) for name, times in samples.items()}
+
+
+ERLANG_A = f"ours, Erlang A (patience {PATIENCE:g} s)"
 
 
 def table(days: dict[str, Day], runs: int) -> str:

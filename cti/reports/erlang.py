@@ -53,9 +53,21 @@ def erlang_b(traffic: float, agents: int) -> float:
     _check_traffic(traffic)
     _check_agents(agents)
     blocking = 1.0
-    for lines in range(1, agents + 1):
-        blocking = _next_blocking(traffic, lines, blocking)
+    for lines in range(1, agents + 1):  # _next_blocking inlined: the loop is the hot spot
+        carried = traffic * blocking
+        blocking = carried / (lines + carried)
     return blocking
+
+
+def erlang_b_table(traffic: float, agents: int) -> list[float]:
+    """B(0), B(1) ... B(agents) at ``traffic``: one recurrence for searches that try many
+    staffings of the same traffic."""
+    _check_traffic(traffic)
+    _check_agents(agents)
+    table = [1.0]
+    for lines in range(1, agents + 1):
+        table.append(_next_blocking(traffic, lines, table[-1]))
+    return table
 
 
 def erlang_c(traffic: float, agents: int) -> float:

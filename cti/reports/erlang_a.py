@@ -29,6 +29,7 @@ from cti.reports.erlang import (
     check_service_inputs,
     check_staffing_inputs,
     erlang_b,
+    erlang_b_table,
     staff_for,
 )
 
@@ -63,13 +64,19 @@ def performance(
     check_service_inputs(aht_seconds, target_seconds)
     _check_patience(patience_seconds)
     blocking = erlang_b(traffic, agents)  # checks the traffic and the agents
+    return _performance(traffic, agents, blocking, aht_seconds, patience_seconds, target_seconds)
+
+
+def _performance(
+    traffic: float, agents: int, blocking: float, aht: float, patience: float, target: float
+) -> Performance:
     if traffic == 0:
         return Performance(agents, 1.0, 0.0, 0.0, 0.0, 0.0)
     if agents == 0:  # every caller waits until they hang up
         return Performance(0, 0.0, 0.0, 1.0, 0.0, 1.0)
     if blocking == 0.0:  # so many spare agents that no one ever waits
         return Performance(agents, 1.0, 0.0, 0.0, traffic / agents, 0.0)
-    queue = _Queue(traffic, agents, aht_seconds, patience_seconds, target_seconds)
+    queue = _Queue(traffic, agents, aht, patience, target)
     return queue.performance(math.log((1 - blocking) / blocking))
 
 
@@ -93,8 +100,14 @@ def staff_with_patience(
     if traffic == 0:
         return Performance(0, 1.0, 0.0, 0.0, 0.0, 0.0)
 
+    blocking: list[float] = []  # B(0), B(1)... of this traffic, grown as probes need
+
     def run(agents: int) -> _Probe:
-        found = performance(traffic, agents, aht_seconds, patience_seconds, target_seconds)
+        if agents >= len(blocking):
+            blocking[:] = erlang_b_table(traffic, max(agents, 2 * len(blocking)))
+        found = _performance(
+            traffic, agents, blocking[agents], aht_seconds, patience_seconds, target_seconds
+        )
         return found.service_level >= target_sl and found.abandon_rate <= most_abandons, found
 
     # The agents answer at most N/A of the calls, so N <= target·A cannot reach the target.
