@@ -17,8 +17,9 @@ import math
 from dataclasses import dataclass
 
 MAX_TRAFFIC = 100_000.0
-"""Erlangs. A queue beyond this (a hundred thousand agents busy at once) is a typing error,
-not a contact centre, and would only make the calculator count for minutes."""
+"""Erlangs. A queue beyond this (a hundred thousand agents busy at once) is a unit mixed up,
+not a contact centre; left alone, a billion erlangs would keep the recurrence (one step per
+agent) busy for minutes."""
 
 
 class ErlangInputError(ValueError):

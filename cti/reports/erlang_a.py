@@ -154,7 +154,7 @@ class _Queue:
     def __init__(
         self, traffic: float, agents: int, aht: float, patience: float, target: float
     ) -> None:
-        self.traffic, self.agents, self.aht = traffic, agents, aht
+        self.traffic, self.agents = traffic, agents
         self.ratio = aht / patience  # θ/μ
         self.x = agents / self.ratio  # Nμ/θ
         self.theta_t = target / patience
