@@ -22,7 +22,7 @@ NO_REPORT_YET = (
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "report",
-        help="reports for managers: staffing with Erlang C",
+        help="reports for managers: staffing with Erlang C or A",
         description="Reports for managers. 'cti report erlang' computes the agents an "
         "interval needs to reach a service level target (Erlang C, or Erlang A).",
     )

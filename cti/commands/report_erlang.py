@@ -45,7 +45,7 @@ class Answer:
 def register(reports: Any) -> None:
     parser: argparse.ArgumentParser = reports.add_parser(
         "erlang",
-        help="agents needed for CALLS in an interval to reach a service level (Erlang C)",
+        help="agents needed for CALLS in an interval to reach a service level (Erlang C or A)",
         description=(
             "Staffing calculator: the fewest agents that answer --target-sl of --calls "
             "calls arriving in --interval seconds, each handled in --aht seconds (talk + "
