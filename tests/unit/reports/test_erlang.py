@@ -19,10 +19,13 @@ Sources (the values copied below, with where they were read):
 [WB]  Westbay Engineers, Erlang calculator manual, "How much traffic?":
       15 lines at 1% blocking carry at most 8.108 erlangs (Erlang B).
       https://erlang.com/calculatormanual/howmuchtrafficcanatrunkgrouphandle.htm
-[CCX] Westbay Engineers forum, topic "CCXLService", reply by Tom Howard, 12 January 2021
-      (#78012), to 57 calls in an hour, 1110 s duration, 21 agents, target 180 s: service
-      level 80.7% (CC-Excel, confirmed with Westbay Traffic Calculators); with a target of
-      20 s, the agents required rise from 21 to 23. (CC-Excel's volumes are per hour.)
+[CCX] Westbay Engineers' forum, topic "CCXLService", 12 January 2021: the question (Sam
+      Peasley, #77995): 21 agents, 57 calls of 1110 s, target 180 s, CC-Excel says 80.7%;
+      the reply (Tom Howard, #78012): confirmed with Westbay Traffic Calculators, and with
+      the target time changed to 20 s the agents required rise from 21 to 23. (Read in the
+      thread's reprint in the Nemotron-CC-Math-v1 web crawl. The thread does not say the
+      period; Westbay's Excel functions count calls per hour, and per hour is what
+      reproduces 80.7%. The 80% target of the 21 -> 23 is the question's.)
 """
 
 from __future__ import annotations
