@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cti.commands import check_config, contacts, demo, lookup, records, reload, replay, serve
+from cti.commands import (
+    check_config,
+    contacts,
+    demo,
+    lookup,
+    records,
+    reload,
+    replay,
+    report,
+    serve,
+)
 
 COMMANDS: tuple[ModuleType, ...] = (
     demo,
@@ -16,4 +26,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     lookup,
     serve,
     reload,
+    report,
 )
