@@ -47,7 +47,7 @@ def import_queue_log(
     store = ImportStore(db_path)
     if writer_process is None:
         writer_process = size >= PROCESS_FROM_BYTES
-    sink: BatchSink = WriterProcess(db_path) if writer_process else InProcess(store)
+    sink: BatchSink = WriterProcess(db_path, store) if writer_process else InProcess(store)
     try:
         builder = QueueLogBuilder(members or MemberNames(), summary, AgentBuilder(store.live_from))
         for chunk in chunks(path):

@@ -79,12 +79,16 @@ IMPORT_PRAGMAS = (
 class ImportStore:
     """The records file, created or migrated when opened (RecordsFileError if unusable)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, checkpoints: bool = True) -> None:
+        """``checkpoints=False``: this connection leaves checkpoints to another
+        (`checkpoint`), as a writer process does while the importer checkpoints."""
         open_records(path).close()
         self.path = path
         self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
         for pragma in IMPORT_PRAGMAS:
             self.conn.execute(pragma)
+        if not checkpoints:
+            self.conn.execute("PRAGMA wal_autocheckpoint = 0")
         self.live_from: dict[str, float] = dict(self.conn.execute(LIVE_FROM).fetchall())
         self._periods_before = self._count_periods()
 
@@ -116,6 +120,10 @@ class ImportStore:
             return set()
         ids = json.dumps([row[0] for row in calls])
         return {row[0] for row in self.conn.execute(RECORDED, (ids,))}
+
+    def checkpoint(self) -> None:
+        """Copy what the WAL holds into the file, without waiting for any writer."""
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def periods_added(self) -> int:
         return self._count_periods() - self._periods_before

@@ -6,18 +6,24 @@ for it after every row), so a big file gets a writer process: the importer build
 next batch while the writer inserts the last one. Batches travel pickled through a
 pipe, one at a time: the importer is never more than one batch ahead. A small file
 is written in-process, where starting a process would cost more than it saves.
+The writer is a plain ``python -m`` child (`writer_child`), not multiprocessing's:
+a spawned multiprocessing child imports the parent's main script again, which a
+script without an ``if __name__ == "__main__"`` guard cannot survive.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import multiprocessing
+import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
+from cti.records.queuelog.frames import read_frame, send_frame
 from cti.records.queuelog.store import ImportStore, Row
 
 log = logging.getLogger(__name__)
@@ -26,11 +32,12 @@ Batch = tuple[Sequence[Row], Sequence[Row], Sequence[Row], Sequence[Row]]
 """calls, legs, transfers and agent periods"""
 PROCESS_FROM_BYTES = 32 << 20
 """Files from this size (about half a million lines) get a writer process."""
-_DONE = b""
 
 
 class BatchSink(Protocol):
-    def write(self, batch: Batch) -> None: ...
+    def write(self, batch: Batch) -> None:
+        """Hand over a batch; a writer process may still be writing the one before."""
+        ...
 
     def finish(self) -> int:
         """Wait until every batch is written; returns how many calls were new."""
@@ -45,7 +52,7 @@ class InProcess:
         self._added = 0
 
     def write(self, batch: Batch) -> None:
-        self._added += self._store.write(*batch)
+        self._added += self._store.write(*batch)  # SQLite checkpoints as it commits
 
     def finish(self) -> int:
         return self._added
@@ -55,72 +62,70 @@ class InProcess:
 
 
 class WriterProcess:
-    """A process of its own that opens ``path`` and writes what it is sent."""
+    """A process of its own (`writer_child`) that opens ``path`` and writes what it is sent.
 
-    def __init__(self, path: Path) -> None:
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-        self._pipe, child = context.Pipe()
-        self._process = context.Process(
-            target=_write_batches, args=(child, path), name="queue-log-writer", daemon=True
+    The WAL checkpoints (copying committed pages into the file, a tenth of the writing)
+    are this process's: after each batch handed over, ``store`` checkpoints what the
+    writer committed before, while the writer inserts the next batch.
+    """
+
+    def __init__(self, path: Path, store: ImportStore) -> None:
+        self._store = store
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "cti.records.queuelog.writer_child", str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_importable_env(),
         )
-        self._process.start()
-        child.close()
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._batches, self._answers = self._process.stdin, self._process.stdout
         log.debug("queue_log import: writer process %s for %s", self._process.pid, path)
 
     def write(self, batch: Batch) -> None:
-        try:
-            self._pipe.send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
-        except (BrokenPipeError, ConnectionResetError):
-            self._raise_failure()
+        self._send(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+        self._store.checkpoint()
 
     def finish(self) -> int:
-        try:
-            self._pipe.send_bytes(_DONE)
-        except (BrokenPipeError, ConnectionResetError):
-            self._raise_failure()
-        outcome, value = self._result()
+        self._send(b"")
+        outcome, value = self._answer()
         if isinstance(value, BaseException):
             raise value
         assert outcome == "done" and isinstance(value, int)
+        self._store.checkpoint()
         return value
 
     def close(self) -> None:
-        self._pipe.close()
-        self._process.join(5.0)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
-
-    def _raise_failure(self) -> None:
-        _, value = self._result()
-        if isinstance(value, BaseException):
-            raise value
-        raise RuntimeError("the writer process stopped")
-
-    def _result(self) -> tuple[str, object]:
+        for stream in (self._batches, self._answers):
+            with contextlib.suppress(OSError):  # a broken pipe has nothing left to flush
+                stream.close()
         try:
-            found: tuple[str, object] = self._pipe.recv()
-        except EOFError:
-            code = self._process.exitcode
-            return "failed", RuntimeError(f"the writer process ended (exit code {code})")
+            self._process.wait(10.0)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def _send(self, payload: bytes) -> None:
+        try:
+            send_frame(self._batches, payload)
+        except (BrokenPipeError, ConnectionResetError):
+            _, value = self._answer()  # it stopped: its answer says why
+            if isinstance(value, BaseException):
+                raise value from None
+            raise RuntimeError("the writer process stopped") from None
+
+    def _answer(self) -> tuple[str, object]:
+        payload = read_frame(self._answers)
+        if not payload:
+            code = self._process.wait()
+            return "failed", RuntimeError(f"the writer process ended (exit status {code})")
+        found: tuple[str, object] = pickle.loads(payload)
         return found
 
 
-def _write_batches(pipe: Connection, path: Path) -> None:
-    """The writer process: every batch in its own transaction, then the count of new calls."""
-    try:
-        store = ImportStore(path)
-        added = 0
-        try:
-            while (blob := pipe.recv_bytes()) != _DONE:
-                added += store.write(*pickle.loads(blob))
-        finally:
-            store.close()
-        pipe.send(("done", added))
-    except Exception as exc:  # the importer raises it
-        try:
-            pipe.send(("failed", exc))
-        except Exception:  # not picklable
-            pipe.send(("failed", RuntimeError(f"{type(exc).__name__}: {exc}")))
-    finally:
-        pipe.close()
+def _importable_env() -> dict[str, str]:
+    """The environment, with this cti first on the child's path (a source checkout
+    run without installing finds itself)."""
+    env = dict(os.environ)
+    here = str(Path(__file__).resolve().parents[3])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (here, env.get("PYTHONPATH"))))
+    return env

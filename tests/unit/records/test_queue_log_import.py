@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -181,3 +183,20 @@ def test_a_writer_process_that_fails_raises_its_error_here(tmp_path: Path) -> No
     with pytest.raises(sqlite3.IntegrityError, match="calls are read-only here"):
         import_queue_log(log, db, writer_process=True)
     assert query(db, "SELECT count(*) FROM calls WHERE call_id = 'c9'") == [(0,)]
+
+
+def test_a_script_without_a_main_guard_can_import_with_a_writer_process(tmp_path: Path) -> None:
+    """The writer is a plain child process: the calling script is not run again in it."""
+    script = tmp_path / "import_it.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from cti.records.queuelog import import_queue_log\n"
+        f"log, db = Path({str(LAB_QUEUE_LOG)!r}), Path({str(tmp_path / 'r.db')!r})\n"
+        "summary = import_queue_log(log, db, writer_process=True)\n"
+        "print(summary.calls_added)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "155\n", "")
