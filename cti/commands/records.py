@@ -59,7 +59,7 @@ def register(sub: Any) -> None:
         ),
     )
     load.add_argument(
-        "file", type=Path, help="the queue_log file, e.g. /var/log/asterisk/queue_log"
+        "file", type=Path, metavar="FILE", help="the queue_log, e.g. /var/log/asterisk/queue_log"
     )
     load.add_argument(
         "--records",
