@@ -1,0 +1,175 @@
+"""Reading the call records for reports: a read-only connection, a few indexed queries.
+
+Reports open the file read-only, so they run while `cti serve` writes it (WAL readers
+never block the writer) and can never change it. A file of an older schema is read as
+far as it goes: without `talk_seconds` the talk time is answer to end minus hold, and
+without `wrapup_seconds` a call has no wrap-up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
+
+from cti.records.periods import PeriodRow
+
+
+class RecordsUnavailable(Exception):
+    """The records file cannot be read; the message names it and says why."""
+
+
+class QueueCallRow(NamedTuple):
+    """One queue call as a report counts it."""
+
+    arrived_at: float
+    answered: bool
+    abandoned: bool
+    waited_seconds: float | None
+    ended: bool
+    handled_seconds: float | None  # talk + hold + wrap-up of an answered call that ended
+
+
+_TALK_FALLBACK = "max(0.0, ended_at - answered_at - held_seconds)"
+
+
+def _queue_filter(queues: Sequence[str]) -> str:
+    if not queues:
+        return "queue IS NOT NULL"
+    return f"queue IN ({', '.join('?' for _ in queues)})"
+
+
+class RecordsReader:
+    """The records file at ``path``, read-only; use as a context manager."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise RecordsUnavailable(f"no call records file at {self.path}")
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        try:
+            self._conn = sqlite3.connect(uri, uri=True, timeout=5.0)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(calls)")}
+            self._conn.execute("SELECT 1 FROM agent_periods LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            self.close()
+            raise RecordsUnavailable(f"call records {self.path}: {exc}") from None
+        if "arrived_at" not in columns:
+            self.close()
+            raise RecordsUnavailable(f"call records {self.path}: no calls table in it")
+        talk = "talk_seconds" if "talk_seconds" in columns else "NULL"
+        wrapup = "wrapup_seconds" if "wrapup_seconds" in columns else "NULL"
+        self._handled = (
+            f"CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN "
+            f"coalesce({talk}, {_TALK_FALLBACK}) + held_seconds + coalesce({wrapup}, 0.0) END"
+        )
+
+    def __enter__(self) -> RecordsReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            conn.close()
+            self._conn = None  # type: ignore[assignment]
+
+    def _rows(self, sql: str, args: Sequence[object]) -> list[Any]:
+        try:
+            return self._conn.execute(sql, tuple(args)).fetchall()
+        except sqlite3.Error as exc:
+            raise RecordsUnavailable(f"call records {self.path}: {exc}") from None
+
+    def queue_calls(self, start: float, end: float, queues: Sequence[str]) -> list[QueueCallRow]:
+        """Inbound queue calls that joined a queue in [start, end), by arrival."""
+        sql = (
+            "SELECT arrived_at, answered_at IS NOT NULL, abandoned, waited_seconds, "
+            f"ended_at IS NOT NULL, {self._handled} FROM calls "
+            f"WHERE arrived_at >= ? AND arrived_at < ? AND {_queue_filter(queues)} "
+            "AND direction = 'inbound'"
+        )
+        return [
+            QueueCallRow(r[0], bool(r[1]), bool(r[2]), r[3], bool(r[4]), r[5])
+            for r in self._rows(sql, (start, end, *queues))
+        ]
+
+    def offered_by_slot(
+        self,
+        start: float,
+        end: float,
+        queues: Sequence[str],
+        short_seconds: float | None,
+        slot_seconds: int,
+    ) -> list[tuple[int, int]]:
+        """(slot number, calls offered) for each ``slot_seconds`` of UTC time with any.
+
+        Offered is `cti.agents.servicelevel`'s: a call counts once its wait is over
+        (answered, or ended), and a short abandon (waited < ``short_seconds``) only when
+        ``short_seconds`` is None (`short_abandons: count`).
+        """
+        short = (
+            "0"
+            if short_seconds is None
+            else "(answered_at IS NULL AND abandoned = 1 AND waited_seconds < ?)"
+        )
+        sql = (
+            f"SELECT CAST(arrived_at / {slot_seconds} AS INTEGER) AS slot, count(*) FROM calls "
+            f"WHERE arrived_at >= ? AND arrived_at < ? AND {_queue_filter(queues)} "
+            "AND direction = 'inbound' AND (answered_at IS NOT NULL OR ended_at IS NOT NULL) "
+            f"AND NOT {short} GROUP BY slot"
+        )
+        extra = () if short_seconds is None else (short_seconds,)
+        return [(int(r[0]), int(r[1])) for r in self._rows(sql, (start, end, *queues, *extra))]
+
+    def agents_of(self, start: float, end: float, queues: Sequence[str]) -> set[str]:
+        """Extensions rung for a call of ``queues`` that joined in [start, end)."""
+        sql = (
+            "SELECT DISTINCT a.extension FROM calls c JOIN call_agents a USING (call_id) "
+            f"WHERE c.arrived_at >= ? AND c.arrived_at < ? AND c.{_queue_filter(queues)}"
+        )
+        return {str(r[0]) for r in self._rows(sql, (start, end, *queues))}
+
+    def extensions(self) -> list[str]:
+        """Every extension with agent periods, each once (a skip-scan of the key's index)."""
+        sql = (
+            "WITH RECURSIVE ext(e) AS (SELECT min(extension) FROM agent_periods UNION ALL "
+            "SELECT (SELECT min(extension) FROM agent_periods WHERE extension > e) "
+            "FROM ext WHERE e IS NOT NULL) SELECT e FROM ext WHERE e IS NOT NULL"
+        )
+        return [str(r[0]) for r in self._rows(sql, ())]
+
+    def agent_periods(
+        self, start: float, end: float, extensions: Sequence[str] | None
+    ) -> Iterator[PeriodRow]:
+        """The periods that overlap [start, end) of ``extensions`` (None: every agent).
+
+        Each agent's periods follow one another, so those that began before ``start``
+        are at most one per agent: found by its key's index, not by reading the past.
+        """
+        wanted = None if extensions is None else set(extensions)
+        for extension in self.extensions() if extensions is None else sorted(wanted or ()):
+            before = self._rows(
+                "SELECT extension, state, reason, started_at, ended_at, call_id "
+                "FROM agent_periods WHERE extension = ? AND started_at < ? "
+                "ORDER BY started_at DESC LIMIT 1",
+                (extension, start),
+            )
+            for row in before:
+                if row[4] is None or float(row[4]) > start:
+                    yield PeriodRow(*row)
+        sql = (
+            "SELECT extension, state, reason, started_at, ended_at, call_id FROM agent_periods "
+            "WHERE started_at >= ? AND started_at < ?"
+        )
+        for row in self._rows(sql, (start, end)):
+            if wanted is None or row[0] in wanted:
+                yield PeriodRow(*row)
