@@ -78,7 +78,7 @@ def clip_periods(
     last = len(bounds) - 1
     for period in periods:
         start = period.started_at
-        end = min(until, period.ended_at if period.ended_at is not None else until)
+        end = period.ended_at if period.ended_at is not None else until
         if end <= start or period.state == LOGGED_OUT:
             continue
         index = max(0, bisect_right(bounds, start) - 1)
