@@ -8,7 +8,6 @@ plus `available` and `ringing`); paused time is in neither, and is shown by reas
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -29,7 +28,7 @@ class AgentTime:
     logged_in: float = 0.0
     busy: float = 0.0
     idle: float = 0.0
-    paused: Counter[str] = field(default_factory=Counter)
+    paused: dict[str, float] = field(default_factory=dict)
 
     def add(self, state: str, reason: str | None, spent: float) -> None:
         if state == LOGGED_OUT:
@@ -40,13 +39,15 @@ class AgentTime:
         elif state in IDLE:
             self.idle += spent
         elif state == PAUSED:
-            self.paused[reason or NO_REASON] += spent
+            key = reason or NO_REASON
+            self.paused[key] = self.paused.get(key, 0.0) + spent
 
     def merge(self, other: AgentTime) -> None:
         self.logged_in += other.logged_in
         self.busy += other.busy
         self.idle += other.idle
-        self.paused.update(other.paused)
+        for reason, spent in other.paused.items():
+            self.paused[reason] = self.paused.get(reason, 0.0) + spent
 
     @property
     def occupancy(self) -> float | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from cti.reports.agenttime import AgentTime, clip_periods
@@ -96,7 +97,7 @@ def interval_report(
             staffing_need(figures, spent, interval.seconds, total_calls, settings),
         )
         for interval, figures, spent in zip(
-            period.intervals(query.interval_minutes), calls, times, strict=True
+            (Interval(a, b) for a, b in pairwise(bounds)), calls, times, strict=True
         )
     ]
     return IntervalReport(query, settings, rows, total_calls, total_agents)

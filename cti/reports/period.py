@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import pairwise
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -91,5 +92,4 @@ class ReportPeriod:
         return out
 
     def intervals(self, minutes: int) -> list[Interval]:
-        bounds = self.boundaries(minutes)
-        return [Interval(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+        return [Interval(a, b) for a, b in pairwise(self.boundaries(minutes))]

@@ -103,7 +103,9 @@ def parse_query(
     else:
         first = last or today(tz, now)
     last = last or first
-    interval = default_interval if single["interval"] is None else parse_interval(single["interval"])
+    interval = (
+        default_interval if single["interval"] is None else parse_interval(single["interval"])
+    )
     queues = tuple(dict.fromkeys(params.get("queue", ())))
     return ReportQuery(first, last, queues, interval)
 

@@ -24,9 +24,7 @@ class ReportSettings:
     target_service_level: float = 0.8
     shrinkage: float = 0.3
     rule: ServiceLevelRule = field(default_factory=ServiceLevelRule)
-    members: Mapping[str, frozenset[str]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    members: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def timezone_name(self) -> str:

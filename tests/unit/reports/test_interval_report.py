@@ -37,9 +37,7 @@ WORKED_EXAMPLE = (
 
 
 def report(path: Path, **settings: Any) -> dict[str, Any]:
-    query_args = {
-        key: settings.pop(key) for key in ("first", "last", "queues") if key in settings
-    }
+    query_args = {key: settings.pop(key) for key in ("first", "last", "queues") if key in settings}
     query = ReportQuery(
         query_args.get("first", DAY),
         query_args.get("last", query_args.get("first", DAY)),
@@ -143,16 +141,16 @@ def test_agent_time_is_clipped_to_intervals_and_open_periods_end_now(tmp_path: P
     later = interval_at(body, "2026-03-02T10:00:00+00:00")
     assert (later["logged_in_seconds"], later["occupancy"]) == (0, None)
     nine_hours = 9 * 3600  # 1003 was paused from midnight, when the report begins
-    assert interval_at(body, "2026-03-02T00:00:00+00:00")["paused_seconds"] == {
-        "unspecified": 1800
-    }
+    assert interval_at(body, "2026-03-02T00:00:00+00:00")["paused_seconds"] == {"unspecified": 1800}
     assert body["logged_in_seconds"] == 2400 + 1500 + nine_hours
     assert body["paused_seconds"] == {"lunch": 1080, "unspecified": 300 + nine_hours}
 
 
 def test_a_queue_report_counts_the_agents_of_its_queues_only(tmp_path: Path) -> None:
     path = make_records(tmp_path / "records.db")
-    add_calls(path, QueueCall("s1", NINE, agent="1001"), QueueCall("b1", NINE, "sales", agent="1003"))
+    add_calls(
+        path, QueueCall("s1", NINE, agent="1001"), QueueCall("b1", NINE, "sales", agent="1003")
+    )
     for extension in ("1001", "1003", "1004"):
         add_period(path, extension, "available", NINE, NINE + 600)
     members = MappingProxyType({"support": frozenset({"1004"})})
