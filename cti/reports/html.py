@@ -85,16 +85,22 @@ def _offered_chart(report: dict[str, Any]) -> str:
 
 
 def _service_level_chart(report: dict[str, Any]) -> str:
+    """One bar per interval; under it the time every hour or so, or each day's date."""
     rows = report["intervals"]
-    bars = []
-    for row in rows:
-        level = row["service_level"]
-        start = f"{row['start'][:10]} {row['start'][11:16]}"
-        tip = f"{start}: {percent(level)} of {row['offered']} offered" if level is not None else ""
-        bars.append(Bar(row["start"][11:16], level, tip))
+    several_days = report["from"] != report["to"]
     every = max(1, len(rows) // 24)
+    bars, day = [], ""
+    for index, row in enumerate(rows):
+        level, start = row["service_level"], row["start"]
+        if several_days:
+            label = start[5:10] if start[:10] != day else ""
+            day = start[:10]
+        else:
+            label = start[11:16] if index % every == 0 else ""
+        tip = f"{start[:10]} {start[11:16]}: {percent(level)} of {row['offered']} offered"
+        bars.append(Bar(label, level, tip))
     target = report.get("target_service_level")
-    return bar_chart("service-level", bars, 1.0, lambda v: f"{v * 100:.0f}%", target, every)
+    return bar_chart("service-level", bars, 1.0, lambda v: f"{v * 100:.0f}%", target)
 
 
 def _intervals_table(report: dict[str, Any]) -> str:

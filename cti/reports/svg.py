@@ -19,7 +19,8 @@ EMPTY_CELL = "#f3f5f8"
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One bar: ``value`` None draws none (nothing to show, e.g. no call to rate)."""
+    """One bar: ``value`` None draws none (nothing to show, e.g. no call to rate); an
+    empty ``label`` writes nothing under it."""
 
     label: str
     value: float | None
@@ -36,10 +37,9 @@ def bar_chart(
     top: float,
     axis: Callable[[float], str],
     target: float | None = None,
-    every: int = 1,
 ) -> str:
-    """Bars from 0 to ``top``; ``axis`` writes the y labels; a label under every
-    ``every``-th bar; ``target`` draws a dashed line at that value."""
+    """Bars from 0 to ``top``; ``axis`` writes the y labels, each bar's label (if any) goes
+    under it; ``target`` draws a dashed line at that value."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(1, len(bars))
     top = top if top > 0 else 1.0
@@ -64,7 +64,7 @@ def bar_chart(
                 f'width="{_fmt(max(step * 0.8, 0.5))}" height="{_fmt(height)}" '
                 f'fill="{BAR_COLOUR}"><title>{escape(bar.tooltip)}</title></rect>'
             )
-        if index % every == 0:
+        if bar.label:
             out.append(
                 f'<text x="{_fmt(x + step / 2)}" y="{HEIGHT - BOTTOM + 16}" '
                 f'text-anchor="middle" class="axis">{escape(bar.label)}</text>'

@@ -140,7 +140,8 @@ def busy_day(path: Path, midnight: float, agents: int = 12, seed: int = 7) -> in
     arrivals = []
     for hour in range(7, 20):
         load = 150 * math.exp(-((hour - 10.5) ** 2) / 3) + 110 * math.exp(-((hour - 15) ** 2) / 4)
-        arrivals += [midnight + hour * 3600 + rng.uniform(0, 3600) for _ in range(int(load))]
+        calls_this_hour = int(load * rng.uniform(0.8, 1.2))
+        arrivals += [midnight + hour * 3600 + rng.uniform(0, 3600) for _ in range(calls_this_hour)]
     calls = []
     for number, at in enumerate(sorted(arrivals)):
         call_id = f"{midnight:.0f}-{number}"
