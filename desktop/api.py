@@ -7,6 +7,7 @@ message, so the window can show exactly what went wrong.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 ERR_UNREACHABLE = "unreachable"
 ERR_BAD_ANSWER = "bad-answer"
+Params = dict[str, str] | Sequence[tuple[str, str]]  # a list repeats a key (queue=a&queue=b)
 
 
 class ApiError(Exception):
@@ -61,7 +63,7 @@ class BrokerApi:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def _call(
-        self, method: str, path: str, *, params: dict[str, str] | None = None, body: Any = None
+        self, method: str, path: str, *, params: Params | None = None, body: Any = None
     ) -> dict[str, Any]:
         try:
             async with self._session.request(
@@ -92,6 +94,14 @@ class BrokerApi:
         if not isinstance(answer, dict):
             raise ApiError(ERR_BAD_ANSWER, f"unexpected answer ({response.status})")
         return answer
+
+    @classmethod
+    async def _error_answer(cls, response: aiohttp.ClientResponse) -> dict[str, Any]:
+        """A refusal's JSON body, or nothing when it has none (a proxy's page)."""
+        try:
+            return await cls._json(response)
+        except ApiError:
+            return {}
 
     @staticmethod
     def _dicts(value: object) -> list[dict[str, Any]]:
@@ -128,3 +138,25 @@ class BrokerApi:
         answer = await self._call("POST", "/api/interactions", body=body)
         interaction = answer.get("interaction")
         return interaction if isinstance(interaction, dict) else {}
+
+    async def get_json(self, path: str, params: Params) -> dict[str, Any]:
+        """Any GET route answering a JSON object (the reports)."""
+        return await self._call("GET", path, params=params)
+
+    async def get_page(self, path: str, params: Params) -> str:
+        """A GET route answering a page (``text/html``), with the token in the header."""
+        try:
+            async with self._session.get(
+                self.base_url + path, params=params, headers=self._headers, timeout=self._timeout
+            ) as response:
+                if response.status >= 400:
+                    answer = await self._error_answer(response)
+                    raise ApiError(
+                        str(answer.get("error") or f"http-{response.status}"),
+                        str(answer.get("message") or f"the server answered {response.status}"),
+                        response.status,
+                    )
+                return await response.text()
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.info("GET %s failed: %r", path, exc)
+            raise ApiError(ERR_UNREACHABLE, "cannot reach the server") from exc

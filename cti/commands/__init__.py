@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cti.commands import check_config, contacts, demo, lookup, reload, replay, serve
+from cti.commands import check_config, contacts, demo, lookup, reload, replay, report, serve
 
-COMMANDS: tuple[ModuleType, ...] = (demo, replay, check_config, contacts, lookup, serve, reload)
+COMMANDS: tuple[ModuleType, ...] = (
+    demo,
+    replay,
+    check_config,
+    contacts,
+    lookup,
+    serve,
+    reload,
+    report,
+)

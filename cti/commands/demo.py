@@ -11,6 +11,7 @@ from typing import Any
 
 from cti.demo.client import ClientRefused
 from cti.demo.desktop import why_no_desktop
+from cti.demo.history import DEFAULT_WEEKS, MAX_WEEKS
 from cti.demo.session import DemoOptions, run_demo
 from cti.demo.view import TerminalView
 
@@ -57,6 +58,14 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=7, help="simulator and contacts seed")
     parser.add_argument(
+        "--history-weeks",
+        type=int,
+        default=DEFAULT_WEEKS,
+        metavar="N",
+        help=f"weeks of simulated queue_log history before today, for the reports "
+        f"(default: {DEFAULT_WEEKS}; 0 for none)",
+    )
+    parser.add_argument(
         "--data",
         type=Path,
         default=None,
@@ -72,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.speed <= 0 or args.rate <= 0:
         print("cti demo: --speed and --rate must be positive", file=sys.stderr)
+        return 2
+    if not 0 <= args.history_weeks <= MAX_WEEKS:
+        print(f"cti demo: --history-weeks must be 0 to {MAX_WEEKS}", file=sys.stderr)
         return 2
     desktop = args.desktop
     reason = why_no_desktop()
@@ -90,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             desktop=desktop,
             exit_after_calls=args.exit_after_calls,
+            history_weeks=args.history_weeks,
         )
         try:
             with TerminalView() as view:

@@ -23,11 +23,19 @@ from random import Random
 import aiohttp
 
 from cti.app import CtiApp
+from cti.assembly import records_path
 from cti.config import Config, load_config
 from cti.demo.breaks import Breaks
 from cti.demo.client import Team, ws_url
 from cti.demo.contacts import build_demo_directory
 from cti.demo.desktop import DesktopProcess
+from cti.demo.history import (
+    DEFAULT_WEEKS,
+    QUEUE_LOG,
+    DemoHistory,
+    import_demo_history,
+    write_demo_history,
+)
 from cti.demo.view import TerminalView
 from cti.lookup import ContactStore
 from cti.sim import PbxSimulator
@@ -63,6 +71,7 @@ class DemoOptions:
     contacts: int = 300
     desktop: bool = False  # also open the agent desktop, signed in as DESKTOP_AGENT
     exit_after_calls: bool = False  # with `calls`: close the desktop too, not wait for it
+    history_weeks: int = DEFAULT_WEEKS  # simulated weeks of queue_log before today
 
 
 def write_demo_config(
@@ -124,6 +133,15 @@ def build_directory(database: Path, count: int, seed: int) -> list[tuple[str, st
 async def run_demo(options: DemoOptions, view: TerminalView) -> int:
     """Run until `options.calls` calls have played out (or forever); returns the count."""
     callers = build_directory(options.workdir / "contacts.db", options.contacts, options.seed)
+    numbers = [number for number, _ in callers]
+    history = write_demo_history(options.workdir, numbers, options.history_weeks, options.seed)
+    if history is not None:
+        view.aside(
+            f"demo: {history.weeks} weeks of simulated history, {history.calls} calls "
+            f"({history.seconds:.1f} s)"
+        )
+    queue_log = options.workdir / QUEUE_LOG
+    view.aside(f"demo: the PBX simulator's queue_log: {queue_log}")
     ami_secret = secrets.token_urlsafe(16)
     tokens = {ext: secrets.token_urlsafe(24) for ext in DEMO_AGENTS}
     supervisor_token = secrets.token_urlsafe(24)
@@ -140,6 +158,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         max_waiting=MAX_WAITING,
         time_scale=1.0 / options.speed,
         secret=ami_secret,
+        queue_log=queue_log,
     )
     async with simulator, aiohttp.ClientSession() as http:
         config = write_demo_config(
@@ -151,6 +170,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
             wrapup_seconds=max(1, round(WRAPUP / options.speed)),
             speed=options.speed,
         )
+        await _import_history(history, config, view)
         app = CtiApp(config, broker_port=0)
         await app.start()
         assert app.port is not None
@@ -192,6 +212,13 @@ def _breaks(team: Team, options: DemoOptions, config: Config) -> Breaks:
     mine = {ext: client for ext, client in team.agents.items() if ext != DESKTOP_AGENT}
     agents = mine if options.desktop else team.agents
     return Breaks(agents, config.queues.pause_reasons, Random(options.seed), options.speed)
+
+
+async def _import_history(history: DemoHistory | None, config: Config, view: TerminalView) -> None:
+    """Before the server opens the records: the history's calls join them."""
+    if history is not None:
+        outcome = await asyncio.to_thread(import_demo_history, history, records_path(config))
+        view.aside(f"demo: history {outcome}")
 
 
 async def log_in(team: Team, timeout: float = START_TIMEOUT) -> None:

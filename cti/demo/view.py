@@ -166,6 +166,12 @@ class TerminalView:
         else:
             self._write(f"# {text}")
 
+    def aside(self, text: str) -> None:
+        """News worth a `#` line piped that does not take the live title (which keeps
+        what matters more at a glance: why there is no desktop, say)."""
+        if not self.live:
+            self._write(f"# {text}")
+
     def supervised_by(self, client: object) -> None:
         """`client` is a supervisor's: its frames go to `supervise`, and the queue line
         shows under the table."""

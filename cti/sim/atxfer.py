@@ -219,6 +219,7 @@ class AttendedScenes:
             [("IsExternal", "No"), ("DestType", "Bridge"), ("DestBridgeUniqueid", first.uniqueid)],
         )
         out = [done]
+        self.scenes.queue_log.attended_transfer(call.call_id, first.uniqueid)
         if call.queue is not None:
             talk = [("TalkTime", self.scenes.seconds(call, call.answered)), ("Reason", "transfer")]
             out.append(self.scenes.agent_event("AgentComplete", call, transferer, talk))

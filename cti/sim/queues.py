@@ -22,6 +22,7 @@ from cti.sim.frames import UNKNOWN
 from cti.sim.lists import write_list
 from cti.sim.members import INVALID, UNAVAILABLE, QueueBook, SimMember
 from cti.sim.player import Player
+from cti.sim.queuelog import AppQueueLog
 
 _TRUE = frozenset({"yes", "true", "y", "t", "1", "on"})  # ast_true
 
@@ -52,10 +53,12 @@ class SimQueues:
         player: Player,
         clock: Callable[[], float],
         offer: Callable[[str], None],
+        queue_log: AppQueueLog | None = None,
     ) -> None:
         """``offer(queue)``: a member of `queue` may now be rung (waiting callers)."""
         self.book, self.devices, self.player = book, devices, player
         self._clock, self._offer = clock, offer
+        self.queue_log = queue_log or AppQueueLog(clock)
 
     # -- membership ----------------------------------------------------------------------
 
@@ -78,6 +81,7 @@ class SimQueues:
         member.reason = action.field("Reason") if member.paused else ""
         member.status = self.devices.phone_status(member.extension)
         self.book.add(member)
+        self.queue_log.member_added(queue, interface, member.name, member.paused)
         frames = self._pause_device(member)
         frames += [member.event("QueueMemberAdded"), *self.devices.availability(queue)]
         self.player.send_soon(frames)
@@ -96,6 +100,7 @@ class SimQueues:
         if member.membership != "dynamic":
             return error("Member not dynamic")
         self.book.remove(member)
+        self.queue_log.member_removed(queue, member.interface, member.name)
         frames = [member.event("QueueMemberRemoved"), *self.devices.availability(queue)]
         self.player.send_soon(frames)
         return {"Message": "Removed interface from queue"}
@@ -114,6 +119,8 @@ class SimQueues:
         if not found:
             return error("Interface not found")
         frames: list[bytes] = []
+        if not queue:  # set_member_paused: PAUSEALL before the first queue's PAUSE
+            self.queue_log.paused_all(found[0].name, paused, action.field("Reason"))
         for member in found:
             frames += self._pause(member, paused, action.field("Reason"))
         self.player.send_soon(frames)
@@ -128,6 +135,7 @@ class SimQueues:
         member.reason = reason if paused else ""
         if paused:
             member.last_pause = int(time.time())
+        self.queue_log.paused(member.queue, member.name, paused, reason)
         frames = self._pause_device(member) + self.devices.availability(member.queue)
         return [*frames, member.event("QueueMemberPause")]
 

@@ -16,18 +16,25 @@ from cti.sim.devices import DeviceCache
 from cti.sim.frames import STATE_RING, STATE_RINGING, STATE_UP, SimChannel
 from cti.sim.members import QueueBook, sip_interface
 from cti.sim.model import PbxState, SimCall
+from cti.sim.queuelog import AppQueueLog
 
 Frames = list[bytes]
 
 
 class Scenes:
     def __init__(
-        self, state: PbxState, clock: Callable[[], float], book: QueueBook, cache: DeviceCache
+        self,
+        state: PbxState,
+        clock: Callable[[], float],
+        book: QueueBook,
+        cache: DeviceCache,
+        queue_log: AppQueueLog | None = None,
     ) -> None:
         self.state = state
         self.clock = clock
         self.book = book  # app_queue's members and waiting callers
         self.cache = cache  # device states (the queue's own ``Queue:<name>`` device)
+        self.queue_log = queue_log or AppQueueLog(clock)  # app_queue's queue_log lines
 
     def seconds(self, call: SimCall, since: float | None = None) -> str:
         return str(int(self.clock() - (call.started if since is None else since)))
@@ -47,6 +54,7 @@ class Scenes:
         out.append(f.newexten(caller, "Queue", f"{call.queue},tT,,,60"))
         out += self.cache.set(f"Queue:{call.queue}", "RINGING")
         position, count = self.book.join(call, call.queue)
+        self.queue_log.entered(call.call_id, call.queue, _logged_number(caller.cid_num), position)
         queue_pairs = [("Queue", call.queue), ("Position", str(position)), ("Count", str(count))]
         out.append(f.agent_event("QueueCallerJoin", caller, queue_pairs))
         out.append(f.channel_event("MusicOnHoldStart", caller, [("Class", "default")]))
@@ -66,6 +74,7 @@ class Scenes:
                 member = [("Queue", call.queue), ("Interface", leg.member[0])]
                 member.append(("MemberName", leg.member[1]))
                 out.append(f.dial_event("AgentCalled", caller, shown, member, f.AGENT))
+                self.queue_log.ringing(call.call_id)
             out.append(f.dial_event("DialBegin", caller, leg, [("DialString", f"PJSIP/{ext}")]))
         return out
 
@@ -121,6 +130,8 @@ class Scenes:
         out.append(f.channel_event("NewConnectedLine", caller))
         call.answered = self.clock()
         if call.queue is not None:
+            member_name = leg.member[1] if leg.member else ""
+            self.queue_log.connected(call.call_id, member_name, leg.uniqueid)
             out.append(f.channel_event("MusicOnHoldStop", caller))
             out += self._leave(call, "QueueCallerLeave")
             ring_time = [("RingTime", self.seconds(call, call.ringing_since or call.started))]
@@ -164,6 +175,8 @@ class Scenes:
             talk = [("TalkTime", self.seconds(call, call.answered)), ("Reason", reason)]
             out.append(self.agent_event("AgentComplete", call, agent, talk))
         stayers = [ch for ch in bridge.members if ch is not leaver]
+        for channel in (leaver, *stayers):
+            self.queue_log.hung_up(call.call_id, channel.uniqueid)
         out += self.leave_bridge(call, [leaver, *stayers])
         out.append(f.hangup(leaver, cause))
         self.state.forget(call, leaver)
@@ -177,6 +190,7 @@ class Scenes:
         """The caller hangs up before anyone answered (queue or direct)."""
         caller, out = call.origin, []
         legs = call.ringing_legs()
+        self.queue_log.ring_canceled(call.call_id, [leg.member[1] for leg in legs if leg.member])
         for leg in legs:
             out.append(f.dial_event("DialEnd", caller, leg, [("DialStatus", "CANCEL")]))
         for leg in legs:
@@ -191,6 +205,8 @@ class Scenes:
 
     def reject(self, call: SimCall, leg: SimChannel, cause: int) -> Frames:
         """A ringing leg is hung up on its own; the caller keeps waiting for the others."""
+        if leg.member is not None:
+            self.queue_log.ring_no_answer(call.call_id, leg.member[1])
         out = [f.dial_event("DialEnd", call.origin, leg, [("DialStatus", "NOANSWER")])]
         out.append(f.hangup(leg, cause))
         self.state.forget(call, leg)
@@ -207,6 +223,7 @@ class Scenes:
         stayer = next(ch for ch in bridge.members if ch is not mover)
         out: Frames = []
         if blind:
+            self.queue_log.blind_transfer(call.call_id, exten, context)
             out.append(f.channel_event("Unhold", stayer))
             target = [("Context", context), ("Extension", exten)]
             out.append(f.event("BlindTransfer", f.CALL, *self._blind(call, stayer, mover), target))
@@ -279,6 +296,7 @@ class Scenes:
         entry, position, count = left if left is not None else (None, 1, 0)
         out: Frames = []
         if why == "QueueCallerAbandon":
+            self.queue_log.left(call.call_id, "ABANDON", position)
             original = entry.original_position if entry is not None else position
             hold = self.seconds(call)
             self.book.counters_of(queue).abandoned_call(int(hold))
@@ -288,3 +306,8 @@ class Scenes:
             out += self.cache.set(f"Queue:{queue}", "NOT_INUSE")
         leave = [("Queue", queue), ("Position", str(position)), ("Count", str(count))]
         return [*out, f.agent_event("QueueCallerLeave", caller, leave)]
+
+
+def _logged_number(number: str) -> str:
+    """ENTERQUEUE's caller number: empty when the caller ID has none."""
+    return "" if number == f.UNKNOWN else number

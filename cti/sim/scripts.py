@@ -94,6 +94,7 @@ class ScriptBuilder:
 
         def dial() -> Frames:
             if not known:
+                self.scenes.queue_log.hung_up(call.call_id, caller.uniqueid)
                 out = [f.hangup(caller, 1)]
                 self.scenes.state.forget(call, caller)
                 return out

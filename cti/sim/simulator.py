@@ -15,6 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 
 from cti.ami.fake_server import FakeAmiServer
@@ -29,6 +30,7 @@ from cti.sim.model import IdAllocator, PbxState, SimCall
 from cti.sim.notify import PhoneNotify
 from cti.sim.outbound import OutboundScenes
 from cti.sim.player import Player
+from cti.sim.queuelog import AppQueueLog, QueueLogFile
 from cti.sim.queues import SimQueues
 from cti.sim.reactions import Reactions
 from cti.sim.scenes import Scenes
@@ -72,13 +74,19 @@ class PbxSimulator:
         supervisors: Sequence[str] = (),
         patience: tuple[float, float] | None = None,
         max_waiting: int | None = None,
+        queue_log: Path | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """``write_access=False`` is a manager.conf user with ``write =`` empty: every
         call-control and queue action is refused with ``Permission denied``.
         ``atxfer_noanswer`` is features.conf's atxfernoanswertimeout (simulated seconds).
         ``supervisors`` are phones that exist (they ring, answer, spy) but no generated
         call dials them. ``patience`` bounds how long a generated queue caller waits
-        unrung; ``max_waiting`` callers waiting in a queue turn new arrivals away."""
+        unrung; ``max_waiting`` callers waiting in a queue turn new arrivals away.
+        ``queue_log``: a file to append app_queue's queue_log to (`cti.sim.queuelog`),
+        from `start` on; None writes none. ``clock`` gives the simulated seconds since
+        the start (tests step it); by default the event loop's time over time_scale.
+        The queue_log's times are ``epoch`` plus those seconds."""
         self.rng = random.Random(seed)
         self.agents = list(agents)
         self.supervisors = list(supervisors)
@@ -103,9 +111,13 @@ class PbxSimulator:
         phones |= {ext: f"Supervisor {ext}" for ext in self.supervisors}
         self.state = PbxState(ids, phones)
         self._t0: float | None = None
+        self._clock_source = clock
+        self.queue_log = AppQueueLog(lambda: ids.epoch + self._clock())
+        self.queue_log_path = queue_log
+        self._queue_log_file: QueueLogFile | None = None
         self.book = QueueBook(self.queues, self._phone_of, self._clock)
         cache = DeviceCache()
-        self.scenes = Scenes(self.state, self._clock, self.book, cache)
+        self.scenes = Scenes(self.state, self._clock, self.book, cache, self.queue_log)
         self.builder = ScriptBuilder(self.scenes, OutboundScenes(self.scenes))
         self.builder.noanswer_timeout = atxfer_noanswer
         self.player = Player(self._emit, time_scale)
@@ -113,7 +125,7 @@ class PbxSimulator:
         self.dispatcher.start, self.dispatcher.later = self.player.play, self.player.call_later
         self.devices = DeviceWatch(cache, self.book, phones, self.dispatcher.member_freed)
         self.members = SimQueues(
-            self.book, self.devices, self.player, self._clock, self.dispatcher.soon
+            self.book, self.devices, self.player, self._clock, self.dispatcher.soon, self.queue_log
         )
         self.spy = SpyScenes(self.state, self.builder.outbound, self.player)
         self.actions = SimActions(
@@ -149,6 +161,8 @@ class PbxSimulator:
 
     async def start(self) -> None:
         self._t0 = asyncio.get_running_loop().time()
+        if self.queue_log_path is not None:
+            self._open_queue_log(self.queue_log_path)
         await self.server.start()
         if self.calls_per_second > 0:
             running = self.generator.run(self.place_call)
@@ -162,6 +176,9 @@ class PbxSimulator:
                 await self._generator
         await self.player.stop()
         await self.server.stop()
+        if self._queue_log_file is not None:
+            self._queue_log_file.close()
+            self.queue_log.sink, self._queue_log_file = None, None
 
     async def __aenter__(self) -> PbxSimulator:
         await self.start()
@@ -255,6 +272,13 @@ class PbxSimulator:
 
     # -- internals -----------------------------------------------------------------------
 
+    def _open_queue_log(self, path: Path) -> None:
+        """Asterisk opens its queue_log at start and says so: QUEUESTART."""
+        self._queue_log_file = QueueLogFile(path)  # QueueLogFileError: which file, why
+        self.queue_log.sink = self._queue_log_file.write
+        self.queue_log.queue_start()
+        logger.info("PBX simulator: queue_log %s", path)
+
     def _phone_of(self, interface: str) -> str | None:
         """The simulated phone an interface rings: ``PJSIP/<extension>``."""
         return phone_of(interface, self.state.agent_names)
@@ -268,6 +292,8 @@ class PbxSimulator:
         return await self.server.send_frames(self.expand(frames))
 
     def _clock(self) -> float:
+        if self._clock_source is not None:
+            return self._clock_source()
         if self._t0 is None or self.time_scale <= 0:
             return 0.0
         return (asyncio.get_running_loop().time() - self._t0) / self.time_scale

@@ -69,6 +69,7 @@ class TransferScenes:
         parked = self._parking(call)
         out.append(f.event("ParkedCallGiveUp", f.CALL, parkee.snapshot("Parkee"), parked))
         lot.members.remove(parkee)
+        self.scenes.queue_log.hung_up(call.call_id, parkee.uniqueid)  # COMPLETECALLER
         parkee.bridge, call.bridge = None, None
         out.append(f.bridge_event("BridgeLeave", lot, parkee))
         call.held, call.parked_at, call.parkee = False, None, None

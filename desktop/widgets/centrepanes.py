@@ -83,7 +83,7 @@ class CentrePanes(QObject):
         centre = self.controller.centre
         wallboard.action_requested.connect(centre.act)
         wallboard.agent_chosen.connect(lambda _: self._show_actions())
-        self.tabs.addTab(wallboard, WALLBOARD_TAB)
+        self.tabs.insertTab(1, wallboard, WALLBOARD_TAB)  # after Calls, before Reports
         return wallboard
 
     def _show_actions(self) -> None:

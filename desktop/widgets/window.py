@@ -41,6 +41,7 @@ from desktop.widgets.deck import CardDeck
 from desktop.widgets.dialbar import DialBar
 from desktop.widgets.linkbar import LinkBar
 from desktop.widgets.popcard import PopCard
+from desktop.widgets.reports_pane import ReportsPane
 from desktop.widgets.signin import SignInDialog
 from desktop.widgets.softphone import SoftphoneDialog
 from desktop.widgets.tray import RingNotifier
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.views.setObjectName("views")
         self.centre = CentrePanes(controller, self.views)
         self.agentbar = self.centre.agentbar
+        self.reports = ReportsPane(controller, self.views, lambda url: self.open_url(url))
         self._build()
         self._wire()
         self._menus()

@@ -43,7 +43,12 @@ CRM_URL = "https://crm.example.test/contacts/{contact_id}?n={number}"
 def write_config(directory: Path, ami_port: int) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
+        # one qasync loop runs the server and the desktop and stands still between a
+        # test's steps: a keep-alive Ping due meanwhile times out before its answer is
+        # read, and the server would reconnect in the middle of a test (cti serve has a
+        # loop of its own, which never stands still)
         f"ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
+        "  ping_interval: 3600\n"
         f"lookup:\n  database: {directory / 'contacts.db'}\n"
         "agi:\n  enabled: false\n"
         # alice's desk phone answers on NOTIFY (call.answer offered); bob's model is unknown
@@ -109,7 +114,19 @@ def run_in(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeou
     future = asyncio.ensure_future(asyncio.wait_for(coro, timeout), loop=loop)
     future.add_done_callback(lambda _: loop.stop())
     loop.run_forever()
+    running_between_runs(loop)
     return future.result()
+
+
+def running_between_runs(loop: asyncio.AbstractEventLoop | None) -> None:
+    """Keep ``loop`` the running loop after `run_forever` returns.
+
+    qasync runs the loop's timers and socket callbacks whenever Qt processes events, and
+    pytest-qt processes events after each test phase, between two runs: without a running
+    loop, `asyncio.get_running_loop()` fails inside them (a task that creates a task, a
+    fan-out's write batch), and the server or desktop loses that step.
+    """
+    asyncio.events._set_running_loop(loop)
 
 
 class LiveServer:
@@ -165,12 +182,31 @@ def loop(qapp: QApplication, qtbot: Any) -> Iterator[asyncio.AbstractEventLoop]:
     """Requests qtbot first, so asyncio is closed before pytest-qt closes the widgets."""
     event_loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(event_loop)
+    running_between_runs(event_loop)
     try:
         yield event_loop
     finally:
-        run_in(event_loop, asyncio.sleep(0.01), WAIT_S)
-        event_loop.close()
-        asyncio.set_event_loop(None)
+        try:
+            finish_tasks(event_loop)
+        finally:
+            running_between_runs(None)
+            event_loop.close()
+            asyncio.set_event_loop(None)
+
+
+def finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """What asyncio.run does before it closes a loop: cancel the tasks still pending and
+    let each run to its end, so none is destroyed before its first step (a coroutine
+    'never awaited' warning) or in the middle of its clean-up."""
+    run_in(loop, asyncio.sleep(0.01), WAIT_S)
+    for _ in range(3):  # a task's clean-up may start another; three rounds end them all
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        if not pending:
+            break
+        for task in pending:
+            task.cancel()
+        run_in(loop, asyncio.wait(pending), WAIT_S)
+    run_in(loop, loop.shutdown_asyncgens(), WAIT_S)
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ def write_centre_config(
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
         f"ami:\n  port: {ami_port}\n  reconnect_min: 0.05\n  reconnect_max: 0.2\n"
+        "  ping_interval: 3600\n"  # the shared loop stands still between steps (conftest)
         f"lookup:\n  database: {directory / 'contacts.db'}\n"
         "agi:\n  enabled: false\n"
         f"queues:\n  pause_reasons: [{', '.join(REASONS)}]\n  wrapup_seconds: {WRAPUP_S}\n"

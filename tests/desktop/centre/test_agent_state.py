@@ -176,7 +176,8 @@ def test_a_supervisor_in_no_queue_has_no_state_bar_and_an_agent_no_wallboard(
     alice = open_desk(centre, ALICE_TOKEN)
     sue = open_desk(centre, SUE_TOKEN)
     centre.run(until(lambda: sue.centre.wallboard is not None))
-    assert sue.views.count() == 2 and sue.views.tabText(1) == "Wallboard"
+    tabs = [sue.views.tabText(index) for index in range(sue.views.count())]
+    assert tabs == ["Calls", "Wallboard", "Reports"], "the supervisor's tabs (issue 12)"
     assert not sue.agentbar.isVisible()
     centre.run(until(lambda: alice.agentbar.isVisible()))
     assert alice.views.count() == 1 and alice.centre.wallboard is None
