@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cti.protocol import AVAILABLE, LOGGED_OUT, ON_CALL, ON_HOLD, PAUSED, RINGING, WRAP_UP
-from cti.records.periods import PeriodRow
+from cti.reports.agentperiods import Span, slot_totals, spans_to_clip
+from cti.reports.source import RecordsReader
 from cti.reports.tally import ratio
 
 BUSY = frozenset({ON_CALL, ON_HOLD, WRAP_UP})
@@ -68,24 +69,38 @@ class AgentTime:
         }
 
 
-def clip_periods(
-    periods: Iterable[PeriodRow], bounds: Sequence[float], until: float
+def agent_times(
+    reader: RecordsReader,
+    bounds: Sequence[float],
+    extensions: Sequence[str] | None,
+    until: float,
+    slot: int,
 ) -> list[AgentTime]:
-    """Each interval's `AgentTime`; ``bounds`` are the interval starts and the last end.
+    """Each interval's `AgentTime`; ``bounds`` are the interval starts and the last end,
+    each a multiple of ``slot``; ``extensions`` None is every agent.
 
     A period still open (no end) lasts until ``until`` (now): the future is no one's time.
     """
     times = [AgentTime() for _ in bounds[:-1]]
+    start, end = bounds[0], bounds[-1]
+    for total in slot_totals(reader, start, end, extensions, slot):
+        index = bisect_right(bounds, total.slot * slot) - 1
+        times[index].add(total.state, total.reason, total.seconds)
+    clip(spans_to_clip(reader, start, end, extensions, slot), bounds, until, times)
+    return times
+
+
+def clip(
+    spans: Iterable[Span], bounds: Sequence[float], until: float, times: list[AgentTime]
+) -> None:
+    """Add each span's time to the intervals it overlaps."""
     last = len(bounds) - 1
-    for period in periods:
-        start = period.started_at
-        end = period.ended_at if period.ended_at is not None else until
-        if end <= start or period.state == LOGGED_OUT:
-            continue
+    for span in spans:
+        start = span.started_at
+        end = span.ended_at if span.ended_at is not None else until
         index = max(0, bisect_right(bounds, start) - 1)
         while index < last and bounds[index] < end:
             spent = min(end, bounds[index + 1]) - max(start, bounds[index])
             if spent > 0:
-                times[index].add(period.state, period.reason, spent)
+                times[index].add(span.state, span.reason, spent)
             index += 1
-    return times

@@ -10,41 +10,15 @@ never straddles a local hour.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
-from math import gcd
+from datetime import datetime
 from typing import Any
 
-from cti.reports.period import ReportPeriod
+from cti.reports.period import ReportPeriod, slot_seconds
 from cti.reports.query import ReportQuery
 from cti.reports.settings import ReportSettings
 from cti.reports.source import RecordsReader
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-QUARTER_HOUR = 900
-_SAMPLE = 3600
-
-
-def _offset(moment: int, tz: tzinfo) -> int:
-    delta = datetime.fromtimestamp(moment, tz).utcoffset() or timedelta()
-    return int(delta.total_seconds())
-
-
-def slot_seconds(tz: tzinfo, start: float, end: float) -> int:
-    """The longest slot, at most a quarter hour, that divides every UTC offset of ``tz``
-    in [start, end) and every moment its clocks change there."""
-    slot = gcd(QUARTER_HOUR, _offset(int(start), tz))
-    moment, offset = int(start), _offset(int(start), tz)
-    while moment < end:
-        later = min(moment + _SAMPLE, int(end) + 1)
-        changed = _offset(later, tz)
-        if changed != offset:
-            low, high = moment, later
-            while high - low > 1:  # the first second of the new offset
-                middle = (low + high) // 2
-                low, high = (middle, high) if _offset(middle, tz) == offset else (low, middle)
-            slot = gcd(gcd(slot, changed), high)
-        moment, offset = later, changed
-    return max(slot, 1)
 
 
 @dataclass(frozen=True, slots=True)

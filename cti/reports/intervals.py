@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from cti.reports.agenttime import AgentTime, clip_periods
-from cti.reports.period import Interval, ReportPeriod, iso
+from cti.reports.agenttime import AgentTime, agent_times
+from cti.reports.period import Interval, ReportPeriod, iso, slot_seconds
 from cti.reports.query import ReportQuery
 from cti.reports.settings import ReportSettings
 from cti.reports.source import RecordsReader
@@ -84,7 +84,8 @@ def interval_report(
         extensions = sorted(
             settings.members_of(query.queues) | reader.agents_of(start, end, query.queues)
         )
-    times = clip_periods(reader.agent_periods(start, end, extensions), bounds, now)
+    slot = slot_seconds(settings.timezone, start, end)
+    times = agent_times(reader, bounds, extensions, now, slot)
     total_calls, total_agents = CallFigures.empty(rule), AgentTime()
     for figures, spent in zip(calls, times, strict=True):
         total_calls.merge(figures)

@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
+from math import gcd
 
 MINUTES_PER_DAY = 24 * 60
+QUARTER_HOUR = 900
+_SAMPLE = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +96,30 @@ class ReportPeriod:
 
     def intervals(self, minutes: int) -> list[Interval]:
         return [Interval(a, b) for a, b in pairwise(self.boundaries(minutes))]
+
+
+def _offset(moment: int, tz: tzinfo) -> int:
+    delta = datetime.fromtimestamp(moment, tz).utcoffset() or timedelta()
+    return int(delta.total_seconds())
+
+
+def slot_seconds(tz: tzinfo, start: float, end: float) -> int:
+    """The longest slot, at most a quarter hour, that divides every UTC offset of ``tz``
+    in [start, end) and every moment its clocks change there.
+
+    Slots of UTC time (``floor(t / slot)``) then never straddle a local quarter hour, so
+    SQLite can count per slot and each slot falls whole in one local hour or interval.
+    """
+    slot = gcd(QUARTER_HOUR, _offset(int(start), tz))
+    moment, offset = int(start), _offset(int(start), tz)
+    while moment < end:
+        later = min(moment + _SAMPLE, int(end) + 1)
+        changed = _offset(later, tz)
+        if changed != offset:
+            low, high = moment, later
+            while high - low > 1:  # the first second of the new offset
+                middle = (low + high) // 2
+                low, high = (middle, high) if _offset(middle, tz) == offset else (low, middle)
+            slot = gcd(gcd(slot, changed), high)
+        moment, offset = later, changed
+    return max(slot, 1)

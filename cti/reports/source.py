@@ -9,12 +9,10 @@ without `wrapup_seconds` a call has no wrap-up.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
-
-from cti.records.periods import PeriodRow
 
 
 class RecordsUnavailable(Exception):
@@ -35,10 +33,12 @@ class QueueCallRow(NamedTuple):
 _TALK_FALLBACK = "max(0.0, ended_at - answered_at - held_seconds)"
 
 
+def in_list(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
 def _queue_filter(queues: Sequence[str]) -> str:
-    if not queues:
-        return "queue IS NOT NULL"
-    return f"queue IN ({', '.join('?' for _ in queues)})"
+    return in_list("queue", queues) if queues else "queue IS NOT NULL"
 
 
 class RecordsReader:
@@ -83,7 +83,8 @@ class RecordsReader:
             conn.close()
             self._conn = None  # type: ignore[assignment]
 
-    def _rows(self, sql: str, args: Sequence[object]) -> list[Any]:
+    def rows(self, sql: str, args: Sequence[object]) -> list[Any]:
+        """The rows of one query; RecordsUnavailable names the file when it fails."""
         try:
             return self._conn.execute(sql, tuple(args)).fetchall()
         except sqlite3.Error as exc:
@@ -99,7 +100,7 @@ class RecordsReader:
         )
         return [
             QueueCallRow(r[0], bool(r[1]), bool(r[2]), r[3], bool(r[4]), r[5])
-            for r in self._rows(sql, (start, end, *queues))
+            for r in self.rows(sql, (start, end, *queues))
         ]
 
     def offered_by_slot(
@@ -128,7 +129,7 @@ class RecordsReader:
             f"AND NOT {short} GROUP BY slot"
         )
         extra = () if short_seconds is None else (short_seconds,)
-        return [(int(r[0]), int(r[1])) for r in self._rows(sql, (start, end, *queues, *extra))]
+        return [(int(r[0]), int(r[1])) for r in self.rows(sql, (start, end, *queues, *extra))]
 
     def agents_of(self, start: float, end: float, queues: Sequence[str]) -> set[str]:
         """Extensions rung for a call of ``queues`` that joined in [start, end)."""
@@ -136,40 +137,4 @@ class RecordsReader:
             "SELECT DISTINCT a.extension FROM calls c JOIN call_agents a USING (call_id) "
             f"WHERE c.arrived_at >= ? AND c.arrived_at < ? AND c.{_queue_filter(queues)}"
         )
-        return {str(r[0]) for r in self._rows(sql, (start, end, *queues))}
-
-    def extensions(self) -> list[str]:
-        """Every extension with agent periods, each once (a skip-scan of the key's index)."""
-        sql = (
-            "WITH RECURSIVE ext(e) AS (SELECT min(extension) FROM agent_periods UNION ALL "
-            "SELECT (SELECT min(extension) FROM agent_periods WHERE extension > e) "
-            "FROM ext WHERE e IS NOT NULL) SELECT e FROM ext WHERE e IS NOT NULL"
-        )
-        return [str(r[0]) for r in self._rows(sql, ())]
-
-    def agent_periods(
-        self, start: float, end: float, extensions: Sequence[str] | None
-    ) -> Iterator[PeriodRow]:
-        """The periods that overlap [start, end) of ``extensions`` (None: every agent).
-
-        Each agent's periods follow one another, so those that began before ``start``
-        are at most one per agent: found by its key's index, not by reading the past.
-        """
-        wanted = None if extensions is None else set(extensions)
-        for extension in self.extensions() if extensions is None else sorted(wanted or ()):
-            before = self._rows(
-                "SELECT extension, state, reason, started_at, ended_at, call_id "
-                "FROM agent_periods WHERE extension = ? AND started_at < ? "
-                "ORDER BY started_at DESC LIMIT 1",
-                (extension, start),
-            )
-            for row in before:
-                if row[4] is None or float(row[4]) > start:
-                    yield PeriodRow(*row)
-        sql = (
-            "SELECT extension, state, reason, started_at, ended_at, call_id FROM agent_periods "
-            "WHERE started_at >= ? AND started_at < ?"
-        )
-        for row in self._rows(sql, (start, end)):
-            if wanted is None or row[0] in wanted:
-                yield PeriodRow(*row)
+        return {str(r[0]) for r in self.rows(sql, (start, end, *queues))}

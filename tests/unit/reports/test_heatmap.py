@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cti.agents.servicelevel import ServiceLevelRule
-from cti.reports.heatmap import heatmap, slot_seconds
+from cti.reports.heatmap import heatmap
 from cti.reports.intervals import interval_report
+from cti.reports.period import slot_seconds
 from cti.reports.query import ReportQuery
 from cti.reports.settings import ReportSettings
 from cti.reports.source import RecordsReader

@@ -11,7 +11,7 @@ from cti.reports.period import ReportPeriod, iso
 from cti.reports.query import ReportQuery
 from cti.reports.settings import ReportSettings
 from cti.reports.source import RecordsReader
-from tests.unit.reports.records_db import QueueCall, add_calls, make_records
+from tests.unit.reports.records_db import QueueCall, add_calls, add_period, make_records
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -86,3 +86,21 @@ def test_a_period_of_several_days_runs_from_the_first_local_midnight_to_after_th
     assert iso(period.start, PARIS) == "2026-03-28T00:00:00+01:00"
     assert iso(period.end, PARIS) == "2026-03-31T00:00:00+02:00"
     assert len(period.intervals(60)) == 24 + 23 + 24
+
+
+def test_agent_time_on_the_dst_day_is_clipped_to_local_intervals(tmp_path: Path) -> None:
+    path = make_records(tmp_path / "records.db")
+    across_gap = datetime(2026, 3, 29, 1, 50, tzinfo=PARIS).timestamp()  # 20 min to 03:10
+    add_period(path, "1001", "available", across_gap, across_gap + 1200)
+    short = datetime(2026, 3, 29, 9, 5, tzinfo=PARIS).timestamp()  # within one quarter hour
+    add_period(path, "1001", "paused", short, short + 300, "break")
+    query = ReportQuery(date(2026, 3, 29), date(2026, 3, 29), (), 30)
+    with RecordsReader(path) as reader:
+        body = interval_report(reader, query, ReportSettings(timezone=PARIS), short + 3600)
+    logged = {
+        row["start"][11:]: row["logged_in_seconds"]
+        for row in body.as_json()["intervals"]
+        if row["logged_in_seconds"]
+    }
+    assert logged == {"01:30:00+01:00": 600, "03:00:00+02:00": 600, "09:00:00+02:00": 300}
+    assert body.as_json()["paused_seconds"] == {"break": 300}
