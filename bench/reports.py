@@ -4,7 +4,7 @@ Generates (or reuses, ``--db``) a seeded records file: a year of one centre with
 ``--agents`` agents and three queues, weekdays busier than weekends, a morning and an
 afternoon peak, about 1.2 million queue calls (the calls of ~5 million queue_log lines:
 ENTERQUEUE, CONNECT, COMPLETE* and some RINGNOANSWER/ABANDON per call) and each agent's
-state periods (about 4 million rows). The rows go in with ``executemany`` through the real
+state periods (about 3.4 million rows). The rows go in with ``executemany`` through the real
 schema (`cti.records.schema.open_records`).
 
 Then, in rounds that alternate the contenders (so they share the machine's mood), it
@@ -88,7 +88,7 @@ def day_load(day: date, hour: float) -> float:
     if not 8 <= hour < 20:
         return 0.0
     return scale * (
-        520 * math.exp(-((hour - 10.5) ** 2) / 3) + 400 * math.exp(-((hour - 15) ** 2) / 4)
+        740 * math.exp(-((hour - 10.5) ** 2) / 3) + 570 * math.exp(-((hour - 15) ** 2) / 4)
     )
 
 
