@@ -30,6 +30,8 @@ class QueueCallRow(NamedTuple):
     handled_seconds: float | None  # talk + hold + wrap-up of an answered call that ended
 
 
+NEEDED_TABLES = ("calls", "call_agents", "agent_periods")
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _TALK_FALLBACK = "max(0.0, ended_at - answered_at - held_seconds)"
 
 
@@ -41,24 +43,34 @@ def _queue_filter(queues: Sequence[str]) -> str:
     return in_list("queue", queues) if queues else "queue IS NOT NULL"
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """``mode=ro``: this connection can never write, whatever a query says."""
+    if not path.is_file():
+        raise RecordsUnavailable(f"no call records file at {path}")
+    try:
+        return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5.0)
+    except sqlite3.Error as exc:
+        raise RecordsUnavailable(f"call records {path}: {exc}") from None
+
+
 class RecordsReader:
     """The records file at ``path``, read-only; use as a context manager."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if not self.path.is_file():
-            raise RecordsUnavailable(f"no call records file at {self.path}")
-        uri = self.path.resolve().as_uri() + "?mode=ro"
+        self._conn = _open_read_only(self.path)
         try:
-            self._conn = sqlite3.connect(uri, uri=True, timeout=5.0)
+            tables = {row[0] for row in self._conn.execute(_TABLES)}
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(calls)")}
-            self._conn.execute("SELECT 1 FROM agent_periods LIMIT 1").fetchall()
         except sqlite3.Error as exc:
             self.close()
             raise RecordsUnavailable(f"call records {self.path}: {exc}") from None
-        if "arrived_at" not in columns:
+        missing = sorted(set(NEEDED_TABLES) - tables)
+        if missing:
             self.close()
-            raise RecordsUnavailable(f"call records {self.path}: no calls table in it")
+            raise RecordsUnavailable(
+                f"{self.path} is not a call records file (no table {', '.join(missing)})"
+            )
         talk = "talk_seconds" if "talk_seconds" in columns else "NULL"
         wrapup = "wrapup_seconds" if "wrapup_seconds" in columns else "NULL"
         self._handled = (
@@ -78,10 +90,7 @@ class RecordsReader:
         self.close()
 
     def close(self) -> None:
-        conn = getattr(self, "_conn", None)
-        if conn is not None:
-            conn.close()
-            self._conn = None  # type: ignore[assignment]
+        self._conn.close()
 
     def rows(self, sql: str, args: Sequence[object]) -> list[Any]:
         """The rows of one query; RecordsUnavailable names the file when it fails."""
