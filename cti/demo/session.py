@@ -187,10 +187,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
                 await desk.start()
             await _wait_connected(app, lambda: len(team.clients) + desk.running)
             await log_in(team)
-            away = {
-                e: c for e, c in team.agents.items() if not (options.desktop and e == DESKTOP_AGENT)
-            }
-            breaks = Breaks(away, config.queues.pause_reasons, Random(options.seed), options.speed)
+            breaks = _breaks(team, options, config)
             tasks.append(asyncio.create_task(breaks.run(), name="demo-breaks"))
             if options.calls is None:
                 await _until_first(viewer, desk.wait() if options.desktop else None)

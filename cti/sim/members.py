@@ -147,11 +147,14 @@ class QueueBook:
         configured: Mapping[str, Sequence[str]],
         phone_of: Callable[[str], str | None],
         clock: Callable[[], float],
+        epoch_now: Callable[[], float] = time.time,
     ) -> None:
         """``configured`` is the simulator's own queues mapping (queues.conf): members
         added to it later are read in at the next look. ``phone_of(interface)`` names
-        the simulated phone an interface rings."""
+        the simulated phone an interface rings. ``epoch_now`` is the simulated wall
+        clock of LoginTime, LastCall and LastPause (the same seed, the same bytes)."""
         self._configured, self._phone_of, self._clock = configured, phone_of, clock
+        self.epoch_now = epoch_now
         self._members: dict[str, dict[str, SimMember]] = {}  # queue -> interface -> member
         self._by_phone: dict[str | None, list[SimMember]] = {}
         self._read: tuple[tuple[str, int], ...] = ()  # the configuration as last read
@@ -175,6 +178,7 @@ class QueueBook:
                 if interface not in self._members[queue]:
                     phone = self._phone_of(interface)
                     member = SimMember(queue, interface, f"SIP Agent {extension}", interface, phone)
+                    member.login_time = int(self.epoch_now())
                     member.status = NOT_INUSE if phone is not None else INVALID
                     self.add(member)
 
@@ -218,6 +222,7 @@ class QueueBook:
             queue, interface, name, state_interface, phone, membership="dynamic", penalty=penalty
         )
         member.status = NOT_INUSE if phone is not None else INVALID
+        member.login_time = int(self.epoch_now())
         return member
 
     # -- waiting callers ----------------------------------------------------------------

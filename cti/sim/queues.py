@@ -12,7 +12,6 @@ manager_queues_summary). A member that becomes available gets the waiting caller
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from cti.ami.fake_channels import Pairs
@@ -134,7 +133,7 @@ class SimQueues:
         member.paused = paused
         member.reason = reason if paused else ""
         if paused:
-            member.last_pause = int(time.time())
+            member.last_pause = int(self.book.epoch_now())
         self.queue_log.paused(member.queue, member.name, paused, reason)
         frames = self._pause_device(member) + self.devices.availability(member.queue)
         return [*frames, member.event("QueueMemberPause")]

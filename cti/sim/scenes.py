@@ -8,7 +8,6 @@ recordings show them (queue ringall: ``sip_queue_sip_agents_hold.raw``, abandon:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from cti.sim import frames as f
@@ -286,7 +285,7 @@ class Scenes:
             counters.completed_call(hold, talk)
             if member is not None:
                 member.in_call, member.calls = False, member.calls + 1
-                member.last_call = int(time.time())
+                member.last_call = int(self.book.epoch_now())
 
     def _leave(self, call: SimCall, why: str) -> Frames:
         """The caller leaves its queue: answered (QueueCallerLeave) or given up

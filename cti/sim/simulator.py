@@ -115,7 +115,9 @@ class PbxSimulator:
         self.queue_log = AppQueueLog(lambda: ids.epoch + self._clock())
         self.queue_log_path = queue_log
         self._queue_log_file: QueueLogFile | None = None
-        self.book = QueueBook(self.queues, self._phone_of, self._clock)
+        self.book = QueueBook(
+            self.queues, self._phone_of, self._clock, lambda: ids.epoch + self._clock()
+        )
         cache = DeviceCache()
         self.scenes = Scenes(self.state, self._clock, self.book, cache, self.queue_log)
         self.builder = ScriptBuilder(self.scenes, OutboundScenes(self.scenes))

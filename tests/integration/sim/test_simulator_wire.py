@@ -45,6 +45,14 @@ async def test_same_seed_sends_the_same_bytes_over_tcp() -> None:
     assert first != other
 
 
+async def test_member_times_are_the_simulated_clocks_not_the_machines() -> None:
+    """LoginTime (and LastCall, LastPause) in epoch seconds of the simulated clock: with
+    the machine's, two runs of one seed differed when they straddled a second."""
+    frames = await session(21)
+    logins = {f for frame in frames for f in frame.split(b"\r\n") if f.startswith(b"LoginTime")}
+    assert logins == {b"LoginTime: 1795400000"}
+
+
 async def test_park_answer_keeps_asterisks_bare_line_feed() -> None:
     async with simulator(1, time_scale=0.001) as sim:
         call_id = await sim.place_call(
