@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -151,3 +153,44 @@ async def test_an_unreadable_records_file_is_a_502_that_does_not_show_its_path(
         assert (status, body["error"]) == (502, "failed")
         assert "secret-place" not in body["message"]
     assert "secret-place" in caplog.text  # the server's log names the file for the admin
+
+
+class HeldBook(ReportBook):
+    """A real book whose interval reports wait for the test's go, to watch them run."""
+
+    def __init__(self, book: ReportBook) -> None:
+        super().__init__(book.path, book.settings, lambda: NOW)
+        self.go = threading.Event()
+        self.running = 0
+        self.most = 0
+        self.lock = threading.Lock()
+
+    def intervals(self, query: ReportQuery) -> dict[str, Any]:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            assert self.go.wait(30.0)
+            return super().intervals(query)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+async def test_reports_run_off_the_event_loop_at_most_two_at_once(
+    start_reports: StartReports, book: ReportBook
+) -> None:
+    held = HeldBook(book)
+    server = await start_reports(held)
+    pending = [asyncio.create_task(get(server, "intervals", WEEK)) for _ in range(3)]
+    async with asyncio.timeout(30.0):
+        while held.running < 2:  # noqa: ASYNC110 - the worker threads have no event to await
+            await asyncio.sleep(0.01)
+    async with server.http.get(f"{server.url}/api/health") as response:
+        assert response.status == 200  # the loop serves while two reports are held
+    await asyncio.sleep(0.2)
+    assert held.running == 2  # the third waits its turn
+    held.go.set()
+    answers = await asyncio.gather(*pending)
+    assert [status for status, _, _ in answers] == [200, 200, 200]
+    assert held.most == 2
