@@ -41,6 +41,7 @@ from cti.assembly import (
     tls_context,
 )
 from cti.broker import BrokerContext, BrokerMetrics, build_context, make_runner
+from cti.broker.context import CallNote
 from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
 from cti.control import AmiCallControl, settings_from
@@ -119,7 +120,7 @@ class CtiApp:
             spy=SpyControl(self.ami, self.tracker.calls, control),
             reports=ReportBook(self.records.path, report_settings(config)),
         )
-        self.context.note_listeners.append(self.wrapup.note_saved)  # a note ends a wrap-up
+        self.context.note_listeners.append(self._note_saved)
         self.context.broker.call_log.use(self.records.recorder)  # notes survive restarts
         self.metrics.add_section(self.records.prometheus_lines)
         self.pipeline = PopPipeline(self._publish, self.lookup, self.metrics)
@@ -274,6 +275,11 @@ class CtiApp:
         while True:
             await asyncio.sleep(STATS_TICK)
             self._send_stats()
+
+    def _note_saved(self, note: CallNote) -> None:
+        """A note ends its call's wrap-up, and its disposition goes into the call's record."""
+        self.records.recorder.note_saved(note.call_id, note.disposition, note.notes)
+        self.wrapup.note_saved(note.call_id)
 
     def _wrapup_changed(self, extension: str) -> None:
         """A wrap-up started or ended: its end goes into the agent's state."""

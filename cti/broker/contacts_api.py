@@ -15,7 +15,7 @@ from aiohttp import web
 from cti.broker import contact_forms as forms
 from cti.broker.auth import AgentIdentity
 from cti.broker.calllog import CallRecord
-from cti.broker.context import BROKER_CONTEXT, ContactBook
+from cti.broker.context import BROKER_CONTEXT, CallNote, ContactBook
 from cti.broker.rest import error_response, identify, read_object
 from cti.protocol import (
     ERR_BAD_ARGS,
@@ -113,7 +113,8 @@ async def add_note(request: web.Request) -> web.Response:
     }
     interaction = contacts.add_interaction(contact_id, record)
     log.info("agent %s noted call %s for contact %s", identity.agent_id, call.call_id, contact_id)
-    request.app[BROKER_CONTEXT].note_saved(call.call_id)
+    saved = CallNote(call.call_id, note.disposition, note.notes)
+    request.app[BROKER_CONTEXT].note_saved(saved)
     return web.json_response({"ok": True, "interaction": interaction}, status=201)
 
 

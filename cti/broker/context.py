@@ -50,6 +50,15 @@ class ContactBook(Directory, Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class CallNote:
+    """An after-call note just saved (POST /api/interactions), for who listens to notes."""
+
+    call_id: str
+    disposition: str
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class BrokerContext:
     settings: BrokerSettings
     broker: Broker
@@ -61,18 +70,19 @@ class BrokerContext:
     contacts: ContactBook | None = None
     reports: ReportBook | None = None
     """The call records' reports (`GET /api/reports/...`); None answers not-configured."""
-    note_listeners: list[Callable[[str], None]] = field(default_factory=list)
-    """Told the call_id of every note saved (POST /api/interactions): it ends a wrap-up."""
+    note_listeners: list[Callable[[CallNote], None]] = field(default_factory=list)
+    """Told every note saved (POST /api/interactions): it ends a wrap-up, the records
+    keep its disposition."""
     writes: WriteBatch = field(default_factory=WriteBatch)
     """Every session's frames of one turn of the event loop, written at its end."""
 
-    def note_saved(self, call_id: str) -> None:
+    def note_saved(self, note: CallNote) -> None:
         """A listener that fails is logged; the note itself is saved already."""
         for listener in self.note_listeners:
             try:
-                listener(call_id)
+                listener(note)
             except Exception:
-                log.exception("note listener failed for call %s", call_id)
+                log.exception("note listener failed for call %s", note.call_id)
 
     async def authenticate(self, token: str, address: str) -> AgentIdentity | None:
         """Check a token at once; only a bad one waits, longer after each recent failure.

@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cti.commands import check_config, contacts, demo, lookup, reload, replay, report, serve
+from cti.commands import (
+    check_config,
+    contacts,
+    demo,
+    lookup,
+    records,
+    reload,
+    replay,
+    report,
+    serve,
+)
 
 COMMANDS: tuple[ModuleType, ...] = (
     demo,
     replay,
     check_config,
     contacts,
+    records,
     lookup,
     serve,
     reload,

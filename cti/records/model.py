@@ -19,6 +19,9 @@ from cti.protocol import (
 # How one agent leg ended (`call_agents.outcome`); the retraction reasons keep their names.
 ANSWERED = "answered"
 TRANSFERRED = "transferred"
+# Where a row came from (`calls.source`, `agent_periods.source`)
+LIVE = "live"
+QUEUE_LOG = "queue_log"
 LEG_OUTCOMES = (
     ANSWERED,
     TRANSFERRED,
@@ -86,8 +89,13 @@ class CallRecord:
     contact_ids: tuple[int, ...] = ()
     legs: list[AgentLeg] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
+    wrapup_seconds: float | None = None  # the answering agent's wrap-up after the call
+    disposition: str | None = None  # of the after-call note; the last note wins
+    note: str | None = None
+    source: str = LIVE
     held_since: float | None = None  # not stored: a hold open across a restart is lost
     waited: float | None = None  # the wait call.ended gave (queue join to answer or hang-up)
+    talk: float | None = None  # a talk time the source measured itself (queue_log's)
 
     @property
     def waited_seconds(self) -> float | None:
@@ -104,6 +112,15 @@ class CallRecord:
         if until is None and self.abandoned:
             until = self.ended_at
         return None if until is None else seconds_between(self.arrived_at, until)
+
+    @property
+    def talk_seconds(self) -> float | None:
+        """Answer to end minus hold, once the call ended answered; a measured one wins."""
+        if self.talk is not None:
+            return self.talk
+        if self.answered_at is None or self.ended_at is None:
+            return None
+        return round(max(0.0, self.ended_at - self.answered_at - self.held_seconds), 3)
 
     @property
     def number(self) -> str | None:

@@ -22,7 +22,8 @@ PERIOD_COLUMNS = ("extension", "state", "reason", "started_at", "ended_at", "cal
 UPSERT_PERIOD = (
     f"INSERT INTO agent_periods ({', '.join(PERIOD_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (extension, started_at) DO UPDATE SET state = excluded.state, "
-    "reason = excluded.reason, ended_at = excluded.ended_at, call_id = excluded.call_id"
+    "reason = excluded.reason, ended_at = excluded.ended_at, call_id = excluded.call_id, "
+    "source = excluded.source"  # a live period wins over an imported one at the same start
 )
 SELECT_OPEN_PERIODS = (
     f"SELECT {', '.join(PERIOD_COLUMNS)} FROM agent_periods WHERE ended_at IS NULL "
@@ -60,9 +61,12 @@ class AgentPeriods:
         sink: PeriodSink,
         clock: Callable[[], float] = time.time,
         open_periods: Iterable[PeriodRow] = (),
+        on_ended: Callable[[PeriodRow], None] | None = None,
     ) -> None:
+        """``on_ended`` hears each period that ends (a wrap-up's length goes to its call)."""
         self._sink = sink
         self._clock = clock
+        self._on_ended = on_ended
         self._open = {row.extension: row for row in open_periods}
 
     def current(self, extension: str) -> PeriodRow | None:
@@ -89,7 +93,10 @@ class AgentPeriods:
         since = epoch_of(event.since)
         start = now if since is None or since > now else since
         if current is not None and start > current.started_at:
-            self._sink.submit_period(current._replace(ended_at=start))
+            ended = current._replace(ended_at=start)
+            self._sink.submit_period(ended)
+            if self._on_ended is not None:
+                self._on_ended(ended)
         elif current is not None:
             start = current.started_at  # the old one lasted no time: the new one replaces it
         row = PeriodRow(extension, state, reason, start, None, call_id)

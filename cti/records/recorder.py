@@ -20,6 +20,7 @@ from cti.protocol import (
     ABANDONED,
     INBOUND,
     NOT_ANSWERED,
+    WRAP_UP,
     CallAnswered,
     CallEnded,
     CallHeld,
@@ -38,6 +39,7 @@ from cti.records.model import (
     Transfer,
     seconds_between,
 )
+from cti.records.periods import PeriodRow
 from cti.records.rows import RecordRows, from_rows, to_rows
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,36 @@ class CallRecorder:
             self._apply(event, self._clock())
         except Exception:
             log.exception("could not record %s for call %s", event.type, event.call_id)
+
+    def note_saved(self, call_id: str, disposition: str, note: str | None) -> None:
+        """The after-call note of a call (POST /api/interactions); the last one wins.
+
+        The call may be in progress, waiting to be written or recorded before a restart:
+        its newest state takes the note, so nothing else in the row goes back in time.
+        """
+        try:
+            record = self.find(call_id)
+            if record is None:
+                log.warning("a note for call %s, which the records do not hold", call_id)
+                return
+            record.disposition, record.note = disposition, note
+            self._sink.submit(to_rows(record))
+        except Exception:
+            log.exception("could not record the note of call %s", call_id)
+
+    def period_ended(self, period: PeriodRow) -> None:
+        """An agent's period ended: a wrap-up adds its length to its call's wrap-up."""
+        if period.state != WRAP_UP or period.call_id is None or period.ended_at is None:
+            return
+        try:
+            record = self.find(period.call_id)
+            if record is None:
+                return
+            spent = seconds_between(period.started_at, period.ended_at)
+            record.wrapup_seconds = round((record.wrapup_seconds or 0.0) + spent, 3)
+            self._sink.submit(to_rows(record))
+        except Exception:
+            log.exception("could not record the wrap-up of call %s", period.call_id)
 
     def add_contact(self, event: DomainEvent) -> None:
         """Take the matched contacts (and the lookup's E.164) of a published ringing or

@@ -33,6 +33,11 @@ CALL_COLUMNS = (
     "cause",
     "cause_text",
     "contact_ids",
+    "talk_seconds",
+    "wrapup_seconds",
+    "disposition",
+    "note",
+    "source",
 )
 LEG_COLUMNS = ("call_id", "leg", "extension", "rang_at", "answered_at", "ended_at", "outcome")
 TRANSFER_COLUMNS = ("call_id", "seq", "at", "from_extension", "to_extension", "mode")
@@ -90,6 +95,11 @@ def to_rows(record: CallRecord) -> RecordRows:
         record.cause,
         record.cause_text,
         f"[{','.join(map(str, record.contact_ids))}]",  # JSON; json.dumps costs 5x
+        record.talk_seconds,
+        record.wrapup_seconds,
+        record.disposition,
+        record.note,
+        record.source,
     )
     legs = tuple(
         (call_id, n, leg.extension, leg.rang_at, leg.answered_at, leg.ended_at, leg.outcome)
@@ -104,6 +114,7 @@ def to_rows(record: CallRecord) -> RecordRows:
 def from_rows(rows: RecordRows) -> CallRecord:
     values = dict(zip(CALL_COLUMNS, rows.call, strict=True))
     values["waited"] = values.pop("waited_seconds")  # as written: derived, or call.ended's
+    values["talk"] = values.pop("talk_seconds")  # likewise: derived, or queue_log's
     values["abandoned"] = bool(values["abandoned"])
     values["contact_ids"] = _contact_ids(values["contact_ids"])
     record = CallRecord(**values)

@@ -97,8 +97,38 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.table("agent_periods").create_index(["started_at"])
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """What a report needs per call beyond v2 (talk, wrap-up, the after-call note), and
+    where a row came from: `live` (this server saw it) or `queue_log` (imported).
+
+    Rows already there get their talk time (answer to end, minus hold) and the wrap-up
+    their agent periods hold, so an old file reports like a new one.
+    """
+    calls = db.table("calls")
+    for name, kind in (
+        ("talk_seconds", float),
+        ("wrapup_seconds", float),
+        ("disposition", str),
+        ("note", str),
+    ):
+        calls.add_column(name, kind)
+    calls.add_column("source", str, not_null_default="live")
+    db.table("agent_periods").add_column("source", str, not_null_default="live")
+    db.execute(
+        "UPDATE calls SET talk_seconds = round(max(0, ended_at - answered_at - held_seconds), 3) "
+        "WHERE answered_at IS NOT NULL AND ended_at IS NOT NULL"
+    )
+    db.execute(
+        "WITH wrapup AS (SELECT call_id, sum(ended_at - started_at) AS seconds "
+        "FROM agent_periods WHERE state = 'wrap-up' AND call_id IS NOT NULL "
+        "AND ended_at IS NOT NULL GROUP BY call_id) "
+        "UPDATE calls SET wrapup_seconds = round(wrapup.seconds, 3) FROM wrapup "
+        "WHERE wrapup.call_id = calls.call_id"
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -25,7 +25,9 @@ class CallRecords:
         self.store = RecordStore(path)
         self.writer = RecordWriter(self.store.path, keep_days, clock)
         self.recorder = CallRecorder(self.writer, self.store, clock)
-        self.periods = AgentPeriods(self.writer, clock, self.store.open_periods())
+        self.periods = AgentPeriods(
+            self.writer, clock, self.store.open_periods(), self.recorder.period_ended
+        )
         self._started = False
 
     @property

@@ -88,8 +88,8 @@ async def test_notes_for_a_call_that_ended_before_a_restart_follow_who_was_on_it
     assert (unknown[0], unknown[1]["error"]) == (404, "no-such-call")
     with closing(sqlite3.connect(config_dir / "records.db")) as conn:  # next to contacts.db
         row = conn.execute(
-            "SELECT queue, answered_by, abandoned, ended_at IS NOT NULL FROM calls "
-            "WHERE call_id = ?",
+            "SELECT queue, answered_by, abandoned, ended_at IS NOT NULL, disposition, note, "
+            "source FROM calls WHERE call_id = ?",
             (call_id,),
         ).fetchone()
-    assert row == ("support", "1001", 0, 1)
+    assert row == ("support", "1001", 0, 1, "resolved", "after the restart", "live")

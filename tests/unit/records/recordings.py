@@ -38,12 +38,13 @@ def timed_events(name: str) -> Iterator[tuple[float, Event]]:
         yield float(seconds), event
 
 
-def play(name: str, records: CallRecords, clock: Clock) -> list[DomainEvent]:
-    """Feed the recording through a real tracker into ``records`` as `cti.app` does."""
+def play(name: str, records: CallRecords, clock: Clock, start: float = START) -> list[DomainEvent]:
+    """Feed the recording through a real tracker into ``records`` as `cti.app` does;
+    ``start`` is the epoch of the recording's first frame."""
     tracker = CallTracker(default_region="US", clock=clock)
     out: list[DomainEvent] = []
     for seconds, event in timed_events(name):
-        clock.now = START + seconds
+        clock.now = start + seconds
         for domain in tracker.handle(event):
             records.recorder.record(domain)
             records.recorder.add_contact(domain)

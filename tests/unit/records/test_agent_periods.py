@@ -228,7 +228,7 @@ def test_a_version_1_file_gains_the_periods_table_and_keeps_its_calls(tmp_path: 
     try:
         migrate(db, MIGRATIONS[:1])
         db["calls"].insert({"call_id": "c1", "direction": "inbound", "arrived_at": START})
-        migrate(db)
+        migrate(db, MIGRATIONS[:2])
         assert db.execute("PRAGMA user_version").fetchone()[0] == 2
         assert db["agent_periods"].exists() and db["calls"].count == 1
     finally:

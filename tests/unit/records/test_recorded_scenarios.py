@@ -22,7 +22,8 @@ from tests.unit.records.recordings import START, Clock, open_records, play
 CALLS = (
     "SELECT call_id, direction, queue, caller_number, caller_e164, caller_name, "
     "called_number, did, arrived_at, answered_at, answered_by, ended_at, waited_seconds, "
-    "held_seconds, abandoned, cause, cause_text, contact_ids FROM calls"
+    "held_seconds, abandoned, cause, cause_text, contact_ids, talk_seconds, wrapup_seconds, "
+    "disposition, note, source FROM calls"
 )
 AGENTS = (
     "SELECT call_id, leg, extension, rang_at, answered_at, ended_at, outcome "
@@ -86,6 +87,11 @@ def test_queue_call_answered_by_1001_records_both_agents_rung_and_the_wait(rows_
             16,
             "Normal Clearing",
             "[]",
+            6.51,  # talk: the answer to the hang-up, no hold
+            None,  # no wrap-up period in a recording of AMI alone
+            None,
+            None,
+            "live",
         )
     ]
     assert rows["agents"] == [
@@ -120,6 +126,11 @@ def test_caller_abandoning_while_both_agents_ring_is_recorded_as_abandoned(
             16,
             "Normal Clearing",
             "[]",
+            None,  # never answered: no talk
+            None,
+            None,
+            None,
+            "live",
         )
     ]
     assert rows["agents"] == [
@@ -133,6 +144,7 @@ def test_blind_transfer_records_the_transfer_and_the_targets_own_leg(rows_of: An
     call = "1795400634.20"
     (row,) = rows["calls"]
     assert (row[2], row[9], row[10], row[11]) == ("support", 2.007, "1001", 13.521)
+    assert row[18] == 11.514, "talk runs from the first answer to the end, across the transfer"
     assert rows["agents"] == [
         (call, 0, "1002", 0.004, None, 2.007, "answered_elsewhere"),
         (call, 1, "1001", 0.005, 2.007, 4.010, "transferred"),
@@ -144,6 +156,8 @@ def test_blind_transfer_records_the_transfer_and_the_targets_own_leg(rows_of: An
 def test_hold_time_is_summed_from_held_to_resumed(rows_of: Any) -> None:
     (row,) = rows_of("hold_unhold")["calls"]
     assert (row[2], row[10], row[12], row[13]) == (None, "1001", 2.002, 6.006)
+    talk = round(row[11] - row[9] - row[13], 3)
+    assert (row[18], row[22]) == (talk, "live") and 0 < talk < row[11] - row[9]
 
 
 def test_click_to_dial_is_outbound_with_no_wait(rows_of: Any) -> None:

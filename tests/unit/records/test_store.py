@@ -104,15 +104,15 @@ def test_a_new_migration_step_upgrades_an_old_file_and_keeps_its_rows(tmp_path: 
     records.recorder.record(ringing("c1", "1001"))
     asyncio.run(records.aclose())
 
-    def v2(db: sqlite_utils.Database) -> None:  # what the next schema change will look like
-        db.table("calls").add_column("disposition", str)
+    def next_step(db: sqlite_utils.Database) -> None:  # what the next change will look like
+        db.table("calls").add_column("survey_score", int)
 
     db = sqlite_utils.Database(tmp_path / "r.db")
     try:
-        migrate(db, (*MIGRATIONS, v2))
-        migrate(db, (*MIGRATIONS, v2))  # a second start changes nothing
+        migrate(db, (*MIGRATIONS, next_step))
+        migrate(db, (*MIGRATIONS, next_step))  # a second start changes nothing
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
-        rows = db.execute("SELECT call_id, queue, disposition FROM calls").fetchall()
+        rows = db.execute("SELECT call_id, queue, survey_score FROM calls").fetchall()
     finally:
         db.close()
     assert rows == [("c1", "support", None)]
