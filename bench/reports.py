@@ -52,7 +52,6 @@ from cti.reports.service import ReportBook  # noqa: E402
 from cti.reports.settings import ReportSettings  # noqa: E402
 
 QUEUES = ("support", "sales", "billing")
-V3_COLUMNS = ("talk_seconds REAL", "wrapup_seconds REAL", "source TEXT NOT NULL DEFAULT 'live'")
 CALL_SQL = (
     "INSERT INTO calls (call_id, direction, queue, arrived_at, answered_at, answered_by, "
     "ended_at, waited_seconds, held_seconds, abandoned, talk_seconds, wrapup_seconds) "
@@ -66,18 +65,6 @@ PERIOD_SQL = (
     "INSERT INTO agent_periods (extension, state, reason, started_at, ended_at, call_id) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
-
-
-def prepare(path: Path) -> None:
-    """The real schema, plus the v3 columns reports read if this schema predates them."""
-    db = open_records(path)
-    try:
-        have = {row[1] for row in db.execute("PRAGMA table_info(calls)")}
-        for column in V3_COLUMNS:
-            if column.split()[0] not in have:
-                db.execute(f"ALTER TABLE calls ADD COLUMN {column}")
-    finally:
-        db.close()
 
 
 def day_load(day: date, hour: float) -> float:
@@ -187,7 +174,7 @@ def day_periods(agent: Agent) -> Iterator[tuple[object, ...]]:
 def generate(
     path: Path, first: date, days: int, agents: int, seed: int, tz: ZoneInfo
 ) -> dict[str, int]:
-    prepare(path)
+    open_records(path).close()
     rng, serial = random.Random(seed), iter(range(10**9))
     counts = {"calls": 0, "agent_periods": 0}
     with closing(sqlite3.connect(path)) as conn:

@@ -1,8 +1,5 @@
-"""Real records files for report tests, with the schema v3 columns of issue 12's contract.
-
-The file is made by `cti.records.schema.open_records` (the real migrations); while the
-schema on this branch is older than v3, the v3 columns reports read are added as the
-contract states them.
+"""Real records files for report tests, made by `cti.records.schema.open_records` (the
+real migrations), and the rows the tests need: queue calls, agent legs, agent periods.
 """
 
 from __future__ import annotations
@@ -16,27 +13,10 @@ from pathlib import Path
 
 from cti.records.schema import open_records
 
-V3_CALL_COLUMNS = {
-    "talk_seconds": "REAL",
-    "wrapup_seconds": "REAL",
-    "disposition": "TEXT",
-    "note": "TEXT",
-    "source": "TEXT NOT NULL DEFAULT 'live'",
-}
-
 
 def make_records(path: Path) -> Path:
-    db = open_records(path)
-    try:
-        have = {row[1] for row in db.execute("PRAGMA table_info(calls)")}
-        for name, kind in V3_CALL_COLUMNS.items():
-            if name not in have:
-                db.execute(f"ALTER TABLE calls ADD COLUMN {name} {kind}")
-        periods = {row[1] for row in db.execute("PRAGMA table_info(agent_periods)")}
-        if "source" not in periods:
-            db.execute("ALTER TABLE agent_periods ADD COLUMN source TEXT NOT NULL DEFAULT 'live'")
-    finally:
-        db.close()
+    """A new records file of the current schema, made by the real migrations."""
+    open_records(path).close()
     return path
 
 
