@@ -1,6 +1,8 @@
 """``cti report`` with no subcommand: the interval report (or ``--peaks``) from the records.
 
-It reads the call records `cti serve` writes (read-only, while it runs).
+It reads the call records `cti serve` writes (read-only, while it runs), or an Asterisk
+queue_log given with ``--from-queue-log``: imported, as `cti records import-queue-log`
+does, into a temporary records file that is deleted afterwards, so nothing is stored.
 Exit status: 0 done, 2 a bad option, config or file (the message says which and why), 1 the
 output file cannot be written.
 """
@@ -10,20 +12,25 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sqlite3
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from rich.console import Console
 
+from cti.agents.settings import agent_settings
 from cti.assembly import records_path
 from cti.commands.arguments import add_config_argument
 from cti.config import ConfigError, load_config
 from cti.config.report_options import INTERVAL_MINUTES
+from cti.records import RecordsFileError
+from cti.records.queuelog import MemberNames, QueueLogFileError, import_queue_log
 from cti.reports.csvformat import render_csv
 from cti.reports.query import BadReportQuery, ReportQuery, parse_query
 from cti.reports.service import ReportBook
-from cti.reports.settings import report_settings
+from cti.reports.settings import ReportSettings, report_settings
 from cti.reports.source import RecordsUnavailable
 from cti.reports.table import heatmap_table, interval_table
 
@@ -72,11 +79,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the weekday x hour heatmap of calls offered instead (table, csv or json)",
     )
     period.add_argument("--output", type=Path, metavar="FILE", help="write here, not to stdout")
-    period.add_argument(
+    source = period.add_mutually_exclusive_group()
+    source.add_argument(
         "--records",
         type=Path,
         metavar="PATH",
         help="the call records file (default: records.path, as cti serve uses it)",
+    )
+    source.add_argument(
+        "--from-queue-log",
+        dest="queue_log",
+        type=Path,
+        metavar="FILE",
+        help="report from an Asterisk queue_log file instead, without storing it",
     )
     add_config_argument(parser)
 
@@ -114,8 +129,34 @@ def render(args: argparse.Namespace, now: float) -> str:
         raise ReportFailed(str(exc).replace("'from'", "--from").replace("'to'", "--to")) from None
     if args.peaks and args.format == "html":
         raise ReportFailed("--peaks is a table, csv or json; the html report has the heatmap")
+    if args.queue_log is not None:
+        members = MemberNames.of_agents(agent_settings(config))
+        return _from_queue_log(args, members, settings, now, query)
     path = args.records or records_path(config)
     return _formatted(args, ReportBook(path, settings, lambda: now), query)
+
+
+def _from_queue_log(
+    args: argparse.Namespace,
+    members: MemberNames,
+    settings: ReportSettings,
+    now: float,
+    query: ReportQuery,
+) -> str:
+    """Import the file into a temporary records file, report, and delete the file.
+
+    The import's summary (lines read, every line skipped with its number and reason)
+    goes to stderr, so stdout stays the report alone.
+    """
+    with tempfile.TemporaryDirectory(prefix="cti-report-") as scratch:
+        path = Path(scratch) / "records.db"
+        try:
+            summary = import_queue_log(args.queue_log, path, members)
+        except (QueueLogFileError, RecordsFileError, sqlite3.Error) as exc:
+            raise ReportFailed(f"{args.queue_log}: {exc}") from None
+        for line in summary.report()[:-1]:  # the last names the temporary file
+            print(f"{PROG}: {line}", file=sys.stderr)
+        return _formatted(args, ReportBook(path, settings, lambda: now), query)
 
 
 def _formatted(args: argparse.Namespace, book: ReportBook, query: ReportQuery) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -174,3 +175,56 @@ def test_no_option_is_todays_report_of_the_configured_records(
     body = json.loads(out)
     today = datetime.now(PARIS).date().isoformat()
     assert (body["from"], body["to"], body["interval_minutes"]) == (today, today, 30)
+
+
+LAB_QUEUE_LOG = Path(__file__).resolve().parents[2] / "fixtures" / "queue_log" / "lab_queue_log"
+CALL_FIGURES = ("offered", "answered", "abandoned", "abandoned_short", "service_level")
+CALL_FIGURES += ("asa_seconds", "aht_seconds", "longest_wait_seconds")
+LAB_DAYS = ["--from", "2026-12-06", "--to", "2026-12-07"]  # 23:16 to 00:02 UTC
+
+
+def test_a_queue_log_is_reported_as_if_imported_and_nothing_is_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        argv = [*LAB_DAYS, "--config", str(tmp_path), "--format", "json", "--interval", "60"]
+        status, out, err = run([*argv, "--from-queue-log", str(LAB_QUEUE_LOG)], capsys)
+    finally:
+        tempfile.tempdir = None
+    assert status == 0, err
+    assert list(scratch.iterdir()) == []  # the temporary records file is gone
+    assert "cti report: read 429 lines of" in err and "skipped" not in err
+    direct = json.loads(out)
+    records = tmp_path / "imported.db"
+    assert main(["records", "import-queue-log", str(LAB_QUEUE_LOG), "--records", str(records)]) == 0
+    capsys.readouterr()
+    status, out, _ = run([*argv, "--records", str(records)], capsys)
+    assert status == 0
+    stored = json.loads(out)
+    for figure in CALL_FIGURES:  # agent time of still-open periods runs on with the clock
+        assert stored[figure] == direct[figure], figure
+        assert [r[figure] for r in stored["intervals"]] == [r[figure] for r in direct["intervals"]]
+    assert direct["offered"] > 100 and direct["answered"] > 50 and direct["abandoned"] > 0
+
+
+def test_a_file_that_is_no_queue_log_exits_2_saying_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = tmp_path / "notes.txt"
+    odd.write_text("dear diary\nnothing happened today\n", encoding="utf-8")
+    status, out, err = run(["--config", str(tmp_path), "--from-queue-log", str(odd)], capsys)
+    assert (status, out) == (2, "")
+    assert str(odd) in err and "is not a queue_log" in err
+
+
+def test_records_and_a_queue_log_are_not_both_a_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["report", "--records", "a.db", "--from-queue-log", str(LAB_QUEUE_LOG)])
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
