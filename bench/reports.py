@@ -247,21 +247,49 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timezone", default="Europe/Paris")
+    parser.add_argument(
+        "--source",
+        choices=("generated", "queue-log"),
+        default="generated",
+        help="generated: this script's year; queue-log: bench/queue_log_year.py's year of "
+        "queue_log (the import benchmark's), imported by cti's importer",
+    )
     args = parser.parse_args()
     tz = ZoneInfo(args.timezone)
-    first = date(2025, 1, 1)
+    first = date(2025, 1, 1) if args.source == "generated" else date(2025, 1, 6)
     with tempfile.TemporaryDirectory(prefix="cti-bench-reports-") as scratch:
         path = args.db or Path(scratch) / "records.db"
         if not path.exists():
             began = time.perf_counter()
-            counts = generate(path, first, args.days, args.agents, args.seed, tz)
+            if args.source == "generated":
+                generate(path, first, args.days, args.agents, args.seed, tz)
+            else:
+                from_queue_log(path, Path(scratch) / "queue_log", args.days, args.agents)
+            calls, periods = (count(path, table) for table in ("calls", "agent_periods"))
             print(
-                f"generated {counts['calls']:,} calls and {counts['agent_periods']:,} agent "
-                f"periods in {time.perf_counter() - began:.0f} s "
-                f"({path.stat().st_size / 2**20:.0f} MiB)"
+                f"{args.source}: {calls:,} calls and {periods:,} agent periods in "
+                f"{time.perf_counter() - began:.0f} s ({path.stat().st_size / 2**20:.0f} MiB)"
             )
         measure(path, first, args.days, tz, args.runs)
     return 0
+
+
+def from_queue_log(path: Path, log: Path, days: int, agents: int) -> None:
+    """The import benchmark's seeded year of queue_log, imported as cti imports it."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from queue_log_year import Centre, year
+
+    from cti.records.queuelog import import_queue_log
+
+    with log.open("w", encoding="utf-8") as out:
+        out.writelines(year(Centre(agents=agents, days=days)))
+    import_queue_log(log, path)
+    log.unlink()
+
+
+def count(path: Path, table: str) -> int:
+    with closing(sqlite3.connect(path)) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def measure(path: Path, first: date, days: int, tz: ZoneInfo, runs: int) -> None:
