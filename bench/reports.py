@@ -5,7 +5,8 @@ Generates (or reuses, ``--db``) a seeded records file: a year of one centre with
 afternoon peak, about 1.2 million queue calls (the calls of ~5 million queue_log lines:
 ENTERQUEUE, CONNECT, COMPLETE* and some RINGNOANSWER/ABANDON per call) and each agent's
 state periods (about 3.4 million rows). The rows go in with ``executemany`` through the real
-schema (`cti.records.schema.open_records`).
+schema (`cti.records.schema.open_records`). ``--source queue-log`` takes the queue_log
+import benchmark's year instead (`queue_log_year.py`), imported by cti's own importer.
 
 Then, in rounds that alternate the contenders (so they share the machine's mood), it
 times with ``perf_counter``:
