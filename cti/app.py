@@ -51,6 +51,8 @@ from cti.pipeline import EventPipeline, event_pipeline
 from cti.protocol import DomainEvent, WireEvent
 from cti.publishing import LOOKUP_GRACE, PopPipeline
 from cti.records import CallRecords
+from cti.reports.service import ReportBook
+from cti.reports.settings import report_settings
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,7 @@ class CtiApp:
             desktop=desktop_settings(config),
             agent_control=self.agent_control,
             spy=SpyControl(self.ami, self.tracker.calls, control),
+            reports=ReportBook(self.records.path, report_settings(config)),
         )
         self.context.note_listeners.append(self._note_saved)
         self.context.broker.call_log.use(self.records.recorder)  # notes survive restarts

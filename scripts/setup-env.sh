@@ -15,14 +15,16 @@ cd "$(dirname "$0")/.."
 # dev: the tests also run the desktop under Xvfb, the softphone against SIPp
 #   (sip-tester, tests/softphone) and the terminal demo in an 80x24 tmux; they close the
 #   desktop through a real window manager's close request (matchbox-window-manager,
-#   wmctrl) and type Ctrl+Q on a real X keyboard (xdotool).
+#   wmctrl) and type Ctrl+Q on a real X keyboard (xdotool); the HTML report is checked in
+#   a real headless browser (chromium, driven through chromium-driver by selenium).
 DESKTOP_DEBIAN=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
   fonts-droid-fallback
 )
 DEV_DEBIAN=(
-  xvfb sip-tester tmux matchbox-window-manager wmctrl xdotool "${DESKTOP_DEBIAN[@]}"
+  xvfb sip-tester tmux matchbox-window-manager wmctrl xdotool chromium chromium-driver
+  "${DESKTOP_DEBIAN[@]}"
 )
 
 debian_packages() {  # the Debian packages the extras in $1 need, one a line, each once

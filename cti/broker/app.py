@@ -20,10 +20,12 @@ from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Direc
 from cti.broker.hub import Broker
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.pending import PendingHellos
+from cti.broker.reports_api import add_report_routes
 from cti.broker.rest import add_routes
 from cti.broker.settings import BrokerSettings, DesktopSettings
 from cti.broker.ws import websocket_handler
 from cti.protocol import CLOSE_GOING_AWAY
+from cti.reports.service import ReportBook
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,11 @@ def build_context(
     desktop: DesktopSettings | None = None,
     agent_control: AgentCommandControl | None = None,
     spy: SpyCommandControl | None = None,
+    reports: ReportBook | None = None,
 ) -> BrokerContext:
     """``agent_control`` and ``spy`` serve the contact-centre commands (agent.login...,
-    supervisor.listen...); without them those commands answer not-configured."""
+    supervisor.listen...); without them those commands answer not-configured, as the
+    report routes do without ``reports``."""
     metrics = metrics or BrokerMetrics()
     broker = Broker(agents, settings.journal_size, metrics)
     broker.desktop = desktop or broker.desktop
@@ -61,6 +65,7 @@ def build_context(
         directory=directory,
         pending=PendingHellos(settings.max_pending_hellos, settings.close_timeout, metrics),
         contacts=contacts,
+        reports=reports,
     )
 
 
@@ -89,6 +94,7 @@ def make_app(ctx: BrokerContext) -> web.Application:
     app.router.add_get("/ws", websocket_handler)
     add_routes(app)
     add_contact_routes(app)
+    add_report_routes(app)
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(broker_lifetime)
     return app

@@ -17,6 +17,7 @@ from cti.broker.metrics import BrokerMetrics
 from cti.broker.pending import PendingHellos
 from cti.broker.sessions import WriteBatch
 from cti.broker.settings import BrokerSettings
+from cti.reports.service import ReportBook
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class BrokerContext:
     directory: Directory | None
     pending: PendingHellos
     contacts: ContactBook | None = None
+    reports: ReportBook | None = None
+    """The call records' reports (`GET /api/reports/...`); None answers not-configured."""
     note_listeners: list[Callable[[CallNote], None]] = field(default_factory=list)
     """Told every note saved (POST /api/interactions): it ends a wrap-up, the records
     keep its disposition."""

@@ -1,37 +1,32 @@
 """``cti report``: reports for managers. ``cti report erlang`` is the staffing calculator.
 
-The interval report (``cti report --from ... --queue ...``) will live on this same command
-with no subcommand, so the subcommands are optional and ``cti report`` alone says what
-there is instead of failing on a missing argument.
+With no subcommand, ``cti report [--from ... --queue ...]`` is the interval report from
+the call records (`cti.commands.report_intervals`), so the subcommands are optional.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from cti.commands import report_erlang
-
-NO_REPORT_YET = (
-    "cti report: choose a report: 'cti report erlang --calls N --interval SECONDS "
-    "--aht SECONDS' (the staffing calculator); see 'cti report --help'"
-)
+from cti.commands import report_erlang, report_intervals
 
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "report",
-        help="reports for managers: staffing with Erlang C or A",
-        description="Reports for managers. 'cti report erlang' computes the agents an "
-        "interval needs to reach a service level target (Erlang C, or Erlang A).",
+        help="reports for managers: intervals, service level, peaks, staffing (Erlang C or A)",
+        description="Reports for managers. With no REPORT: the interval report of the call "
+        "records (offered, answered, abandoned, service level, ASA, AHT, occupancy and "
+        "staffing per interval; see docs/reports.md). 'cti report erlang' computes the "
+        "agents an interval needs to reach a service level target (Erlang C, or Erlang A).",
     )
+    report_intervals.add_arguments(parser)
     reports = parser.add_subparsers(dest="report", metavar="REPORT", required=False)
     report_erlang.register(reports)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """``cti report`` with no report named."""
-    print(NO_REPORT_YET, file=sys.stderr)
-    return 2
+    """``cti report`` with no report named: the interval report."""
+    return report_intervals.run(args)

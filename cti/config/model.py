@@ -113,6 +113,14 @@ class QueuesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportsConfig:
+    timezone: str
+    interval_minutes: int
+    target_service_level: float
+    shrinkage: float
+
+
+@dataclass(frozen=True, slots=True)
 class NumbersConfig:
     default_region: str
     match_last_digits: int
@@ -158,6 +166,7 @@ class Config:
     queues: QueuesConfig
     agents: Mapping[str, AgentQueues] | None
     """The `agents` map: each agent extension's queue memberships (None: none set)."""
+    reports: ReportsConfig
     numbers: NumbersConfig
     desktop: DesktopConfig
     logging: LoggingConfig
@@ -202,6 +211,7 @@ def build_config(
         records=_section(RecordsConfig, "records", values),
         queues=_section(QueuesConfig, "queues", values),
         agents=_agents(values["agents"]),
+        reports=_section(ReportsConfig, "reports", values),
         numbers=_section(NumbersConfig, "numbers", values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),

@@ -33,6 +33,7 @@ from cti.config.queue_options import (
     QUEUES_SECTION,
 )
 from cti.config.records_options import RECORDS_OPTIONS, RECORDS_SECTION
+from cti.config.report_options import REPORT_OPTIONS, REPORTS_SECTION
 from cti.config.server_options import BROKER_OPTIONS, LOOKUP_OPTIONS, TLS_RULE
 from cti.config.types import Choice, Float, Int, RegexList, Region, Str, Template
 
@@ -70,6 +71,7 @@ SECTIONS: dict[str, str] = {
     "records": RECORDS_SECTION,
     "queues": QUEUES_SECTION,
     "agents": AGENTS_SECTION,
+    "reports": REPORTS_SECTION,
     "numbers": "Phone number normalisation and matching.",
     "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
     "logging": "Logging of the server process.",
@@ -152,6 +154,7 @@ OPTIONS: tuple[Option, ...] = (
     *RECORDS_OPTIONS,
     *QUEUE_OPTIONS,
     AGENTS_OPTION,
+    *REPORT_OPTIONS,
     Option(
         "numbers.default_region",
         Region(),

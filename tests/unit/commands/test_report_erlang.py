@@ -171,10 +171,3 @@ def test_a_missing_required_option_is_an_argparse_error(
         main(["report", "erlang", "--calls", "100", "--interval", "1800"])
     assert exited.value.code == 2
     assert "the following arguments are required: --aht" in capsys.readouterr().err
-
-
-def test_report_without_a_report_says_which_exist(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run_cli(["report"], capsys)
-    assert status == 2
-    assert out == ""
-    assert "cti report: choose a report: 'cti report erlang" in err
