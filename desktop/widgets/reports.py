@@ -52,6 +52,8 @@ class ReportsTab(QWidget):
         header = self.table.horizontalHeader()
         assert header is not None
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for wide in (0, 3):  # "10:00-10:30 so far", "Abandoned (short)": never cut
+            header.setSectionResizeMode(wide, QHeaderView.ResizeMode.ResizeToContents)
         self._build()
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.page_button.clicked.connect(self.page_requested)
