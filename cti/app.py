@@ -72,7 +72,9 @@ class CtiApp:
         self.config = config
         self.metrics = BrokerMetrics()
         self.records = CallRecords(records_path(config), config.records.keep_days)
-        self.stats = QueueStatsBook(service_level_rule(config))
+        # the centre's day is the reports' day: the wallboard and `cti report` of today agree
+        self.report_settings = report_settings(config)
+        self.stats = QueueStatsBook(service_level_rule(config), tz=self.report_settings.timezone)
         self.lookup, self._store = build_lookup(config)
         control = settings_from(config.calls)
         extensions = [agent.extension for agent in agent_directory(config).identities()]
@@ -118,7 +120,7 @@ class CtiApp:
             desktop=desktop_settings(config),
             agent_control=self.agent_control,
             spy=SpyControl(self.ami, self.tracker.calls, control),
-            reports=ReportBook(self.records.path, report_settings(config)),
+            reports=ReportBook(self.records.path, self.report_settings),
         )
         self.context.note_listeners.append(self._note_saved)
         self.context.broker.call_log.use(self.records.recorder)  # notes survive restarts

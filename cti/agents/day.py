@@ -1,4 +1,5 @@
-""" "Today" for queue statistics: from local midnight to the next, in the server's zone.
+""" "Today" for queue statistics: from midnight to the next, in the centre's time zone
+(`reports.timezone`, so the wallboard and the reports share a day).
 
 A day is 23 or 25 hours when the clocks change; times stay unix seconds throughout.
 """

@@ -94,7 +94,8 @@ REPORT_OPTIONS: tuple[Option, ...] = (
         TimeZoneName(),
         "UTC",
         "Time zone of report days and intervals: a report's dates are local dates here, "
-        "and every time it shows carries this zone's offset.",
+        "and every time it shows carries this zone's offset. The wallboard's today "
+        "(`queue.stats`) starts at this zone's midnight too.",
     ),
     Option(
         "reports.interval_minutes",

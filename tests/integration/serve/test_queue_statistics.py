@@ -12,8 +12,10 @@ import asyncio
 import itertools
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cti.app import CtiApp
 from cti.config import load_config
@@ -136,3 +138,16 @@ async def test_a_restart_mid_day_keeps_todays_counts(tmp_path: Path) -> None:
     keys = ("offered", "answered", "answered_within_target", "abandoned", "short_abandoned")
     assert {k: after[k] for k in keys} == {k: before[k] for k in keys}
     assert (after["waiting"], after["service_level"]) == (0, 1.0)
+
+
+async def test_the_wallboards_today_is_the_reports_today(tmp_path: Path) -> None:
+    """One clock for the centre: `queue.stats` counts the day of `reports.timezone`, so
+    the wallboard and `cti report` of today count the same calls."""
+    zone = "Pacific/Kiritimati"  # UTC+14: its midnight is never the machine's
+    async with centre(tmp_path / "config", f"reports:\n  timezone: {zone}\n") as floor:
+        sue = await floor.desktop(SUE_TOKEN)
+        await floor.ami.send_frames(recording())
+        line = await line_where(sue, settled)
+    today = datetime.now(ZoneInfo(zone)).date()
+    midnight = datetime.combine(today, time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    assert line["since"] == midnight.isoformat(timespec="milliseconds").replace("+00:00", "Z")
