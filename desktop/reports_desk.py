@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Coroutine
 from datetime import date
 from pathlib import Path
@@ -26,16 +27,13 @@ log = logging.getLogger(__name__)
 
 INTERVALS = "/api/reports/intervals"
 PAGE = "/api/reports/html"
-INTERVAL_MINUTES = 60
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
 
 
-def report_query(day: date | None, interval: int = INTERVAL_MINUTES) -> list[tuple[str, str]]:
-    """Today (the server's day in its report zone) unless a day is given; every queue."""
-    query = [("interval", str(interval))]
-    if day is not None:
-        query += [("from", day.isoformat()), ("to", day.isoformat())]
-    return query
+def report_query(day: date | None) -> list[tuple[str, str]]:
+    """Today (the server's day in its report zone) unless a day is given; every queue;
+    the server's `reports.interval_minutes`, as `cti report` uses it."""
+    return [] if day is None else [("from", day.isoformat()), ("to", day.isoformat())]
 
 
 class ReportsDesk(QObject):
@@ -76,7 +74,7 @@ class ReportsDesk(QObject):
             return
         finally:
             self.loading = False
-        view: ReportView = report_view(report)
+        view: ReportView = report_view(report, time.time())
         self.loaded.emit(view)
 
     async def _save_page(self) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from cti.demo.client import ClientRefused
 from cti.demo.desktop import why_no_desktop
 from cti.demo.history import DEFAULT_WEEKS, MAX_WEEKS
-from cti.demo.session import DemoOptions, run_demo
+from cti.demo.session import DemoOptions, desktop_user, run_demo
 from cti.demo.view import TerminalView
 
 
@@ -26,7 +26,8 @@ def register(sub: Any) -> None:
             "(1001-1004), who log in to queue support, and a supervisor (9000), and shows "
             "the agents' screen-pops and the supervisor's view of the queue live. When a "
             "display exists and the "
-            "desktop extra is installed, it also opens the agent desktop signed in as 1001. "
+            "desktop extra is installed, it also opens the agent desktop signed in as 1001 "
+            "(with --supervisor: as the supervisor, with the wallboard and the Reports tab). "
             "Runs until Ctrl-C (or until the desktop window is closed); with --calls N, "
             "until the N calls have ended and the desktop window (if any) is closed."
         ),
@@ -36,6 +37,12 @@ def register(sub: Any) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="open the agent desktop (default: when a display and PyQt6 are available)",
+    )
+    parser.add_argument(
+        "--supervisor",
+        action="store_true",
+        help="open the desktop signed in as the supervisor (9000), with the wallboard and "
+        "the Reports tab, instead of agent 1001 (needs a display)",
     )
     parser.add_argument(
         "--calls",
@@ -85,7 +92,10 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.history_weeks <= MAX_WEEKS:
         print(f"cti demo: --history-weeks must be 0 to {MAX_WEEKS}", file=sys.stderr)
         return 2
-    desktop = args.desktop
+    if args.supervisor and args.desktop is False:
+        print("cti demo: --supervisor opens the desktop: leave out --no-desktop", file=sys.stderr)
+        return 2
+    desktop = True if args.supervisor else args.desktop
     reason = why_no_desktop()
     if desktop and reason is not None:
         print(f"cti demo: cannot open the desktop: {reason}", file=sys.stderr)
@@ -102,13 +112,14 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             desktop=desktop,
             exit_after_calls=args.exit_after_calls,
+            desktop_supervisor=args.supervisor,
             history_weeks=args.history_weeks,
         )
         try:
             with TerminalView() as view:
                 view.note("demo: PBX simulator and server starting on 127.0.0.1")
                 if desktop:
-                    view.note("demo: opening the agent desktop as agent 1001")
+                    view.note(f"demo: opening {desktop_user(options)}")
                 elif reason is not None:
                     view.note(f"demo: terminal view only: {reason}")
                 played = asyncio.run(run_demo(options, view))

@@ -69,9 +69,17 @@ class DemoOptions:
     speed: float = 1.0  # 2.0 plays every call twice as fast
     seed: int = 7
     contacts: int = 300
-    desktop: bool = False  # also open the agent desktop, signed in as DESKTOP_AGENT
+    desktop: bool = False  # also open the desktop, signed in as DESKTOP_AGENT (or supervisor)
     exit_after_calls: bool = False  # with `calls`: close the desktop too, not wait for it
     history_weeks: int = DEFAULT_WEEKS  # simulated weeks of queue_log before today
+    desktop_supervisor: bool = False  # the desktop signs in as the supervisor, not 1001
+
+
+def desktop_user(options: DemoOptions) -> str:
+    """Who the demo's desktop signs in as, said for the terminal."""
+    if options.desktop_supervisor:
+        return f"the desktop as the supervisor ({SUPERVISOR}): wallboard and Reports tab"
+    return f"the agent desktop as agent {DESKTOP_AGENT}"
 
 
 def write_demo_config(
@@ -176,7 +184,8 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         assert app.port is not None
         url = ws_url("127.0.0.1", app.port)
         server = f"http://127.0.0.1:{app.port}"
-        desk = DesktopProcess(server, tokens[DESKTOP_AGENT], options.workdir)
+        desk_token = supervisor_token if options.desktop_supervisor else tokens[DESKTOP_AGENT]
+        desk = DesktopProcess(server, desk_token, options.workdir)
         team = Team(url, tokens, view, http, supervisor_token)
         tasks: list[asyncio.Task[None]] = []
         try:
@@ -207,7 +216,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
 def _breaks(team: Team, options: DemoOptions, config: Config) -> Breaks:
     """Breaks for the agents the demo drives (not the one a person has on the desktop)."""
     mine = {ext: client for ext, client in team.agents.items() if ext != DESKTOP_AGENT}
-    agents = mine if options.desktop else team.agents
+    agents = mine if options.desktop and not options.desktop_supervisor else team.agents
     return Breaks(agents, config.queues.pause_reasons, Random(options.seed), options.speed)
 
 

@@ -54,6 +54,7 @@ class ReportsPane(QObject):
             self.tab.refresh_requested.connect(self.desk.refresh)
             self.tab.page_requested.connect(self.desk.open_page)
             self.tabs.addTab(self.tab, REPORTS_TAB)
+            log.info("reports tab shown: signed in as a supervisor")
             self.timer.start()
             self.desk.refresh()
         elif not supervisor and self.tab is not None:

@@ -50,7 +50,7 @@ BOB_IFACE = "Local/1002@agents"
 
 
 def write_centre_config(
-    directory: Path, ami_port: int, extra: str = "", announce: bool = False
+    directory: Path, ami_port: int, extra: str = "", announce: bool = False, queues: str = ""
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
@@ -60,7 +60,7 @@ def write_centre_config(
         "agi:\n  enabled: false\n"
         f"queues:\n  pause_reasons: [{', '.join(REASONS)}]\n  wrapup_seconds: {WRAPUP_S}\n"
         f"  announce_waiting: {'true' if announce else 'false'}\n"
-        f"{extra}",
+        f"{queues}{extra}",
         encoding="utf-8",
     )
     secrets = directory / "secrets.yaml"
@@ -79,6 +79,8 @@ class CentreServer(LiveServer):
     """The simulator with queue support (1001-1003 static), and the whole server."""
 
     announce = False  # queues.announce_waiting
+    queue_options = ""  # more of the `queues` section, indented
+    more_config = ""  # more sections of cti.yaml
 
     async def start(self) -> None:
         self.pbx = await self.stack.enter_async_context(
@@ -91,8 +93,8 @@ class CentreServer(LiveServer):
                 secret=AMI_SECRET,
             )
         )
-        dave = "agents:\n  '1004':\n    queues: [support]\n"
-        write_centre_config(self.config_dir, self.pbx.port, dave, announce=self.announce)
+        dave = "agents:\n  '1004':\n    queues: [support]\n" + self.more_config
+        write_centre_config(self.config_dir, self.pbx.port, dave, self.announce, self.queue_options)
         add_contacts(self.config_dir / "contacts.db")
         await self._start_app()
         await until(lambda: len(self.app.members.of_extension("1003")) == 1)
