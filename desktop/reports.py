@@ -134,13 +134,12 @@ def _is_busy(interval: Mapping[str, Any]) -> bool:
 
 
 def _logged_in(interval: Mapping[str, Any], now: float) -> tuple[float | None, bool]:
-    """Mean agents logged in, and whether the interval is still going on at `now`."""
+    """Mean agents logged in (the server's: over the part of the interval gone when it
+    reported), and whether the interval is still going on at `now`."""
     mean = _number(_staffing(interval).get("logged_in"))
     start, end = _moment(interval.get("start")), _moment(interval.get("end"))
-    spent = _number(interval.get("logged_in_seconds"))
-    if start is None or end is None or not start.timestamp() < now < end.timestamp():
-        return mean, False
-    return (None if spent is None else spent / (now - start.timestamp())), True
+    running = start is not None and end is not None and start.timestamp() < now < end.timestamp()
+    return mean, running
 
 
 def _label(interval: Mapping[str, Any], offsets: bool, running: bool) -> str:

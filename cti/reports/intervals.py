@@ -95,7 +95,14 @@ def interval_report(
             interval,
             figures,
             spent,
-            staffing_need(figures, spent, interval.seconds, total_calls, settings),
+            staffing_need(
+                figures,
+                spent,
+                interval.seconds,
+                total_calls,
+                settings,
+                interval.seconds_gone(now),
+            ),
         )
         for interval, figures, spent in zip(
             (Interval(a, b) for a, b in pairwise(bounds)), calls, times, strict=True

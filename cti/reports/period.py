@@ -31,6 +31,11 @@ class Interval:
     def seconds(self) -> float:
         return self.end - self.start
 
+    def seconds_gone(self, now: float) -> float:
+        """How much of the interval lies before ``now``: all of a past one, part of the
+        one in progress, none of a future one."""
+        return min(self.end, max(self.start, now)) - self.start
+
 
 def local_midnight(day: date, tz: tzinfo) -> float:
     """The first moment of ``day`` on the local clock (after the gap, if midnight is in one)."""

@@ -48,10 +48,13 @@ def staffing_need(
     interval_seconds: float,
     whole: CallFigures,
     settings: ReportSettings,
+    seconds_gone: float | None = None,
 ) -> StaffingNeed:
+    """``seconds_gone``: the part of the interval already gone (the one in progress), over
+    which the logged-in agents are averaged; None is the whole interval."""
     offered = calls.tally.offered
     aht = calls.aht_seconds if calls.aht_seconds is not None else whole.aht_seconds
-    logged_in = agents.mean_agents(interval_seconds)
+    logged_in = agents.mean_agents(interval_seconds if seconds_gone is None else seconds_gone)
     if offered and not aht:
         return StaffingNeed(None, None, logged_in)
     try:

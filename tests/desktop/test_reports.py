@@ -170,9 +170,13 @@ def test_a_total_row_has_the_days_figures_and_no_staffing() -> None:
 
 
 def test_the_interval_in_progress_counts_who_is_logged_in_so_far() -> None:
-    """At 10:30, 7812 agent-seconds since 10:00 are 4.3 agents, not 2.17 over the hour."""
+    """At 10:30 the server counts 7812 agent-seconds since 10:00 as 4.34 agents (not 2.17
+    over the whole hour); the tab shows its figure and says the interval is not over."""
     now = datetime(2026, 12, 7, 10, 30, tzinfo=KOLKATA).timestamp()
-    rows = report_view(REPORT, now).rows
+    intervals = list(REPORT["intervals"])  # quiet 08:00, 09:00, 10:00 (running), ...
+    staffing = {"needed": 2, "scheduled": 3, "logged_in": 4.34}
+    intervals[2] = dict(intervals[2], staffing=staffing)
+    rows = report_view(dict(REPORT, intervals=intervals), now).rows
     assert rows[1].interval == "10:00-11:00 so far"
     assert (rows[1].logged_in, rows[1].short) == ("4.3", False)
     assert rows[0].logged_in == "2.8" and rows[0].interval == "09:00-10:00"
@@ -310,9 +314,9 @@ def test_a_supervisors_tab_shows_today_by_interval_as_the_real_report_counts_the
         count_text(busy["staffing"]["scheduled"]),
     ]
     assert busy["staffing"]["needed"] == 1 and busy["staffing"]["scheduled"] == 2
-    # three agents logged in since the server started: a mean over the interval so far
-    # is at least the mean over the whole interval the server gives, and below four
-    assert busy["staffing"]["logged_in"] <= float(cells[9]) < 4.0
+    # three agents logged in since the server started: the server's mean over the
+    # interval so far, shown with one decimal
+    assert cells[9] == f"{busy['staffing']['logged_in']:.1f}"
     if time.time() < datetime.fromisoformat(busy["end"]).timestamp():
         assert cells[0] == f"{label} so far"
     assert tab.row_texts(tab.table.rowCount() - 1)[:5] == [

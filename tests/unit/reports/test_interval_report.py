@@ -146,6 +146,20 @@ def test_agent_time_is_clipped_to_intervals_and_open_periods_end_now(tmp_path: P
     assert body["paused_seconds"] == {"lunch": 1080, "unspecified": 300 + nine_hours}
 
 
+def test_the_interval_in_progress_counts_who_is_logged_in_so_far(tmp_path: Path) -> None:
+    """At 09:45 the 09:30 interval is half gone: two agents logged in all that time are a
+    mean of 2, not 1 (its whole 30 minutes would halve them), and the future is nobody's."""
+    path = make_records(tmp_path / "records.db")
+    add_period(path, "1001", "available", NINE, None)
+    add_period(path, "1002", "available", NINE, None)
+    body = report(path)
+    assert interval_at(body, "2026-03-02T09:00:00+00:00")["staffing"]["logged_in"] == 2.0
+    running = interval_at(body, "2026-03-02T09:30:00+00:00")
+    assert running["logged_in_seconds"] == 2 * 900
+    assert running["staffing"]["logged_in"] == 2.0
+    assert interval_at(body, "2026-03-02T10:00:00+00:00")["staffing"]["logged_in"] == 0.0
+
+
 def test_a_queue_report_counts_the_agents_of_its_queues_only(tmp_path: Path) -> None:
     path = make_records(tmp_path / "records.db")
     add_calls(
