@@ -109,7 +109,7 @@ def _tokens_before(text: str, index: int) -> list[yaml.ScalarToken]:
             if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
                 found.append(token)
     except yaml.YAMLError:
-        pass  # tokens up to the scanner's own error are all we need
+        return found  # the scanner stopped at the error: the tokens before it are all we need
     return found
 
 

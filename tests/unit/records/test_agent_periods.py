@@ -5,37 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from cti.protocol import AgentState
+from cti.protocol_base import iso_utc
 from cti.records import AgentPeriods, CallRecords
 from cti.records.schema import MIGRATIONS, migrate
 from tests.unit.records.recordings import START, Clock
 from tests.unit.records.test_writer import DAY, poll
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def records(tmp_path: Path, clock: Clock) -> Iterator[CallRecords]:
-    opened = CallRecords(tmp_path / "records.db", 400, clock)
-    opened.start()
-    yield opened
-    asyncio.run(opened.aclose())
-
-
-def iso(seconds: float) -> str:
-    moment = datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
-    return moment.replace("+00:00", "Z")
 
 
 def state(
@@ -46,7 +27,7 @@ def state(
     call_id: str | None = None,
     extension: str = "1001",
 ) -> AgentState:
-    when = iso(since) if isinstance(since, float) else (since or "")
+    when = iso_utc(since) if isinstance(since, float) else (since or "")
     return AgentState(
         agent="a1", extension=extension, state=name, reason=reason, since=when, call_id=call_id
     )
@@ -126,7 +107,7 @@ def test_a_since_that_is_missing_unreadable_or_in_the_future_is_the_moment_of_th
     records: CallRecords, clock: Clock, since: object
 ) -> None:
     event = AgentState(agent="a1", extension="1001", state="available", since="")
-    data = {**event.data(), "since": iso(since) if isinstance(since, float) else since}
+    data = {**event.data(), "since": iso_utc(since) if isinstance(since, float) else since}
 
     class Odd(AgentState):
         def data(self) -> dict[str, object]:

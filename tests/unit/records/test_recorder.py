@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,19 +12,6 @@ from cti.protocol import CallHeld, CallResumed, CallTransferred
 from cti.records import CallRecords
 from tests.broker_events import answered, ended, retracted, ringing
 from tests.unit.records.recordings import START, Clock
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def records(tmp_path: Path, clock: Clock) -> Iterator[CallRecords]:
-    opened = CallRecords(tmp_path / "records.db", 400, clock)
-    opened.start()
-    yield opened
-    asyncio.run(opened.aclose())
 
 
 def reopen(records: CallRecords, clock: Clock) -> CallRecords:

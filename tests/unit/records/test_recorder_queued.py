@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
-from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from cti.protocol import CallEnded, CallQueued, Party
+from cti.protocol_base import iso_utc
 from cti.records import CallRecords
 from tests.broker_events import answered, ringing
 from tests.unit.records.recordings import START, Clock
 
 CALLER = Party("+14155550103", "Caller C", "+14155550103")
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def records(tmp_path: Path, clock: Clock) -> Iterator[CallRecords]:
-    opened = CallRecords(tmp_path / "records.db", 400, clock)
-    opened.start()
-    yield opened
-    asyncio.run(opened.aclose())
-
-
-def iso(seconds: float) -> str:
-    moment = datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
-    return moment.replace("+00:00", "Z")
 
 
 def queued(call_id: str, joined: float, position: int = 1, **extra: object) -> CallQueued:
@@ -44,7 +21,7 @@ def queued(call_id: str, joined: float, position: int = 1, **extra: object) -> C
         position=position,
         count=position,
         caller=CALLER,
-        waiting_since=iso(joined),
+        waiting_since=iso_utc(joined),
         **extra,  # type: ignore[arg-type]
     )
 

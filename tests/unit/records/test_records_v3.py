@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -18,19 +17,6 @@ from tests.broker_events import answered, ended, ringing
 from tests.unit.records.recordings import START, Clock
 
 COLUMNS = "talk_seconds, wrapup_seconds, disposition, note, source"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def records(tmp_path: Path, clock: Clock) -> Iterator[CallRecords]:
-    opened = CallRecords(tmp_path / "records.db", 400, clock)
-    opened.start()
-    yield opened
-    asyncio.run(opened.aclose())
 
 
 def stored(path: Path, call_id: str, columns: str = COLUMNS) -> tuple[object, ...]:
