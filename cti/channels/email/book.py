@@ -8,10 +8,17 @@ sender notes every reply, so both directions share one view; `known` doubles as 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cti.channels.inbound import Inbound, Party
+
+if TYPE_CHECKING:
+    from cti.channels.email.bookfile import BookFile
+
+logger = logging.getLogger(__name__)
 
 Direction = Literal["in", "out"]
 MAX_REFERENCES = 20  # root + the newest ancestors: enough to thread, short enough to send
@@ -29,11 +36,14 @@ class MailEntry:
 
 
 class ThreadBook:
-    """In-memory: the core's store keeps history; this only has to thread replies."""
+    """Lookups from memory; with a `BookFile` (see `open_book`) new entries are also written
+    to disk by `save`, so threads survive a restart. The core's store keeps the history."""
 
-    def __init__(self) -> None:
+    def __init__(self, file: BookFile | None = None) -> None:
         self._entries: dict[str, MailEntry] = {}
         self._threads: dict[str, list[str]] = {}
+        self._file = file
+        self._unsaved: list[MailEntry] = []
 
     def known(self, message_id: str) -> str | None:
         entry = self._entries.get(message_id)
@@ -43,10 +53,38 @@ class ThreadBook:
         return self._entries.get(message_id)
 
     def add(self, entry: MailEntry) -> None:
+        if self.remember(entry) and self._file is not None:
+            self._unsaved.append(entry)
+
+    def remember(self, entry: MailEntry) -> bool:
+        """Into memory only (loading from disk); False when the id was known already."""
         if entry.message_id in self._entries:
-            return
+            return False
         self._entries[entry.message_id] = entry
         self._threads.setdefault(entry.thread_key, []).append(entry.message_id)
+        return True
+
+    async def save(self) -> None:
+        """Writes what was added since the last save, in a worker thread. On failure
+        (ThreadBookError) the entries stay unsaved and the next save tries them again."""
+        if self._file is None or not self._unsaved:
+            return
+        batch, self._unsaved = self._unsaved, []
+        try:
+            await asyncio.to_thread(self._file.append, batch)
+        except BaseException:
+            self._unsaved[:0] = batch
+            raise
+
+    @property
+    def unsaved(self) -> int:
+        return len(self._unsaved)
+
+    def close(self) -> None:
+        if self._file is not None:
+            if self._unsaved:
+                logger.warning("%d email thread entries not saved at close", len(self._unsaved))
+            self._file.close()
 
     def note_inbound(self, inbound: Inbound, references: tuple[str, ...]) -> None:
         self.add(

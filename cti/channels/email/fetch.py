@@ -19,12 +19,13 @@ from pathlib import Path
 
 from cti.channels.email.attachments import AttachmentStore
 from cti.channels.email.book import ThreadBook
+from cti.channels.email.bookfile import ThreadBookError
 from cti.channels.email.fetchstate import FetchState, load_state, save_state
 from cti.channels.email.imapwire import ImapError, ImapSession, ImapSettings
 from cti.channels.email.parse import ParsedMail, parse_mail
 from cti.channels.email.parts import MailLimits
 from cti.channels.email.threads import message_ids
-from cti.channels.inbound import Attachment, Intake
+from cti.channels.inbound import Attachment, Inbound, Intake
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class MailFetcher:
         while True:
             try:
                 await self._session()
-            except (OSError, ImapError, imaplib.IMAP4.error) as exc:
+            except (OSError, ImapError, imaplib.IMAP4.error, ThreadBookError) as exc:
                 logger.warning(
                     "mail fetch from %r failed (%s); retry in %.0fs",
                     self._settings.imap,
@@ -108,7 +109,9 @@ class MailFetcher:
         for uid in uids:
             fetched = await asyncio.to_thread(self._read, session, uid)
             if fetched is not None:
-                self._hand_over(fetched)
+                inbound = self._note(fetched)
+                await self._book.save()  # on disk before the queue sees it: restarts thread it
+                self._intake.arrived(inbound)
             self._state = replace(self._state, last_uid=uid)
             await asyncio.to_thread(save_state, self._settings.state_path, self._state)
 
@@ -120,14 +123,14 @@ class MailFetcher:
         parsed = parse_mail(raw, self._settings.limits)
         return _Fetched(parsed, self._store.save(parsed.message_id, parsed.attachments))
 
-    def _hand_over(self, fetched: _Fetched) -> None:
+    def _note(self, fetched: _Fetched) -> Inbound:
         parsed = fetched.parsed
         inbound = parsed.to_inbound(self._clock(), fetched.attachments, self._book.known)
         references = tuple(message_ids(parsed.references)) or tuple(
             message_ids(parsed.in_reply_to)[:1]
         )
         self._book.note_inbound(inbound, references)
-        self._intake.arrived(inbound)
+        return inbound
 
     async def _wait(self, session: ImapSession) -> None:
         self.idling.set()

@@ -19,6 +19,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid
 
 from cti.channels.email.book import MailEntry, ThreadBook, chain_for_reply
+from cti.channels.email.bookfile import ThreadBookError
 from cti.channels.inbound import Channel, Outbound
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,12 @@ class EmailReplies:
             )
         )
         logger.info("reply %s sent in thread %s", message_id, outbound.thread_key)
+        try:
+            await self._book.save()
+        except ThreadBookError as exc:  # sent all the same: the next save tries it again
+            logger.warning(
+                "reply %s sent but not yet saved in the thread book: %s", message_id, exc
+            )
         return message_id
 
     async def typing(self, channel: Channel, thread_key: str, agent_name: str, on: bool) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cti.channels.email.book import ThreadBook
+from cti.channels.email.bookfile import open_book
 from cti.channels.email.fetch import FetchSettings, MailFetcher
 from cti.channels.email.fetchstate import FetchStateError
 from cti.channels.email.imapwire import ImapSettings
@@ -60,6 +61,18 @@ async def _running(fetcher: MailFetcher) -> AsyncIterator[asyncio.Task[None]]:
             await task
 
 
+def _saved_uid(path: Path) -> int:
+    return int(json.loads(path.read_text())["last_uid"]) if path.exists() else 0
+
+
+async def _state_reaches(path: Path, last_uid: int, deadline: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    until = loop.time() + deadline
+    while await asyncio.to_thread(_saved_uid, path) < last_uid:
+        assert loop.time() < until, f"fetch state never reached UID {last_uid}"
+        await asyncio.sleep(0.02)
+
+
 async def _idling(fetcher: MailFetcher) -> None:
     await asyncio.wait_for(fetcher.idling.wait(), 30)
 
@@ -75,6 +88,7 @@ def test_delivered_mails_arrive_in_order_as_inbound(
     async def scenario() -> None:
         async with _running(MailFetcher(settings, intake, ThreadBook(), clock=lambda: 42.0)):
             await intake.wait_for(2)
+            await _state_reaches(settings.state_path, 2)  # saved just after the hand-over
 
     asyncio.run(scenario())
     first, second = intake.arrivals
@@ -188,3 +202,52 @@ def test_customer_answer_to_an_agent_reply_lands_in_the_same_thread(
 
     asyncio.run(scenario())
     assert intake.arrivals[1].thread_key == "<q1@example.org>"
+
+
+def test_customer_answer_after_a_restart_lands_in_the_thread_of_our_reply(
+    imap_server: ImapServer, smtp_receiver: SmtpReceiver, tmp_path: Path
+) -> None:
+    settings = _settings(imap_server, tmp_path)
+    book_path = settings.state_path.parent / "threads.sqlite"
+    smtp = SmtpSettings(smtp_receiver.host, smtp_receiver.port, "support@example.com")
+    imap_server.deliver(USER, _mail(1))
+    before, after = RecordingIntake(), RecordingIntake()
+
+    async def first_run() -> str:
+        book = await asyncio.to_thread(open_book, book_path)
+        async with _running(MailFetcher(settings, before, book)):
+            (first,) = await before.wait_for(1)
+            sent = await EmailReplies(smtp, book).send(
+                Outbound("email", first.thread_key, "Try turning it off.", "Bob Agent")
+            )
+        book.close()
+        return sent
+
+    async def second_run(sent: str) -> str:
+        book = await asyncio.to_thread(open_book, book_path)  # a fresh process: only the file
+        async with _running(MailFetcher(settings, after, book)):
+            # The customer's client keeps only our reply's id (no References back to q1).
+            imap_server.deliver(USER, _mail(2, In_Reply_To=sent))
+            (answer,) = await after.wait_for(1)
+            again = await EmailReplies(smtp, book).send(
+                Outbound("email", answer.thread_key, "Then unplug it.", "Bob Agent")
+            )
+        book.close()
+        return again
+
+    sent = asyncio.run(first_run())
+    assert before.arrivals[0].thread_key == "<q1@example.org>"
+    again = asyncio.run(second_run(sent))
+    assert after.arrivals[0].thread_key == "<q1@example.org>"
+    second_reply = _received(smtp_receiver, again)
+    assert second_reply["In-Reply-To"] == "<q2@example.org>"
+    assert str(second_reply["References"]).split() == [sent, "<q2@example.org>"]  # RFC 5322
+    assert second_reply["To"] == "Ann Customer <ann@example.org>"
+
+
+def _received(receiver: SmtpReceiver, message_id: str) -> EmailMessage:
+    received = receiver.wait_for(2)
+    for message in received:
+        if message["Message-ID"] == message_id:
+            return message
+    raise AssertionError(f"{message_id} not among the {len(received)} mail(s) received")
