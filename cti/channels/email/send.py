@@ -42,6 +42,10 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = None
     timeout: float = 30.0
+    message_id_domain: str | None = None  # None: the from address's domain
+
+    def __repr__(self) -> str:  # the password never reaches a log line through repr
+        return f"SmtpSettings({self.user or '-'}@{self.host}:{self.port}, {self.tls})"
 
 
 def _safe(value: str, what: str) -> str:
@@ -76,7 +80,9 @@ def _customer(thread: list[MailEntry]) -> MailEntry:
     raise ReplyRefused("the thread has no customer address to reply to")
 
 
-def compose_reply(outbound: Outbound, book: ThreadBook, from_address: str) -> EmailMessage:
+def compose_reply(
+    outbound: Outbound, book: ThreadBook, from_address: str, message_id_domain: str | None = None
+) -> EmailMessage:
     """The reply mail; raises ReplyRefused when it could not be sent safely."""
     if outbound.channel != "email":
         raise ReplyRefused(f"channel {outbound.channel!r} is not email")
@@ -93,7 +99,7 @@ def compose_reply(outbound: Outbound, book: ThreadBook, from_address: str) -> Em
     )
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=domain or None)
+    message["Message-ID"] = make_msgid(domain=message_id_domain or domain or None)
     message["In-Reply-To"] = parent.message_id
     message["References"] = " ".join(chain_for_reply(parent))
     message["Auto-Submitted"] = "no"
@@ -109,7 +115,10 @@ class EmailReplies:
         self._book = book
 
     async def send(self, outbound: Outbound) -> str:
-        message = compose_reply(outbound, self._book, self._settings.from_address)
+        settings = self._settings
+        message = compose_reply(
+            outbound, self._book, settings.from_address, settings.message_id_domain
+        )
         await asyncio.to_thread(self._deliver, message)
         message_id = str(message["Message-ID"])
         parent = self._book.entry(str(message["In-Reply-To"]))

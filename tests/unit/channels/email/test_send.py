@@ -110,3 +110,10 @@ def test_long_reference_chains_keep_the_root_and_the_newest() -> None:
     chain = chain_for_reply(parent)
     assert len(chain) == MAX_REFERENCES
     assert chain[0] == "<m0@x>" and chain[-1] == "<p@x>" and chain[-2] == "<m49@x>"
+
+
+def test_reply_message_id_uses_the_configured_domain_when_given() -> None:
+    book = _book_with_customer_mail()
+    message = compose_reply(_reply(), book, FROM, message_id_domain="mail.example.net")
+    assert message["Message-ID"].endswith("@mail.example.net>")
+    assert message["From"].addresses[0].addr_spec == FROM
