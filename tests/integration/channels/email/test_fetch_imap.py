@@ -112,6 +112,7 @@ def test_restart_fetches_only_mail_that_is_new(imap_server: ImapServer, tmp_path
     async def scenario() -> None:
         async with _running(MailFetcher(settings, before, ThreadBook())):
             await before.wait_for(2)
+            await _state_reaches(settings.state_path, 2)  # a stop before this refetches q2
         imap_server.deliver(USER, _mail(3))
         async with _running(MailFetcher(settings, after, ThreadBook())):
             await after.wait_for(1)
