@@ -16,7 +16,9 @@ cd "$(dirname "$0")/.."
 #   (sip-tester, tests/softphone) and the terminal demo in an 80x24 tmux; they close the
 #   desktop through a real window manager's close request (matchbox-window-manager,
 #   wmctrl) and type Ctrl+Q on a real X keyboard (xdotool); the HTML report is checked in
-#   a real headless browser (chromium, driven through chromium-driver by selenium).
+#   a real headless browser (chromium, driven through chromium-driver by selenium); the
+#   email channel fetches from a real IMAP server (dovecot-imapd, started by the tests with a
+#   throwaway config on 127.0.0.1).
 DESKTOP_DEBIAN=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
@@ -24,6 +26,7 @@ DESKTOP_DEBIAN=(
 )
 DEV_DEBIAN=(
   xvfb sip-tester tmux matchbox-window-manager wmctrl xdotool chromium chromium-driver
+  dovecot-imapd
   "${DESKTOP_DEBIAN[@]}"
 )
 

@@ -121,6 +121,32 @@ class ReportsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class EmailConfig:
+    """The `email` section without its passwords (those are in `Secrets`)."""
+
+    enabled: bool
+    imap_host: str
+    imap_port: int
+    imap_tls: Literal["tls", "starttls", "none"]
+    imap_user: str | None
+    mailbox: str
+    poll_seconds: float
+    idle: bool
+    smtp_host: str
+    smtp_port: int
+    smtp_tls: Literal["starttls", "tls", "none"]
+    smtp_user: str | None
+    from_address: str | None
+    domain: str | None
+    state_directory: str | None
+    max_message_bytes: int
+    max_attachment_bytes: int
+    max_total_attachment_bytes: int
+    max_attachments: int
+    max_text_chars: int
+
+
+@dataclass(frozen=True, slots=True)
 class NumbersConfig:
     default_region: str
     match_last_digits: int
@@ -144,6 +170,8 @@ class Secrets:
     ami_secret: str | None
     broker_agents: tuple[AgentAccount, ...] | None
     lookup_crm_auth_header: str | None
+    email_imap_password: str | None
+    email_smtp_password: str | None
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -167,6 +195,7 @@ class Config:
     agents: Mapping[str, AgentQueues] | None
     """The `agents` map: each agent extension's queue memberships (None: none set)."""
     reports: ReportsConfig
+    email: EmailConfig
     numbers: NumbersConfig
     desktop: DesktopConfig
     logging: LoggingConfig
@@ -212,6 +241,7 @@ def build_config(
         queues=_section(QueuesConfig, "queues", values),
         agents=_agents(values["agents"]),
         reports=_section(ReportsConfig, "reports", values),
+        email=_section(EmailConfig, "email", values),
         numbers=_section(NumbersConfig, "numbers", values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),
