@@ -18,13 +18,19 @@ from dataclasses import dataclass
 from cti.interactions.model import ACTIVE, CLOSED, OFFERED, WAITING, Interaction, Offer
 from cti.interactions.queue import InteractionQueue
 from cti.interactions.rules import RoutingRules
+from cti.protocol import (
+    ERR_INTERACTION_CLOSED,
+    ERR_INTERACTION_NOT_OFFERED,
+    ERR_NO_SUCH_INTERACTION,
+    ERR_NOT_YOUR_INTERACTION,
+)
 
 log = logging.getLogger(__name__)
 
-NO_SUCH_INTERACTION = "no-such-interaction"
-NOT_YOUR_INTERACTION = "not-your-interaction"
-INTERACTION_CLOSED = "interaction-closed"
-NOT_OFFERED = "interaction-not-offered"
+NO_SUCH_INTERACTION = ERR_NO_SUCH_INTERACTION
+NOT_YOUR_INTERACTION = ERR_NOT_YOUR_INTERACTION
+INTERACTION_CLOSED = ERR_INTERACTION_CLOSED
+NOT_OFFERED = ERR_INTERACTION_NOT_OFFERED
 
 _CLOSED_KEPT = 10_000  # closed ids remembered, so a late command says "closed"
 
