@@ -33,6 +33,24 @@ class Offer:
     expires_at: float
 
 
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message of an interaction, in (from the customer) or out (an agent's reply).
+
+    `attachments` are the channel's descriptions (name, type, size, where kept), never
+    the content; `flags` as the channel set them (e.g. ``auto``, ``unparsed``).
+    """
+
+    interaction_id: str
+    message_id: str
+    direction: str  # "in" | "out"
+    author: str | None
+    text: str
+    at: float
+    flags: frozenset[str] = frozenset()
+    attachments: tuple[dict[str, Any], ...] = ()
+
+
 @dataclass(slots=True)
 class Interaction:
     """One conversation with a customer on a non-voice channel.
@@ -50,6 +68,7 @@ class Interaction:
     first_text: str = ""
     form: str | None = None
     contact: dict[str, Any] | None = None
+    contact_ids: tuple[int, ...] = ()  # the built-in store's contacts the sender matched
     status: str = WAITING
     extension: str | None = None  # the agent offered it, then the one handling it
     offer: Offer | None = None
