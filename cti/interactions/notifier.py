@@ -101,6 +101,13 @@ class InteractionNotifier:
             disposition=interaction.disposition,
         )
 
+    def lapsed(self, interaction: Interaction, extension: str) -> InteractionEnded:
+        """The offer to `extension` ran out: its desktop drops the offer (reason
+        ``expired``) while the interaction goes back to the queue for someone else."""
+        return InteractionEnded(
+            audience=_to(extension), interaction_id=interaction.interaction_id, reason="expired"
+        )
+
     def queue_lines(self, queue: InteractionQueue) -> list[InteractionsQueue]:
         """The channels' wallboard lines that changed, each at most once a second."""
         now = self._clock()
