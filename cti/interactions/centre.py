@@ -34,6 +34,10 @@ FindContacts = Callable[[Inbound], list[dict[str, Any]]]
 TICK_SECONDS = 1.0
 
 
+class NoReplies(LookupError):
+    """No channel registered its `Replies` for the interaction's channel."""
+
+
 def _no_contacts(inbound: Inbound) -> list[dict[str, Any]]:
     return []
 
@@ -126,7 +130,7 @@ class InteractionCentre:
         interaction = self.router.owned(interaction_id, extension)
         replies = self._replies.get(interaction.channel)
         if replies is None:
-            raise LookupError(f"no way to reply on the {interaction.channel} channel")
+            raise NoReplies(f"no way to reply on the {interaction.channel} channel")
         outbound = Outbound(
             channel=interaction.channel,  # type: ignore[arg-type]
             thread_key=interaction.thread_key,
