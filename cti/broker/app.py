@@ -18,6 +18,7 @@ from cti.broker.commands import CallControl, CommandService
 from cti.broker.contacts_api import add_contact_routes
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Directory
 from cti.broker.hub import Broker
+from cti.broker.interaction_commands import InteractionCommands, InteractionDesk
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.pending import PendingHellos
 from cti.broker.reports_api import add_report_routes
@@ -41,19 +42,28 @@ def build_context(
     agent_control: AgentCommandControl | None = None,
     spy: SpyCommandControl | None = None,
     reports: ReportBook | None = None,
+    interactions: InteractionDesk | None = None,
 ) -> BrokerContext:
     """``agent_control`` and ``spy`` serve the contact-centre commands (agent.login...,
-    supervisor.listen...); without them those commands answer not-configured, as the
-    report routes do without ``reports``."""
+    supervisor.listen...), ``interactions`` the universal queue's (interaction.*);
+    without them those commands answer not-configured, as the report routes do without
+    ``reports``."""
     metrics = metrics or BrokerMetrics()
     broker = Broker(agents, settings.journal_size, metrics)
     broker.desktop = desktop or broker.desktop
     agent_commands = AgentCommands(lambda: broker.agents, agent_control, spy)
+    interaction_commands = InteractionCommands(
+        interactions, lambda: broker.desktop.dispositions, settings.command_timeout
+    )
     return BrokerContext(
         settings=settings,
         broker=broker,
         commands=CommandService(
-            broker.calls, call_control, settings.command_timeout, agent_commands
+            broker.calls,
+            call_control,
+            settings.command_timeout,
+            agent_commands,
+            interaction_commands,
         ),
         throttle=FailureThrottle(
             settings.auth_fail_delay,
@@ -66,6 +76,7 @@ def build_context(
         pending=PendingHellos(settings.max_pending_hellos, settings.close_timeout, metrics),
         contacts=contacts,
         reports=reports,
+        interactions=interactions,
     )
 
 

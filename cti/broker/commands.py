@@ -34,6 +34,7 @@ from cti.protocol import (
 
 if TYPE_CHECKING:
     from cti.broker.agent_commands import AgentCommands
+    from cti.broker.interaction_commands import InteractionCommands
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +113,21 @@ class CommandService:
         control: CallControl | None,
         timeout: float,
         agents: AgentCommands | None = None,
+        interactions: InteractionCommands | None = None,
     ) -> None:
-        """``agents`` runs the contact-centre commands (agent.*, supervisor.*)."""
+        """``agents`` runs the contact-centre commands (agent.*, supervisor.*),
+        ``interactions`` the universal queue's (interaction.*)."""
         self._calls = calls
         self._control = control
         self._timeout = timeout
         self._agents = agents
+        self._interactions = interactions
 
     async def run(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> CommandResult:
-        known = name in COMMANDS or (self._agents is not None and name in self._agents.names)
+        known = name in COMMANDS or any(
+            group is not None and name in group.names
+            for group in (self._agents, self._interactions)
+        )
         shown = name if known else "(unknown)"  # the client's words stay out of logs
         try:
             message = await self._dispatch(identity, name, args)
@@ -136,6 +143,8 @@ class CommandService:
         return CommandResult(True, None, message)
 
     async def _dispatch(self, identity: AgentIdentity, name: str, args: dict[str, Any]) -> str:
+        if self._interactions is not None and name in self._interactions.names:
+            return await self._interactions.run(identity, name, args)  # times itself
         if self._agents is not None and name in self._agents.names:
             async with asyncio.timeout(self._timeout):
                 return await self._agents.run(identity, name, args)
@@ -168,10 +177,13 @@ class CommandService:
     def capabilities(self, identity: AgentIdentity) -> list[str]:
         """Command names this identity can use now: its own device's call commands, for
         agents and supervisors alike, then the contact-centre ones its role and queues
-        allow. The desktop shows only these buttons, and `run` refuses any other with
-        not-supported, so the list and the checks cannot disagree.
+        allow, then the universal queue's when the broker has one. The desktop shows
+        only these buttons, and `run` refuses any other with not-supported, so the list
+        and the checks cannot disagree.
         """
         agents = [] if self._agents is None else self._agents.capabilities(identity)
+        if self._interactions is not None:
+            agents.extend(self._interactions.capabilities(identity))
         if self._control is None:
             return agents
         return [*self._control.capabilities(identity.extension), *agents]

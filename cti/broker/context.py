@@ -13,6 +13,7 @@ from aiohttp import web
 from cti.broker.auth import AgentIdentity, FailureThrottle
 from cti.broker.commands import CommandService
 from cti.broker.hub import Broker
+from cti.broker.interaction_commands import InteractionDesk
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.pending import PendingHellos
 from cti.broker.sessions import WriteBatch
@@ -70,6 +71,8 @@ class BrokerContext:
     contacts: ContactBook | None = None
     reports: ReportBook | None = None
     """The call records' reports (`GET /api/reports/...`); None answers not-configured."""
+    interactions: InteractionDesk | None = None
+    """The universal queue (`interaction.*` commands); None answers not-configured."""
     note_listeners: list[Callable[[CallNote], None]] = field(default_factory=list)
     """Told every note saved (POST /api/interactions): it ends a wrap-up, the records
     keep its disposition."""

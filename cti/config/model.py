@@ -121,6 +121,18 @@ class ReportsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class InteractionsConfig:
+    priority: Mapping[str, int] | None
+    form_priority: Mapping[str, int] | None
+    capacity: Mapping[str, int] | None
+    beside_call: Mapping[str, int] | None
+    offer_timeout_seconds: int
+    reoffer_after_seconds: int
+    first_response_seconds: Mapping[str, int] | None
+    skills: Mapping[str, tuple[str, ...]] | None
+
+
+@dataclass(frozen=True, slots=True)
 class EmailConfig:
     """The `email` section without its passwords (those are in `Secrets`)."""
 
@@ -195,6 +207,7 @@ class Config:
     agents: Mapping[str, AgentQueues] | None
     """The `agents` map: each agent extension's queue memberships (None: none set)."""
     reports: ReportsConfig
+    interactions: InteractionsConfig
     email: EmailConfig
     numbers: NumbersConfig
     desktop: DesktopConfig
@@ -241,6 +254,7 @@ def build_config(
         queues=_section(QueuesConfig, "queues", values),
         agents=_agents(values["agents"]),
         reports=_section(ReportsConfig, "reports", values),
+        interactions=_section(InteractionsConfig, "interactions", values),
         email=_section(EmailConfig, "email", values),
         numbers=_section(NumbersConfig, "numbers", values),
         desktop=_section(DesktopConfig, "desktop", values),

@@ -16,6 +16,7 @@ from cti.calls.extensions import DEFAULT_CHANNEL_PATTERNS, ExtensionRules
 from cti.config.agi_options import AGI_OPTIONS, AGI_SECTION
 from cti.config.call_options import CALL_CONTROL_OPTIONS
 from cti.config.desktop_options import DESKTOP_OPTIONS
+from cti.config.interaction_options import INTERACTION_OPTIONS, INTERACTIONS_SECTION
 from cti.config.email_options import EMAIL_OPTIONS, EMAIL_RULES, EMAIL_SECTION
 from cti.config.option import (
     LOG_LEVELS,
@@ -73,6 +74,7 @@ SECTIONS: dict[str, str] = {
     "queues": QUEUES_SECTION,
     "agents": AGENTS_SECTION,
     "reports": REPORTS_SECTION,
+    "interactions": INTERACTIONS_SECTION,
     "email": EMAIL_SECTION,
     "numbers": "Phone number normalisation and matching.",
     "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
@@ -157,6 +159,7 @@ OPTIONS: tuple[Option, ...] = (
     *QUEUE_OPTIONS,
     AGENTS_OPTION,
     *REPORT_OPTIONS,
+    *INTERACTION_OPTIONS,
     *EMAIL_OPTIONS,
     Option(
         "numbers.default_region",

@@ -64,7 +64,13 @@ def _v1(db: sqlite_utils.Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+def _v2(db: sqlite_utils.Database) -> None:
+    """An index on the lower-cased address, so an arriving email finds its sender's contact
+    without a table scan (issue 13)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_contacts_email_lower ON contacts (lower(email))")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
 
 
 def migrate(db: sqlite_utils.Database) -> None:

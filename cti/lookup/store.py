@@ -32,6 +32,7 @@ EXACT_SQL = (
 SUFFIX_SQL = (
     f"{_SELECT} FROM phones p JOIN contacts c ON c.id = p.contact_id WHERE p.digits_tail = ?"
 )
+EMAIL_SQL = f"{_SELECT} FROM contacts c WHERE lower(c.email) = ? ORDER BY c.id"
 HISTORY_SQL = (
     "SELECT id, ts, channel, direction, call_id, outcome, notes, agent FROM interactions "
     "WHERE contact_id = ? ORDER BY ts DESC, id DESC LIMIT ?"
@@ -118,6 +119,18 @@ class ContactStore:
             return []
         rows = unique_rows(conn.execute(SUFFIX_SQL, (tail,)).fetchall())
         return [contact_from_row(row, "suffix") for row in rows]
+
+    def find_by_email(self, address: str) -> list[dict[str, Any]]:
+        """Contacts whose address is exactly `address`, ignoring case and surrounding blanks.
+
+        SQLite's lower() folds ASCII only, so the match is case-insensitive for ASCII
+        letters; an address with other letters matches when spelt the same.
+        """
+        key = address.strip().lower()
+        if not key or "\x00" in key:
+            return []
+        rows = self._conn.execute(EMAIL_SQL, (key,)).fetchall()
+        return [contact_from_row(row, "exact") for row in rows]
 
     def add_contact(
         self,

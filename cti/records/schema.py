@@ -127,8 +127,58 @@ def _v3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """The universal queue's interactions (issue 13): one row per email thread, chat or
+    web form, from arrival to close, and each message in or out, so reports count the
+    non-voice channels beside the calls and a thread reads back after a restart."""
+    db.table("interactions").create(
+        {
+            "id": str,
+            "channel": str,
+            "thread_key": str,
+            "form": str,
+            "contact_ids": str,
+            "subject": str,
+            "first_text": str,
+            "priority": int,
+            "arrived_at": float,
+            "offered_at": float,
+            "accepted_at": float,
+            "first_response_at": float,
+            "closed_at": float,
+            "agent": str,
+            "disposition": str,
+            "end_reason": str,
+        },
+        pk="id",
+        not_null=["channel", "thread_key", "contact_ids", "priority", "arrived_at"],
+        defaults={"contact_ids": "[]", "priority": 0},
+    )
+    db.table("interactions").create_index(["arrived_at"])
+    db.table("interactions").create_index(["channel", "arrived_at"])
+    db.table("interactions").create_index(["agent", "arrived_at"])
+    db.table("interactions").create_index(["channel", "thread_key"])
+    db.table("interaction_messages").create(
+        {
+            "interaction_id": str,
+            "message_id": str,
+            "direction": str,
+            "author": str,
+            "text": str,
+            "at": float,
+            "flags": str,
+            "attachments": str,
+        },
+        pk=("interaction_id", "message_id"),
+        foreign_keys=[("interaction_id", "interactions", "id")],
+        not_null=["direction", "text", "at", "flags", "attachments"],
+        defaults={"flags": "[]", "attachments": "[]"},
+    )
+    db.table("interaction_messages").create_index(["interaction_id", "at"])
+
+
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

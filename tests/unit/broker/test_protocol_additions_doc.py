@@ -43,3 +43,11 @@ def test_every_route_and_stage_is_documented() -> None:
         assert f"`{stage}`" in text
     for name in ("CMD_HANGUP", "CMD_DIAL", "CMD_HOLD", "CMD_RESUME", "CMD_TRANSFER", "CMD_ANSWER"):
         assert f"`{getattr(protocol, name)}`" in text
+
+
+def test_every_interaction_command_has_a_row_in_the_commands_table() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    table = text.split("## Commands")[1].split("\n## ")[0]
+    rows = set(re.findall(r"^\| `([a-z.]+)` \|", table, re.MULTILINE))
+    commands = set(constants("CMD_INTERACTION_").values())
+    assert commands and commands <= rows

@@ -89,7 +89,7 @@ def test_reopening_keeps_data_uses_wal_and_rekeys_suffix_on_new_length(
     reopened = ContactStore(path, tail_length=7)
     assert reopened.count() == 4
     assert reopened.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert reopened.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert reopened.db.execute("PRAGMA user_version").fetchone()[0] == 2
     assert [c["name"] for c in reopened.find("+999" + ALICE[-7:])] == ["Alice"]
     reopened.close()
     with sqlite3.connect(path) as conn:

@@ -15,7 +15,14 @@ from cti.records import SCHEMA_VERSION
 from tests.unit.records.recordings import Clock, open_records, play
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "records.md"
-TABLES = ("calls", "call_agents", "call_transfers", "agent_periods")
+TABLES = (
+    "calls",
+    "call_agents",
+    "call_transfers",
+    "agent_periods",
+    "interactions",
+    "interaction_messages",
+)
 
 
 def documented_columns(doc: str, table: str) -> list[str]:

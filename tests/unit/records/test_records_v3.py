@@ -12,7 +12,7 @@ import sqlite_utils
 
 from cti.protocol import AgentState, CallHeld, CallResumed
 from cti.records import CallRecords, RecordStore
-from cti.records.schema import MIGRATIONS, migrate
+from cti.records.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from tests.broker_events import answered, ended, ringing
 from tests.unit.records.recordings import START, Clock
 
@@ -197,5 +197,5 @@ def test_a_version_2_file_gains_the_new_columns_filled_from_its_rows(tmp_path: P
     assert stored(path, "abandoned") == (None, None, None, None, "live")
     with closing(sqlite3.connect(path)) as conn:
         sources = conn.execute("SELECT DISTINCT source FROM agent_periods").fetchall()
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert sources == [("live",)]
