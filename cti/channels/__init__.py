@@ -1,5 +1,9 @@
-"""The ways non-voice contacts come in (email, chat, web forms), each a real component.
+"""The ways in besides calls (email, chat, web forms), each handing `Inbound` to an `Intake`.
 
-Every channel hands what arrives to an `Intake` as an `Inbound` and sends an agent's words
-back out through its `Replies`; the shared types live in `cti.channels.inbound`.
+Channels know nothing of queues or agents: they turn what arrives into plain, safe `Inbound`
+values and send an agent's `Outbound` words back out. `cti/interactions` does the rest.
 """
+
+from cti.channels.inbound import Attachment, Channel, Inbound, Intake, Outbound, Party, Replies
+
+__all__ = ["Attachment", "Channel", "Inbound", "Intake", "Outbound", "Party", "Replies"]

@@ -1,7 +1,7 @@
-"""The types every channel shares with the universal queue (issue 13 contract).
+"""The types every channel shares with the universal queue (issue 13 contract; keep verbatim).
 
-Channels produce `Inbound` messages already safe to show as plain text and hand them to an
-`Intake`; the core answers through each channel's `Replies`.
+The email helper owns this file; the chat/webform helper copies it unchanged, so both branches
+merge without conflict. Fields may grow; names are fixed.
 """
 
 from __future__ import annotations
