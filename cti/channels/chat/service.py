@@ -21,6 +21,7 @@ from aiohttp import WSMsgType, web
 from cti.channels.chat import frames
 from cti.channels.chat.frames import BadFrame, VisitorHello, VisitorLeave, VisitorMessage
 from cti.channels.chat.limits import ChatLimits, TokenBucket, VisitorLimiter
+from cti.channels.chat.widget import add_widget_routes
 from cti.channels.inbound import Channel, Inbound, Intake, Outbound, Party
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class ChatSettings:
     max_frame_bytes: int = 8192
     max_text_chars: int = 2000
     allowed_origins: frozenset[str] | None = None  # None: any site may embed the widget
+    demo_page: bool = True  # /chat/demo: a page that embeds the widget, to try it
     limits: ChatLimits = field(default_factory=ChatLimits)
 
 
@@ -176,6 +178,7 @@ class ChatService:
 
 def add_chat_routes(app: web.Application, service: ChatService) -> None:
     app.router.add_get("/chat/ws", service.handle)
+    add_widget_routes(app, service.settings.demo_page)
 
     async def close_chats(_: web.Application) -> None:
         await service.close_all()

@@ -30,6 +30,7 @@ class ChatServer:
     intake: RecordingIntake
     typing: TypingLog
     http: aiohttp.ClientSession
+    base: str  # http://127.0.0.1:<port>, for the widget's files and demo page
 
     async def visitor(self, **hello: Any) -> Visitor:
         socket = await self.http.ws_connect(self.url)
@@ -67,6 +68,7 @@ async def chat_server(settings: ChatSettings | None = None) -> AsyncIterator[Cha
     port = runner.addresses[0][1]
     try:
         async with aiohttp.ClientSession() as http:
-            yield ChatServer(f"http://127.0.0.1:{port}/chat/ws", service, intake, typing, http)
+            base = f"http://127.0.0.1:{port}"
+            yield ChatServer(f"{base}/chat/ws", service, intake, typing, http, base)
     finally:
         await runner.cleanup()
