@@ -127,6 +127,23 @@ class NumbersConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatConfig:
+    enabled: bool
+    allowed_origins: tuple[str, ...]
+    demo_page: bool
+    trusted_proxies: tuple[str, ...]
+    hello_timeout: float
+    max_frame_bytes: int
+    max_text_chars: int
+    messages_per_second: float
+    message_burst: int
+    address_messages_per_second: float
+    address_message_burst: int
+    chats_per_minute: float
+    chat_burst: int
+
+
+@dataclass(frozen=True, slots=True)
 class DesktopConfig:
     crm_url: str | None
     dispositions: tuple[str, ...]
@@ -168,6 +185,7 @@ class Config:
     """The `agents` map: each agent extension's queue memberships (None: none set)."""
     reports: ReportsConfig
     numbers: NumbersConfig
+    chat: ChatConfig
     desktop: DesktopConfig
     logging: LoggingConfig
     secrets: Secrets
@@ -213,6 +231,7 @@ def build_config(
         agents=_agents(values["agents"]),
         reports=_section(ReportsConfig, "reports", values),
         numbers=_section(NumbersConfig, "numbers", values),
+        chat=_section(ChatConfig, "chat", values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),
         secrets=Secrets(**secret_values),

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from cti.calls.extensions import DEFAULT_CHANNEL_PATTERNS, ExtensionRules
 from cti.config.agi_options import AGI_OPTIONS, AGI_SECTION
 from cti.config.call_options import CALL_CONTROL_OPTIONS
+from cti.config.chat_options import ADDRESS_BUDGET_RULE, CHAT_OPTIONS, CHAT_SECTION
 from cti.config.desktop_options import DESKTOP_OPTIONS
 from cti.config.option import (
     LOG_LEVELS,
@@ -73,6 +74,7 @@ SECTIONS: dict[str, str] = {
     "agents": AGENTS_SECTION,
     "reports": REPORTS_SECTION,
     "numbers": "Phone number normalisation and matching.",
+    "chat": CHAT_SECTION,
     "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
     "logging": "Logging of the server process.",
 }
@@ -167,6 +169,7 @@ OPTIONS: tuple[Option, ...] = (
         9,
         "When no exact E.164 match exists, a contact matches on this many trailing digits.",
     ),
+    *CHAT_OPTIONS,
     *DESKTOP_OPTIONS,
     Option(
         "logging.level",
@@ -188,6 +191,7 @@ RULES: tuple[Rule, ...] = (
     ),
     TLS_RULE,
     AGENTS_NEED_ACCOUNTS,
+    ADDRESS_BUDGET_RULE,
 )
 
 

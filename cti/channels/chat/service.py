@@ -19,6 +19,7 @@ from typing import Protocol
 from aiohttp import WSMsgType, web
 
 from cti.channels.chat import frames
+from cti.channels.chat.address import Network, visitor_address
 from cti.channels.chat.frames import BadFrame, VisitorHello, VisitorLeave, VisitorMessage
 from cti.channels.chat.limits import ChatLimits, TokenBucket, VisitorLimiter
 from cti.channels.chat.widget import add_widget_routes
@@ -48,6 +49,7 @@ class ChatSettings:
     max_text_chars: int = 2000
     allowed_origins: frozenset[str] | None = None  # None: any site may embed the widget
     demo_page: bool = True  # /chat/demo: a page that embeds the widget, to try it
+    trusted_proxies: tuple[Network, ...] = ()  # peers whose X-Forwarded-For is believed
     limits: ChatLimits = field(default_factory=ChatLimits)
 
 
@@ -76,7 +78,8 @@ class ChatService:
         origins = self.settings.allowed_origins
         if origins is not None and request.headers.get("Origin") not in origins:
             raise web.HTTPForbidden(text="this site may not open chats")
-        address = request.remote or "unknown"
+        forwarded = request.headers.get("X-Forwarded-For")
+        address = visitor_address(request.remote, forwarded, self.settings.trusted_proxies)
         if not self.limiter.may_open(address):
             raise web.HTTPTooManyRequests(text="too many chats from this address")
         socket = web.WebSocketResponse(max_msg_size=self.settings.max_frame_bytes, heartbeat=30)
