@@ -37,6 +37,7 @@ from cti.config.records_options import RECORDS_OPTIONS, RECORDS_SECTION
 from cti.config.report_options import REPORT_OPTIONS, REPORTS_SECTION
 from cti.config.server_options import BROKER_OPTIONS, LOOKUP_OPTIONS, TLS_RULE
 from cti.config.types import Choice, Float, Int, RegexList, Region, Str, Template
+from cti.config.webform_options import FORMS_NEED_SECRETS, WEBFORM_OPTIONS, WEBFORMS_SECTION
 
 __all__ = [
     "LOG_LEVELS",
@@ -75,6 +76,7 @@ SECTIONS: dict[str, str] = {
     "reports": REPORTS_SECTION,
     "numbers": "Phone number normalisation and matching.",
     "chat": CHAT_SECTION,
+    "webforms": WEBFORMS_SECTION,
     "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
     "logging": "Logging of the server process.",
 }
@@ -170,6 +172,7 @@ OPTIONS: tuple[Option, ...] = (
         "When no exact E.164 match exists, a contact matches on this many trailing digits.",
     ),
     *CHAT_OPTIONS,
+    *WEBFORM_OPTIONS,
     *DESKTOP_OPTIONS,
     Option(
         "logging.level",
@@ -192,6 +195,7 @@ RULES: tuple[Rule, ...] = (
     TLS_RULE,
     AGENTS_NEED_ACCOUNTS,
     ADDRESS_BUDGET_RULE,
+    FORMS_NEED_SECRETS,
 )
 
 
