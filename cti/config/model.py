@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -18,6 +18,7 @@ from cti.config.call_options import Device
 from cti.config.options import OPTIONS, OPTIONS_BY_KEY
 from cti.config.problems import ConfigProblem
 from cti.config.queue_options import AgentQueues
+from cti.config.webform_options import FormMapping
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -165,6 +166,33 @@ class NumbersConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatConfig:
+    enabled: bool
+    allowed_origins: tuple[str, ...]
+    demo_page: bool
+    trusted_proxies: tuple[str, ...]
+    hello_timeout: float
+    max_frame_bytes: int
+    max_text_chars: int
+    messages_per_second: float
+    message_burst: int
+    address_messages_per_second: float
+    address_message_burst: int
+    chats_per_minute: float
+    chat_burst: int
+
+
+@dataclass(frozen=True, slots=True)
+class WebformsConfig:
+    forms: Mapping[str, FormMapping] | None
+    max_body_bytes: int
+    max_fields: int
+    max_field_name_chars: int
+    max_value_chars: int
+    replay_window: float
+
+
+@dataclass(frozen=True, slots=True)
 class DesktopConfig:
     crm_url: str | None
     dispositions: tuple[str, ...]
@@ -184,6 +212,7 @@ class Secrets:
     lookup_crm_auth_header: str | None
     email_imap_password: str | None
     email_smtp_password: str | None
+    webforms_secrets: Mapping[str, str] | None
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -210,6 +239,8 @@ class Config:
     interactions: InteractionsConfig
     email: EmailConfig
     numbers: NumbersConfig
+    chat: ChatConfig
+    webforms: WebformsConfig
     desktop: DesktopConfig
     logging: LoggingConfig
     secrets: Secrets
@@ -257,6 +288,8 @@ def build_config(
         interactions=_section(InteractionsConfig, "interactions", values),
         email=_section(EmailConfig, "email", values),
         numbers=_section(NumbersConfig, "numbers", values),
+        chat=_section(ChatConfig, "chat", values),
+        webforms=_webforms(values),
         desktop=_section(DesktopConfig, "desktop", values),
         logging=_section(LoggingConfig, "logging", values),
         secrets=Secrets(**secret_values),
@@ -265,6 +298,14 @@ def build_config(
         notes=notes,
         values=MappingProxyType(dict(values)),
     )
+
+
+def _webforms(values: Mapping[str, Any]) -> WebformsConfig:
+    forms = values["webforms.forms"]
+    section = _section(WebformsConfig, "webforms", values)
+    if forms is None:
+        return section
+    return replace(section, forms=MappingProxyType(dict(forms)))
 
 
 def _agents(value: object) -> Mapping[str, AgentQueues] | None:

@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from cti.calls.extensions import DEFAULT_CHANNEL_PATTERNS, ExtensionRules
 from cti.config.agi_options import AGI_OPTIONS, AGI_SECTION
 from cti.config.call_options import CALL_CONTROL_OPTIONS
+from cti.config.chat_options import ADDRESS_BUDGET_RULE, CHAT_OPTIONS, CHAT_SECTION
 from cti.config.desktop_options import DESKTOP_OPTIONS
-from cti.config.interaction_options import INTERACTION_OPTIONS, INTERACTIONS_SECTION
 from cti.config.email_options import EMAIL_OPTIONS, EMAIL_RULES, EMAIL_SECTION
+from cti.config.interaction_options import INTERACTION_OPTIONS, INTERACTIONS_SECTION
 from cti.config.option import (
     LOG_LEVELS,
     MAIN_FILE,
@@ -38,6 +39,7 @@ from cti.config.records_options import RECORDS_OPTIONS, RECORDS_SECTION
 from cti.config.report_options import REPORT_OPTIONS, REPORTS_SECTION
 from cti.config.server_options import BROKER_OPTIONS, LOOKUP_OPTIONS, TLS_RULE
 from cti.config.types import Choice, Float, Int, RegexList, Region, Str, Template
+from cti.config.webform_options import FORMS_NEED_SECRETS, WEBFORM_OPTIONS, WEBFORMS_SECTION
 
 __all__ = [
     "LOG_LEVELS",
@@ -77,6 +79,8 @@ SECTIONS: dict[str, str] = {
     "interactions": INTERACTIONS_SECTION,
     "email": EMAIL_SECTION,
     "numbers": "Phone number normalisation and matching.",
+    "chat": CHAT_SECTION,
+    "webforms": WEBFORMS_SECTION,
     "desktop": "What the agent desktop is told when it connects: CRM link and call outcomes.",
     "logging": "Logging of the server process.",
 }
@@ -173,6 +177,8 @@ OPTIONS: tuple[Option, ...] = (
         9,
         "When no exact E.164 match exists, a contact matches on this many trailing digits.",
     ),
+    *CHAT_OPTIONS,
+    *WEBFORM_OPTIONS,
     *DESKTOP_OPTIONS,
     Option(
         "logging.level",
@@ -195,6 +201,8 @@ RULES: tuple[Rule, ...] = (
     TLS_RULE,
     AGENTS_NEED_ACCOUNTS,
     *EMAIL_RULES,
+    ADDRESS_BUDGET_RULE,
+    FORMS_NEED_SECRETS,
 )
 
 
