@@ -53,7 +53,7 @@ def write_config(
         "text_field: message, subject_field: subject}\n"
         f"email:\n  enabled: true\n  imap_host: {mailbox.host}\n  imap_port: {mailbox.port}\n"
         f"  imap_user: {mailbox.user}\n  from_address: {mailbox.user}@example.com\n"
-        f"  idle: true\n  state_directory: {state}\n",
+        f"  imap_tls: none\n  idle: true\n  state_directory: {state}\n",
         encoding="utf-8",
     )
     lines = "".join(
