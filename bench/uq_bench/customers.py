@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fanout_bench.rawclients import RawSocket
+
 from uq_bench.mailbox import ImapClient, bench_mail
 from uq_bench.setup import FORM, FORM_SECRET, Mailbox
 

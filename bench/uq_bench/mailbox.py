@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -18,20 +19,23 @@ from uq_bench.setup import Mailbox
 
 sys.path.insert(1, str(Path(__file__).resolve().parents[2]))  # the repo, for tests/
 
-from tests.mailserver import dovecot_missing, running_dovecot  # noqa: E402
+from tests.mailserver import dovecot_missing, running_dovecot
 
 BODY_LINES = 12  # a short customer mail: a few lines of text
 
 
 @contextlib.contextmanager
-def running_mailbox() -> Iterator[Mailbox]:
+def running_mailbox() -> Iterator[tuple[Mailbox, Mailbox]]:
+    """The support mailbox the server reads, and one beside it for the IDLE floor."""
     missing = dovecot_missing()
     if missing is not None:
         raise SystemExit(missing)
     with running_dovecot() as server:
         mailbox = Mailbox(server.host, server.port)
-        server.add_user(mailbox.user, mailbox.password)
-        yield mailbox
+        floor = replace(mailbox, user="floor")
+        for box in (mailbox, floor):
+            server.add_user(box.user, box.password)
+        yield mailbox, floor
 
 
 def bench_mail(key: str, sender: int) -> bytes:
@@ -95,3 +99,35 @@ def stored(mailbox: Mailbox) -> int:
         return client.count()
     finally:
         client.close()
+
+
+def idle_floor(mailbox: Mailbox, count: int) -> list[float]:
+    """The mail path's floor: ms from an APPEND's OK to a plain IDLE client (cti's own
+    `ImapSession`, no queue behind it) seeing the mail announced. Dovecot holds back
+    IDLE announcements to batch changes, so this floor is dovecot's, not cti's."""
+    from cti.channels.email.imapwire import ImapSession, ImapSettings
+
+    settings = ImapSettings(mailbox.host, mailbox.port, mailbox.user, mailbox.password)
+    watcher, writer = ImapSession(settings), ImapClient(mailbox)
+    watcher.select()
+    samples: list[float] = []
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            for n in range(count):
+                announced = pool.submit(_idle_once, watcher)
+                time.sleep(0.2)  # the IDLE is under way
+                writer.append(bench_mail(f"bk-floor-{n}", n))
+                sent = time.time_ns()
+                seen = announced.result(timeout=60)
+                if seen is not None:
+                    samples.append((seen - sent) / 1e6)
+    finally:
+        writer.close()
+        watcher.close()
+    return samples
+
+
+def _idle_once(session: object) -> int | None:
+    """Worker thread: IDLE until the next announcement; its stamp (None: none came)."""
+    announced = session.idle(30.0)  # type: ignore[attr-defined]
+    return time.time_ns() if announced else None

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from pop_bench.pbx import pbx_process
-from pop_latency import Peer
 from pop_bench.stats import summary
+from pop_latency import Peer
+
 from uq_bench.agents import agents_process
 from uq_bench.customers import customers_process
-from uq_bench.mailbox import fill, running_mailbox
+from uq_bench.mailbox import fill, idle_floor, running_mailbox
 from uq_bench.setup import DISPOSITION, agent_credentials, write_config
 
 
@@ -101,7 +102,9 @@ class Server:
 
 async def run_live(ctx: Any, workdir: Path, db: Path, numbers: list[str], args: Any) -> dict:
     out: dict[str, Any] = {}
-    with running_mailbox() as mailbox:
+    with running_mailbox() as (mailbox, floor):
+        ms = await asyncio.to_thread(idle_floor, floor, args.offers)
+        out["imap_idle_floor"] = {"sent": args.offers, "received": len(ms), **summary(ms)}
         server = Server(ctx, workdir, args.agents)
         try:
             await server.start(db, mailbox, "live")
@@ -138,7 +141,7 @@ async def chat_phase(server: Server, args: Any) -> dict[str, Any]:
 
 
 async def run_import(ctx: Any, workdir: Path, db: Path, numbers: list[str], args: Any) -> dict:
-    with running_mailbox() as mailbox:
+    with running_mailbox() as (mailbox, _):
         fill_seconds = await asyncio.to_thread(fill, mailbox, args.mails)
         server = Server(ctx, workdir, args.agents)
         try:

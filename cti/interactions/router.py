@@ -99,14 +99,17 @@ class InteractionRouter:
             return []
         now = self._clock()
         agents = [a for a in self._staff() if self._may_take_any(a)]
+        # only channels some agent has room for are walked: thousands of mails waiting
+        # behind agents full of mail cost nothing, and the walk ends with the room
+        channels = {c for c in self.queue.channels() if self._room(c, agents)}
         offers: list[Offer] = []
-        for interaction in list(self.queue.in_order()):
-            if not agents:
-                break
+        for interaction in self.queue.in_order(channels):
             agent = self._choose(interaction, agents, now)
             if agent is not None:
                 offers.append(self._offer(interaction, agent.extension, now))
                 agents = [a for a in agents if self._may_take_any(a)]
+                if not self._room(interaction.channel, agents):
+                    channels.discard(interaction.channel)
         return offers
 
     def accept(self, interaction_id: str, extension: str) -> Interaction:
@@ -192,6 +195,14 @@ class InteractionRouter:
         return any(
             self._load(agent.extension, channel) < self.rules.limit(channel, agent.state)
             for channel in set(self.rules.capacity) | set(self.rules.beside_call)
+        )
+
+    def _room(self, channel: str, agents: list[AgentAvailability]) -> bool:
+        """Whether any of ``agents`` may be offered one more of ``channel``."""
+        return any(
+            self.rules.skilled(a.extension, channel)
+            and self._load(a.extension, channel) < self.rules.limit(channel, a.state)
+            for a in agents
         )
 
     def _load(self, extension: str, channel: str) -> int:
