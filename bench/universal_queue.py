@@ -111,6 +111,13 @@ def table(out: dict[str, Any]) -> str:
                 "≤ 100 ms",
             ),
             _row(
+                "of which cti's: the fetcher knew of it → interaction.offered",
+                live["offer_email_in_cti"],
+                floor["p99"],
+                pop,
+                "",
+            ),
+            _row(
                 "mail floor: APPENDed (IMAP OK) → a bare IDLE client sees it",
                 live["imap_idle_floor"],
                 floor["p99"],

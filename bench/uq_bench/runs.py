@@ -26,6 +26,48 @@ from uq_bench.mailbox import fill, idle_floor, running_mailbox
 from uq_bench.setup import DISPOSITION, agent_credentials, write_config
 
 
+class IdleStamps:
+    """When the server's fetcher saw new mail announced (its IDLE returned True), stamped
+    in the server process: the mail path's split into dovecot's share and cti's.
+    Instrumentation of this benchmark only."""
+
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+        self._original: Any = None
+
+    def install(self) -> None:
+        from cti.channels.email.imapwire import ImapSession
+
+        original, seen = ImapSession.idle, self.seen
+
+        def stamped(session: ImapSession, seconds: float) -> bool:
+            announced = original(session, seconds)
+            if announced:
+                seen.append(time.time_ns())
+            return announced
+
+        self._original = original
+        ImapSession.idle = stamped  # type: ignore[method-assign]
+
+    def uninstall(self) -> None:
+        from cti.channels.email.imapwire import ImapSession
+
+        if self._original is not None:
+            ImapSession.idle = self._original  # type: ignore[method-assign]
+
+    def in_cti(self, sent: dict[str, int], got: dict[str, int]) -> dict[str, Any]:
+        """ms from when cti could first know of each mail (its APPEND's OK, or the
+        announcement it was fetched after, whichever is later) to the agent's offer."""
+        ms = []
+        for key, t0 in sent.items():
+            offered = got.get(key)
+            if offered is None:
+                continue
+            before = [t for t in self.seen if t <= offered]
+            ms.append((offered - max(t0, before[-1] if before else t0)) / 1e6)
+        return {"sent": len(sent), "received": len(ms), **summary(ms)}
+
+
 def latency(sent: dict[str, int], got: dict[str, int]) -> dict[str, Any]:
     """ms from each send stamp to its arrival; how many arrived of how many sent."""
     ms = [(got[key] - t0) / 1e6 for key, t0 in sent.items() if key in got]
@@ -43,6 +85,7 @@ class Server:
         self.customers = Peer(ctx, customers_process)
         self.app: Any = None
         self.started_ns = 0
+        self.idle = IdleStamps()
 
     async def start(self, db: Path, mailbox: Any, name: str) -> None:
         from cti.app import CtiApp
@@ -54,6 +97,7 @@ class Server:
         self.state_file = state / "fetch.json"
         self.records = config_dir / "records.db"
         self.app = CtiApp(load_config(config_dir, require_secrets=True), broker_port=0)
+        self.idle.install()
         self.started_ns = time.time_ns()
         await self.app.start()
         async with asyncio.timeout(30):
@@ -95,6 +139,7 @@ class Server:
             await peer.recv("stopped")
         if self.app is not None:
             await self.app.stop()
+        self.idle.uninstall()
         self.pbx.send("stop")
         for peer in (self.agents, self.customers, self.pbx):
             await peer.join()
@@ -119,6 +164,8 @@ async def run_live(ctx: Any, workdir: Path, db: Path, numbers: list[str], args: 
                 sent = await server.customers.recv("sent")
                 got = await server.arrivals("offered", list(sent), args.grace)
                 out[f"offer_{channel}"] = latency(sent, got)
+                if channel == "email":
+                    out["offer_email_in_cti"] = server.idle.in_cti(sent, got)
             out["refused"] = await server.refused()
         finally:
             await server.stop()
