@@ -150,8 +150,21 @@ def reachable_by_mail_user(directory: Path) -> bool:
     return True
 
 
+# Only root may chroot: run by a normal user, the services that chroot by default do not.
+_NO_CHROOT = """
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+}
+"""
+
+
 def _config(root: Path, port: int, who: Accounts) -> str:
-    return f"""
+    return (
+        (_NO_CHROOT if os.getuid() != 0 else "")
+        + f"""
 protocols = imap
 listen = 127.0.0.1
 base_dir = {root}/run
@@ -198,6 +211,7 @@ service stats {{
   }}
 }}
 """
+    )
 
 
 def _wait_listening(server: ImapServer) -> None:
