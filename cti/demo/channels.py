@@ -83,7 +83,8 @@ class DemoChannels:
         names = "".join(f"    {agent}: '{name}'\n" for agent, name in agent_names.items())
         fields = "".join(f"      {key}: {value}\n" for key, value in FORM_FIELDS.items())
         return (
-            self._email_yaml()
+            f"broker:\n  host: 127.0.0.1\n  port: {self.broker_port}\n"
+            + self._email_yaml()
             + "chat:\n  enabled: true\n  demo_page: true\n"
             + f"  allowed_origins: ['{self.broker}']\n"
             # every simulated visitor comes from 127.0.0.1: one address, many people
