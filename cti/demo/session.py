@@ -176,7 +176,7 @@ def _queue_work(
     view: TerminalView,
 ) -> asyncio.Task[None]:
     """Customers write in (if asked for); the agents the demo drives answer them."""
-    view.note(f"demo: chat as a customer at {channels.chat_page}")
+    view.pin(f"demo: chat as a customer at {channels.chat_page}")
     if channels.email_off is not None:
         view.aside(f"demo: email off: {channels.email_off}")
     return start_queue_work(
