@@ -167,19 +167,6 @@ class ChannelFigures:
         }
 
 
-def channel_figures(
-    rows: Iterable[InteractionTimes], targets: Mapping[str, int], now: float
-) -> dict[str, ChannelFigures]:
-    """Figures of each known channel (all of them, even with nothing), and of any other
-    channel a row names; ``targets`` are the first-response targets in seconds."""
-    figures = empty_figures(targets)
-    for row in rows:
-        if row.channel not in figures:
-            figures[row.channel] = ChannelFigures(row.channel, targets.get(row.channel))
-        figures[row.channel].add(row, now)
-    return figures
-
-
 def empty_figures(targets: Mapping[str, int]) -> dict[str, ChannelFigures]:
     return {channel: ChannelFigures(channel, targets.get(channel)) for channel in CHANNELS}
 
@@ -195,11 +182,16 @@ def bucketed(
     now: float,
 ) -> list[dict[str, ChannelFigures]]:
     """Each interval's figures, an interaction in the one it arrived in; ``bounds`` are
-    the interval starts and the period's end, as `ReportPeriod.boundaries` gives them."""
-    slots: list[list[InteractionTimes]] = [[] for _ in bounds[:-1]]
-    for row in rows:
-        slots[bisect_right(bounds, row.arrived_at) - 1].append(row)
-    return [channel_figures(slot, targets, now) for slot in slots]
+    the interval starts and the period's end, as `ReportPeriod.boundaries` gives them.
+    Every interval has the known channels and any other channel a row names."""
+    slots: list[dict[str, ChannelFigures]] = [empty_figures(targets) for _ in bounds[:-1]]
+    arrived = list(rows)
+    for channel in dict.fromkeys(row.channel for row in arrived):
+        for slot in slots:  # every interval names the same channels, even with nothing
+            slot.setdefault(channel, ChannelFigures(channel, targets.get(channel)))
+    for row in arrived:
+        slots[bisect_right(bounds, row.arrived_at) - 1][row.channel].add(row, now)
+    return slots
 
 
 def totals(
