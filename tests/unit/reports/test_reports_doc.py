@@ -24,7 +24,7 @@ def figures_table(section: str = "## What each figure means") -> set[str]:
     table = table.split("\n## ", 1)[0]
     names: set[str] = set()
     for cell in re.findall(r"^\| `([^|]+)` \|", table, flags=re.MULTILINE):
-        names.update(re.findall(r"`?\.?([a-z_.]+)`?", cell))
+        names.update(re.findall(r"`?\.?([a-z0-9_.]+)`?", cell))
     return {name.removeprefix("staffing.") for name in names}
 
 
