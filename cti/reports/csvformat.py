@@ -77,9 +77,7 @@ def _reasons(rows: Iterable[dict[str, Any]]) -> list[str]:
     return sorted({reason for row in rows for reason in row["paused_seconds"]})
 
 
-def _line(
-    kind: str, row: dict[str, Any], reasons: list[str], channels: list[str]
-) -> list[str]:
+def _line(kind: str, row: dict[str, Any], reasons: list[str], channels: list[str]) -> list[str]:
     staffing = row.get("staffing") or {}
     values = [kind, *(row.get(column) for column in COLUMNS)]
     values += [staffing.get(name) for name in STAFFING]
