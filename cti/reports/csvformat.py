@@ -3,8 +3,9 @@
 Written from the JSON object, so the two formats cannot disagree. Rates are 0..1 as in
 JSON; a figure that is undefined (no call to rate) is an empty cell. A pause reason is
 a column of its own (`paused_seconds:lunch`), and so is each figure of each channel of
-the universal queue (`email:offered`, `chat:first_response_level`...). Cells a spreadsheet would run as a formula
-(starting with = + - @) are quoted with a leading apostrophe.
+the universal queue (`email:offered`, `chat:first_response_level`...). Cells a
+spreadsheet would run as a formula (starting with = + - @) are quoted with a leading
+apostrophe.
 """
 
 from __future__ import annotations

@@ -140,7 +140,7 @@ def channel_cells(figures: dict[str, Any]) -> list[str]:
         duration(figures["first_response_mean_seconds"]),
         duration(figures["first_response_p90_seconds"]),
         duration(figures["first_response_target_seconds"]),
-        level if due is None else f"{level} ({within}/{due})",
+        f"{level} ({within}/{due})" if due else level,
         duration(figures["handling_mean_seconds"]),
     ]
 

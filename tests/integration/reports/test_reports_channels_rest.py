@@ -38,7 +38,7 @@ async def test_the_interval_report_has_each_channels_figures_beside_the_calls(
     async with server.http.get(url, headers=SUE) as response:
         assert response.status == 200
         body = await response.json()
-    assert CALL_KEYS <= set(body) and body["offered"] == 1  # the call figures as before
+    assert set(body) >= CALL_KEYS and body["offered"] == 1  # the call figures as before
     email, chat = body["channels"]["email"], body["channels"]["chat"]
     assert (email["offered"], email["handled"], email["first_response_mean_seconds"]) == (
         1,
