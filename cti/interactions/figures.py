@@ -112,20 +112,16 @@ class ChannelFigures:
         accepted = _after(row.arrived_at, row.accepted_at)
         responded = _after(row.arrived_at, row.first_response_at)
         closed = _after(row.arrived_at, row.closed_at)
-        self.handled += row.accepted_at is not None
+        self.handled += int(row.accepted_at is not None)
         if row.closed_at is None:
             self.open += 1
         else:
             self.closed += 1
-            self.abandoned += row.accepted_at is None
+            self.abandoned += int(row.accepted_at is None)
         if responded is not None:
             self._responded(responded - row.arrived_at)
-        elif self.target_seconds is not None:
-            unanswered_until = now if row.closed_at is None else closed
-            if unanswered_until is not None and (
-                unanswered_until - row.arrived_at > self.target_seconds
-            ):
-                self.due += 1
+        else:
+            self._unanswered(row.arrived_at, now if row.closed_at is None else closed)
         if accepted is not None and closed is not None and closed >= accepted:
             self.handling_total += closed - accepted
             self.handling_count += 1
@@ -134,7 +130,12 @@ class ChannelFigures:
         self.responses.append(delay)
         if self.target_seconds is not None:
             self.due += 1
-            self.within_target += delay <= self.target_seconds
+            self.within_target += int(delay <= self.target_seconds)
+
+    def _unanswered(self, arrived_at: float, until: float | None) -> None:
+        """Due (and missed) when it went without a reply for longer than the target."""
+        if self.target_seconds is not None and until is not None:
+            self.due += int(until - arrived_at > self.target_seconds)
 
     def merge(self, other: ChannelFigures) -> None:
         for name in ("offered", "handled", "closed", "abandoned", "open", "due"):
