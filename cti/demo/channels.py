@@ -16,6 +16,7 @@ import contextlib
 import logging
 import secrets
 import shutil
+import socket
 import tempfile
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,6 @@ from cti.demo.mailbox import (
     ImapServer,
     MailboxError,
     dovecot_missing,
-    free_port,
     reachable_by_mail_user,
     start_dovecot,
     stop_dovecot,
@@ -58,6 +58,7 @@ class DemoChannels:
     mailbox: ImapServer | None = None
     drop: MailDrop | None = None
     email_off: str | None = None  # why email is off, None when it is on
+    reservation: socket.socket | None = None  # holds broker_port until the broker binds
     form_secret: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     support_password: str = field(default_factory=lambda: secrets.token_urlsafe(18), repr=False)
     customer_password: str = field(default_factory=lambda: secrets.token_urlsafe(12), repr=False)
@@ -69,6 +70,13 @@ class DemoChannels:
     @property
     def chat_page(self) -> str:
         return f"{self.broker}/chat/demo"
+
+    def release_port(self) -> None:
+        """Right before the broker binds `broker_port`: until then no other listener of
+        this process (the mail drop binds port 0) can be handed the same port."""
+        if self.reservation is not None:
+            self.reservation.close()
+            self.reservation = None
 
     def open_mailbox(self, address: str) -> None:
         """A customer's own mailbox, where replies to it are delivered (once per address)."""
@@ -139,17 +147,29 @@ def why_no_email() -> str | None:
 @contextlib.asynccontextmanager
 async def demo_channels(workdir: Path, email: bool = True) -> AsyncIterator[DemoChannels]:
     """The channels' servers for the length of the block; email only if it can run."""
-    channels = DemoChannels(workdir, broker_port=free_port())
+    reservation = socket.socket()
+    reservation.bind(("127.0.0.1", 0))
+    port = int(reservation.getsockname()[1])
+    channels = DemoChannels(workdir, broker_port=port, reservation=reservation)
+    try:
+        async with _servers(channels, workdir, email):
+            yield channels
+    finally:
+        channels.release_port()
+
+
+@contextlib.asynccontextmanager
+async def _servers(channels: DemoChannels, workdir: Path, email: bool) -> AsyncIterator[None]:
     (workdir / MAILBOX_USERS).unlink(missing_ok=True)  # this run's passwords only
     channels.email_off = why_no_email() if email else "no simulated customers"
     if channels.email_off is not None:
         log.warning("demo: email off: %s", channels.email_off)
-        yield channels
+        yield
         return
     root, scratch = _mailbox_root(workdir)
     try:
         async with _mail_servers(channels, root):
-            yield channels
+            yield
     finally:
         if scratch:
             shutil.rmtree(root, ignore_errors=True)

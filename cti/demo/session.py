@@ -132,6 +132,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         )
         await _import_history(history, config, view)
         app = CtiApp(config, broker_port=channels.broker_port)
+        channels.release_port()
         await app.start()
         assert app.port is not None
         url = ws_url("127.0.0.1", app.port)

@@ -4,6 +4,8 @@ channels of the universal queue point at the demo's own mailbox, chat page and f
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,24 @@ def test_email_is_off_with_one_reason_when_dovecot_is_missing(
     assert "setup-env.sh demo" in channels.email_off
     off = [r for r in caplog.records if "email off" in r.getMessage()]
     assert len(off) == 1 and off[0].levelname == "WARNING"
+
+
+def test_the_broker_port_stays_taken_until_released_so_no_other_listener_gets_it(
+    tmp_path: Path,
+) -> None:
+    """The mail drop binds port 0 after the port is picked: the kernel must not hand it
+    the broker's port (seen once: `cti demo` could not start, address already in use)."""
+
+    def bind(port: int) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))
+
+    async def scenario() -> None:
+        async with demo_channels(tmp_path, email=False) as channels:
+            with pytest.raises(OSError) as taken:
+                bind(channels.broker_port)
+            assert taken.value.errno == errno.EADDRINUSE
+            channels.release_port()
+            bind(channels.broker_port)  # free for the broker now
+
+    asyncio.run(scenario())
