@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -127,6 +128,15 @@ class BrokerApi:
         contact = answer.get("contact")
         if not isinstance(contact, dict):
             raise ApiError(ERR_BAD_ANSWER, "the server did not return the new contact")
+        return contact
+
+    async def link_interaction(self, interaction_id: str, contact_id: int) -> dict[str, Any]:
+        """Make the contact the interaction's customer; the answer carries its history."""
+        path = f"/api/interactions/{quote(interaction_id, safe='')}/contact"
+        answer = await self._call("POST", path, body={"contact_id": int(contact_id)})
+        contact = answer.get("contact")
+        if not isinstance(contact, dict):
+            raise ApiError(ERR_BAD_ANSWER, "the server did not return the linked contact")
         return contact
 
     async def save_interaction(
