@@ -156,8 +156,8 @@ def test_a_chat_whose_visitor_left_stays_until_dismissed(window: MainWindow) -> 
 def test_the_agent_bar_counts_held_interactions_and_says_pause_covers_them(
     window: MainWindow,
 ) -> None:
-    own = {"agent": "alice", "extension": "1001", "state": "available", "since": None,
-           "queues": [{"queue": "support", "interface": "PJSIP/1001", "paused": False}]}  # fmt: skip
+    seat = {"queue": "support", "interface": "PJSIP/1001", "paused": False}
+    own = {"agent": "alice", "extension": "1001", "state": "available", "queues": [seat]}
     welcome = {**AGENT, "agent_state": own, "settings": {"pause_reasons": ["lunch"]},
                "capabilities": ["agent.pause", "agent.unpause"]}  # fmt: skip
     window.controller.on_welcome(parse_welcome(welcome), True)
@@ -199,8 +199,8 @@ def test_the_wallboard_shows_the_universal_queue_with_late_channels_in_alarm_col
     supervisor = {"agent": "sue", "extension": "9000", "seq": 0, "agents": [],
                   "interactions_queue": lines}  # fmt: skip
     window.controller.on_welcome(parse_welcome(supervisor), True)
-    feed(window, ("interactions.queue",
-                  {"channel": "webform", "waiting": 0, "oldest_seconds": 0, "target": 3600}))  # fmt: skip
+    webform = {"channel": "webform", "waiting": 0, "oldest_seconds": 0, "target": 3600}
+    feed(window, ("interactions.queue", webform))
     window.centre.refresh()
     wallboard = window.centre.wallboard
     assert wallboard is not None
