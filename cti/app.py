@@ -37,6 +37,7 @@ from cti.assembly import (
     desktop_settings,
     extension_rules,
     lookup_changed,
+    lookup_settings,
     records_path,
     tls_context,
 )
@@ -46,9 +47,10 @@ from cti.calls.tracker import CallTracker
 from cti.config import Config, ConfigError, ami_settings
 from cti.control import AmiCallControl, settings_from
 from cti.control.spy import SpyControl
+from cti.interactions.service import UniversalQueue
 from cti.lookup import ContactDirectory
 from cti.pipeline import EventPipeline, event_pipeline
-from cti.protocol import DomainEvent, WireEvent
+from cti.protocol import AgentState, DomainEvent, WireEvent
 from cti.publishing import LOOKUP_GRACE, PopPipeline
 from cti.records import CallRecords
 from cti.reports.service import ReportBook
@@ -110,6 +112,16 @@ class CtiApp:
         self.wrapup.subscribe(self._wrapup_changed)  # its end shows in agent.state
         self.agent_control = AgentControl(self.ami, self.members, agents, self.wrapup, locks)
         self.directory = ContactDirectory(self.lookup, self._store)
+        self.universal = UniversalQueue(
+            config,
+            self.board,
+            self._publish,
+            self.directory,
+            _agent_ids(config),
+            records_path(config),
+            lookup_settings(config).history_limit,
+        )
+        self.interactions = self.universal.centre
         self.context: BrokerContext = build_context(
             broker_settings(config, broker_port),
             agent_directory(config),
@@ -121,6 +133,10 @@ class CtiApp:
             agent_control=self.agent_control,
             spy=SpyControl(self.ami, self.tracker.calls, control),
             reports=ReportBook(self.records.path, self.report_settings),
+            interactions=self.interactions,
+        )
+        self.context.broker.welcome_parts.append(
+            lambda who: self.interactions.welcome_data(who.extension, who.is_supervisor)
         )
         self.context.note_listeners.append(self._note_saved)
         self.context.broker.call_log.use(self.records.recorder)  # notes survive restarts
@@ -141,7 +157,7 @@ class CtiApp:
         """Open the broker's port, then connect to the AMI (retrying in the background)."""
         if self.agi is not None:  # first: a taken port stops start-up before anything runs
             await self.agi.start()
-        runner = make_runner(self.context)
+        runner = make_runner(self.context, mounts=[self.universal.mount])
         await runner.setup()
         self._runner = runner
         settings = self.context.settings
@@ -152,6 +168,7 @@ class CtiApp:
         scheme = "https" if tls else "http"
         log.info("broker listening on %s://%s:%d", scheme, settings.host, self.port)
         self.records.start()
+        await self.universal.start()
         self.stats.seed(self.records.store.queue_calls_since(self.stats.day.start))
         self._stats_task = asyncio.create_task(self._tick_stats(), name="queue-stats")
         self._ami_task = asyncio.create_task(self.ami.run(), name="ami-client")
@@ -169,6 +186,7 @@ class CtiApp:
             self._stats_task.cancel()
             await asyncio.gather(self._stats_task, return_exceptions=True)
         await self.pipeline.close()
+        await self.universal.aclose()
         self.wrapup.close()
         await self.records.aclose()
         if self._runner is not None:
@@ -255,6 +273,8 @@ class CtiApp:
         for event in events:
             self._feed(event, calls)
         self._send_stats()
+        if any(isinstance(event, AgentState) for event in events):
+            self.interactions.dispatch()  # an agent free again takes waiting work at once
 
     def _feed(self, event: WireEvent, after: Collection[str] = ()) -> None:
         """To the pop pipeline, and to the records and the queue statistics at the moment
@@ -302,6 +322,14 @@ class CtiApp:
         if state != "connecting" and not self._stopped:
             self.context.broker.pbx_link(state == "connected")
         log.debug("AMI %s", state)  # the client logs the link's lines, with the next try
+
+
+def _agent_ids(config: Config) -> dict[str, str]:
+    """Extension → agent id, an agent's before a supervisor's on a shared extension."""
+    ids: dict[str, str] = {}
+    for account in sorted(accounts(config), key=lambda a: a.role == "supervisor"):
+        ids.setdefault(account.extension, account.agent_id)
+    return ids
 
 
 async def reload_from(app: CtiApp, load: Callable[[], Config]) -> None:

@@ -62,6 +62,7 @@ from cti.protocol_interactions import (
     ERR_NO_SUCH_INTERACTION,
     ERR_NOT_YOUR_INTERACTION,
     OFFER_TEXT_LIMIT,
+    CustomerTyping,
     InteractionAccepted,
     InteractionEnded,
     InteractionMessage,
@@ -107,6 +108,7 @@ __all__ = [
     "AgentStateData",
     "CallQueued",
     "Called",
+    "CustomerTyping",
     "DomainEvent",
     "InteractionAccepted",
     "InteractionEnded",
@@ -364,6 +366,7 @@ EVENT_TYPES: dict[str, type[WireEvent]] = {
         InteractionAccepted,
         InteractionMessage,
         InteractionEnded,
+        CustomerTyping,
         InteractionsQueue,
     )
 }

@@ -130,6 +130,18 @@ class InteractionEnded(WireEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerTyping(WireEvent):
+    """The chat visitor started (`on` true) or stopped typing, for the agent handling it."""
+
+    type: ClassVar[str] = "interaction.typing"
+    interaction_id: str
+    on: bool
+
+    def data(self) -> dict[str, Any]:
+        return {"interaction_id": self.interaction_id, "on": self.on}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InteractionsQueue(WireEvent):
     """One channel's line of the universal queue on the wallboard (supervisors only):
     how many wait, the oldest's wait, and the channel's first-response target."""
@@ -154,5 +166,6 @@ INTERACTION_EVENTS: tuple[type[WireEvent], ...] = (
     InteractionAccepted,
     InteractionMessage,
     InteractionEnded,
+    CustomerTyping,
     InteractionsQueue,
 )

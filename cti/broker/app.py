@@ -7,7 +7,7 @@ without either.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from aiohttp import web
 
@@ -19,6 +19,7 @@ from cti.broker.contacts_api import add_contact_routes
 from cti.broker.context import BROKER_CONTEXT, BrokerContext, ContactBook, Directory
 from cti.broker.hub import Broker
 from cti.broker.interaction_commands import InteractionCommands, InteractionDesk
+from cti.broker.interaction_rest import add_interaction_routes
 from cti.broker.metrics import BrokerMetrics
 from cti.broker.pending import PendingHellos
 from cti.broker.reports_api import add_report_routes
@@ -99,22 +100,31 @@ async def broker_lifetime(app: web.Application) -> AsyncIterator[None]:
     log.info("broker stopped")
 
 
-def make_app(ctx: BrokerContext) -> web.Application:
+Mount = Callable[[web.Application], None]
+
+
+def make_app(ctx: BrokerContext, mounts: Sequence[Mount] = ()) -> web.Application:
+    """``mounts`` add routes of other parts (the chat, web form and widget endpoints)."""
     app = web.Application(client_max_size=ctx.settings.max_msg_size)
     app[BROKER_CONTEXT] = ctx
     app.router.add_get("/ws", websocket_handler)
     add_routes(app)
     add_contact_routes(app)
+    add_interaction_routes(app)
     add_report_routes(app)
+    for mount in mounts:
+        mount(app)
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(broker_lifetime)
     return app
 
 
-def make_runner(ctx: BrokerContext, shutdown_timeout: float = 60.0) -> web.AppRunner:
+def make_runner(
+    ctx: BrokerContext, shutdown_timeout: float = 60.0, mounts: Sequence[Mount] = ()
+) -> web.AppRunner:
     """The runner to serve the broker with: its access log never shows a token."""
     return web.AppRunner(
-        make_app(ctx),
+        make_app(ctx, mounts),
         shutdown_timeout=shutdown_timeout,
         access_log_class=RedactingAccessLogger,
     )

@@ -99,6 +99,8 @@ def parse_contact(body: Mapping[str, Any]) -> NewContact:
         "notes": text(body, "notes", MAX_NOTES),
         "tags": tags(body),
     }
+    if details["email"] and body.get("phones") in (None, []):
+        return NewContact(name, [], details)  # a mail or chat customer: no number known
     return NewContact(name, phones(body), details)
 
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,8 @@ class Broker:
         self.centre = CentreView()  # agent states, presence, queues, waiting callers
         self.call_log = CallLog()  # outlives the calls, for notes filed after hang-up
         self.desktop = DesktopSettings()  # replaced on reload; read by each new welcome
+        # more of a welcome's snapshot from other parts (the universal queue's threads)
+        self.welcome_parts: list[Callable[[AgentIdentity], Mapping[str, Any]]] = []
         self._states = {
             identity.agent_id: AgentSlot(identity, Journal(journal_size))
             for identity in agents.identities()
@@ -162,6 +165,8 @@ class Broker:
             presence=self.centre.presence(),
             supervision=self.centre.supervision() if identity.is_supervisor else None,
         )
+        for part in self.welcome_parts:
+            welcome.update(part(identity))
         session.start([encode(welcome), *(replay or [])])
         state.sessions.add(session)
         log.info(

@@ -70,6 +70,14 @@ class InteractionDesk(Protocol):
         self, interaction_id: str, extension: str | None, disposition: str | None
     ) -> None: ...
 
+    def link_contact(
+        self, interaction_id: str, extension: str | None, contact: dict[str, Any]
+    ) -> object: ...
+
+    def attachment(
+        self, interaction_id: str, extension: str | None, message_id: str, index: int
+    ) -> dict[str, Any]: ...
+
 
 class InteractionCommands:
     names = frozenset(INTERACTION_COMMANDS)

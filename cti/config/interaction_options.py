@@ -116,6 +116,32 @@ class Skills(ValueType):
         return {str(ext): tuple(channels) for ext, channels in value.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class AgentNames(ValueType):
+    """``{agent id: display name}``: the name a customer reads under an agent's reply."""
+
+    @property
+    def label(self) -> str:
+        return "mapping of agent id (broker.agents) to a display name (1 to 64 characters)"
+
+    def parse(self, value: object) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise InvalidValue.single(
+                f"expected a mapping of agent ids, got {kind_of(value)}", "write 'alice: Alice'"
+            )
+        issues: list[Issue] = []
+        for agent, name in value.items():
+            if not isinstance(name, str) or not 1 <= len(name.strip()) <= 64:
+                issues.append(
+                    Issue(f"{agent}: expected a name of 1 to 64 characters", key=str(agent))
+                )
+            elif any(ch in name for ch in "\r\n\x00"):
+                issues.append(Issue(f"{agent}: a name cannot hold line breaks", key=str(agent)))
+        if issues:
+            raise InvalidValue(issues)
+        return {str(agent): str(name).strip() for agent, name in value.items()}
+
+
 INTERACTION_OPTIONS: tuple[Option, ...] = (
     Option(
         "interactions.priority",
@@ -178,5 +204,13 @@ INTERACTION_OPTIONS: tuple[Option, ...] = (
         None,
         "Channels each agent extension is offered; an agent not listed takes every channel.",
         example=("# '1001': [email, chat]",),
+    ),
+    Option(
+        "interactions.agent_names",
+        Optional(AgentNames()),
+        None,
+        "The name customers read under each agent's email and chat replies (an email's "
+        "From name, the chat's author); an agent not listed signs with its agent id.",
+        example=("# alice: Alice Martin",),
     ),
 )

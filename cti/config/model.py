@@ -131,6 +131,7 @@ class InteractionsConfig:
     reoffer_after_seconds: int
     first_response_seconds: Mapping[str, int] | None
     skills: Mapping[str, tuple[str, ...]] | None
+    agent_names: Mapping[str, str] | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,14 +23,22 @@ from cti.channels.inbound import Channel, Inbound, Outbound, Replies
 from cti.interactions.model import Interaction, Message
 from cti.interactions.notifier import InteractionNotifier
 from cti.interactions.records import InteractionWriter
-from cti.interactions.router import InteractionRouter
+from cti.interactions.router import (
+    INTERACTION_CLOSED,
+    NO_SUCH_INTERACTION,
+    NOT_YOUR_INTERACTION,
+    InteractionError,
+    InteractionRouter,
+)
 from cti.interactions.settings import InteractionSettings
-from cti.protocol import WireEvent
+from cti.interactions.transcripts import Transcripts, held_data
+from cti.protocol import CustomerTyping, WireEvent
 
 log = logging.getLogger(__name__)
 
 Publish = Callable[[WireEvent], None]
 FindContacts = Callable[[Inbound], list[dict[str, Any]]]
+EndListener = Callable[[Interaction, str | None], None]  # the interaction, who held it
 TICK_SECONDS = 1.0
 
 
@@ -72,6 +80,8 @@ class InteractionCentre:
         self._last_in: dict[str, str] = {}  # id → the newest inbound message id
         self._timer: asyncio.TimerHandle | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._transcripts = Transcripts()
+        self.end_listeners: list[EndListener] = []  # told each interaction that ends
 
     def register_replies(self, channel: Channel, replies: Replies) -> None:
         self._replies[channel] = replies
@@ -113,6 +123,8 @@ class InteractionCentre:
         interaction = self.router.accept(interaction_id, extension)
         self._save(interaction)
         self._publish(self._notifier.accepted(interaction))
+        for message in self._transcripts.of(interaction_id):  # the thread so far
+            self._publish_message(interaction, message)
         self._schedule()
         return interaction
 
@@ -126,7 +138,9 @@ class InteractionCentre:
         self, interaction_id: str, extension: str | None, text: str, agent_name: str
     ) -> Message:
         """Send the agent's words out on the interaction's channel, then record them;
-        a channel that fails raises, and nothing is recorded as sent."""
+        a channel that fails raises, and nothing is recorded as sent. ``agent_name`` is
+        the agent's id: the customer reads its display name (`interactions.agent_names`)."""
+        agent_name = self.settings.display_name(agent_name)
         interaction = self.router.owned(interaction_id, extension)
         replies = self._replies.get(interaction.channel)
         if replies is None:
@@ -150,6 +164,7 @@ class InteractionCentre:
         self, interaction_id: str, extension: str | None, agent_name: str, on: bool
     ) -> None:
         interaction = self.router.owned(interaction_id, extension)
+        agent_name = self.settings.display_name(agent_name)
         replies = self._replies.get(interaction.channel)
         if replies is not None:
             await replies.typing(interaction.channel, interaction.thread_key, agent_name, on)  # type: ignore[arg-type]
@@ -159,6 +174,62 @@ class InteractionCentre:
         holder = interaction.extension if interaction is not None else None
         closed = self.router.close(interaction_id, extension, disposition, "closed")
         self._after_end(closed, holder)
+
+    def link_contact(
+        self, interaction_id: str, extension: str | None, contact: dict[str, Any]
+    ) -> Interaction:
+        """The interaction's customer is ``contact`` (found or created from the card):
+        its history and the record follow it. An agent links only what is offered to it
+        or handled by it; ``extension`` None (a supervisor) links any open one."""
+        interaction = self.router.get(interaction_id)
+        if interaction is None:
+            raise InteractionError(NO_SUCH_INTERACTION, f"no interaction {interaction_id}")
+        if not interaction.open:
+            raise InteractionError(INTERACTION_CLOSED, f"interaction {interaction_id} is closed")
+        if extension is not None and interaction.extension != extension:
+            raise InteractionError(NOT_YOUR_INTERACTION, f"{interaction_id} is not yours")
+        interaction.contact = contact
+        interaction.contact_ids = (int(contact["id"]),) if "id" in contact else ()
+        self._save(interaction)
+        return interaction
+
+    def attachment(
+        self, interaction_id: str, extension: str | None, message_id: str, index: int
+    ) -> dict[str, Any]:
+        """A saved attachment of an open interaction's message (its description with
+        `stored_path`), for the agent handling it or a supervisor; KeyError if none."""
+        interaction = self.router.get(interaction_id)
+        if interaction is None or not interaction.open:
+            raise InteractionError(NO_SUCH_INTERACTION, f"no open interaction {interaction_id}")
+        if extension is not None and interaction.extension != extension:
+            raise InteractionError(NOT_YOUR_INTERACTION, f"{interaction_id} is not yours")
+        for message in self._transcripts.of(interaction_id):
+            if message.message_id == message_id and 0 <= index < len(message.attachments):
+                found = message.attachments[index]
+                if found.get("stored_path"):
+                    return found
+        raise KeyError(f"no saved attachment {index} of {message_id}")
+
+    def visitor_typing(self, chat_id: str, on: bool) -> None:
+        """`VisitorTypingSink`: the chat visitor's typing state, to the agent handling it."""
+        interaction = self._open_thread("chat", chat_id)
+        if interaction is not None and interaction.accepted_at is not None:
+            to = frozenset((interaction.extension,)) if interaction.extension else frozenset()
+            self._publish(
+                CustomerTyping(audience=to, interaction_id=interaction.interaction_id, on=on)
+            )
+
+    def welcome_data(self, extension: str | None, supervisor: bool) -> dict[str, Any]:
+        """What a welcome lists: the identity's own open interactions with their threads
+        and, for supervisors, every channel's queue line."""
+        held = self.router.held_by(extension) if extension else []
+        data: dict[str, Any] = {
+            "interactions": [held_data(i, self._transcripts.of(i.interaction_id)) for i in held]
+        }
+        if supervisor:
+            lines = self._notifier.current_lines(self.router.queue)
+            data["interactions_queue"] = [line.data() for line in lines]
+        return data
 
     # -- routing and timers ----------------------------------------------------------
 
@@ -258,6 +329,10 @@ class InteractionCentre:
     def _add_message(self, interaction: Interaction, message: Message) -> None:
         if self._writer is not None:
             self._writer.add_message(message)
+        self._transcripts.add(message)
+        self._publish_message(interaction, message)
+
+    def _publish_message(self, interaction: Interaction, message: Message) -> None:
         event = self._notifier.message(
             interaction,
             message_id=message.message_id,
@@ -280,8 +355,16 @@ class InteractionCentre:
     def _after_end(self, interaction: Interaction, holder: str | None) -> None:
         self._threads.pop((interaction.channel, interaction.thread_key), None)
         self._last_in.pop(interaction.interaction_id, None)
+        self._transcripts.drop(interaction.interaction_id)
         self._save(interaction)
         self._publish(self._notifier.ended(interaction, holder))
+        for listener in self.end_listeners:
+            try:
+                listener(interaction, holder)
+            except Exception:  # the history row is extra: the close itself stands
+                log.exception(
+                    "interactions: an end listener failed on %s", interaction.interaction_id
+                )
         self.dispatch()  # the holder has room again
 
     def _save(self, interaction: Interaction) -> None:

@@ -89,7 +89,9 @@ class InteractionNotifier:
             author=author,
             text=text,
             at=iso_utc(at),
-            attachments=tuple(dict(a) for a in attachments),
+            attachments=tuple(
+                {k: v for k, v in a.items() if k != "stored_path"} for a in attachments
+            ),
         )
 
     def ended(self, interaction: Interaction, previous_extension: str | None) -> InteractionEnded:
@@ -120,6 +122,11 @@ class InteractionNotifier:
             self._lines[channel] = (line, now)
             out.append(line)
         return out
+
+    def current_lines(self, queue: InteractionQueue) -> list[InteractionsQueue]:
+        """Every channel's line as it is now (a supervisor's welcome)."""
+        now = self._clock()
+        return [self._line(queue, channel, now) for channel in CHANNELS]
 
     def _line(self, queue: InteractionQueue, channel: str, now: float) -> InteractionsQueue:
         oldest = queue.oldest(channel)

@@ -26,6 +26,11 @@ class InteractionSettings:
     priority: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     form_priority: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     first_response: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    agent_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def display_name(self, agent_id: str) -> str:
+        """The name the customer reads under this agent's replies (its id when unnamed)."""
+        return self.agent_names.get(agent_id, agent_id)
 
     def priority_of(self, channel: str, form: str | None = None) -> int:
         """A form's own priority when configured, else its channel's."""
@@ -48,4 +53,5 @@ def interaction_settings(section: InteractionsConfig) -> InteractionSettings:
         priority=_merged(DEFAULT_PRIORITY, section.priority),
         form_priority=_merged({}, section.form_priority),
         first_response=_merged(DEFAULT_FIRST_RESPONSE, section.first_response_seconds),
+        agent_names=MappingProxyType(dict(section.agent_names or {})),
     )

@@ -171,6 +171,18 @@ async def test_a_created_contact_pops_at_once_despite_the_lookup_cache(
     assert [m["name"] for m in after["matches"]] == ["New Caller"]
 
 
+async def test_a_mail_or_chat_customer_is_created_with_an_email_and_no_number(
+    contacts_broker: BrokerServer,
+) -> None:
+    body = {"name": "Mail Only", "email": "mail.only@example.net"}
+    status, answer = await post(contacts_broker, "/api/contacts", body)
+    assert status == 201, answer
+    assert answer["contact"]["email"] == "mail.only@example.net"
+    assert answer["contact"]["phones"] == []
+    refused, _ = await post(contacts_broker, "/api/contacts", {"name": "Nobody", "phones": []})
+    assert refused == 400  # neither a number nor an address: nothing to find it by
+
+
 PHONE = [{"number": "+33612345678"}]
 
 
