@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from cti.protocol import (
+    CustomerTyping,
     InteractionAccepted,
     InteractionEnded,
     InteractionMessage,
@@ -34,6 +35,7 @@ INTERACTION_KINDS = frozenset(
         InteractionAccepted.type,
         InteractionMessage.type,
         InteractionEnded.type,
+        CustomerTyping.type,
         InteractionsQueue.type,
     }
 )
@@ -81,6 +83,7 @@ class Interaction:
     messages: list[ThreadMessage] = field(default_factory=list)
     end_reason: str | None = None
     disposition: str | None = None
+    customer_typing: bool = False  # a chat visitor typing now (`interaction.typing`)
 
     @property
     def sender(self) -> str:
@@ -228,7 +231,17 @@ class InteractionBoard:
             return self._message(interaction, data)
         if kind == InteractionEnded.type:
             return self._ended(interaction, data)
+        if kind == CustomerTyping.type:
+            return self._typing(interaction, data)
         return None
+
+    def _typing(self, interaction: Interaction, data: Mapping[str, Any]) -> str | None:
+        on = data.get("on")
+        if not isinstance(on, bool):
+            log.warning("ignoring an interaction.typing event without an on flag")
+            return None
+        interaction.customer_typing = on and interaction.status is Status.ACTIVE
+        return interaction.interaction_id
 
     def _offered(self, data: Mapping[str, Any]) -> str | None:
         if self.supervisor and data.get("extension") != self.extension:
@@ -255,10 +268,13 @@ class InteractionBoard:
         if any(m.message_id == message.message_id for m in interaction.messages):
             return None  # the thread resent after a reconnect: each message once
         interaction.messages.append(message)
+        if message.direction == "in":
+            interaction.customer_typing = False  # the visitor sent what they typed
         return interaction.interaction_id
 
     def _ended(self, interaction: Interaction, data: Mapping[str, Any]) -> str:
         interaction.status = Status.ENDED
+        interaction.customer_typing = False
         interaction.end_reason = _text(data, "reason") or "closed"
         interaction.disposition = _text(data, "disposition")
         interaction.offer_expires_at = None

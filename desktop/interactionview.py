@@ -62,6 +62,7 @@ class CardView:
     thread: list[ThreadEntry] = field(default_factory=list)
     dispositions: tuple[str, ...] = ()
     can_reply: bool = False
+    customer_typing: str = ""  # "Visitor is typing..." while a chat visitor types
 
     @property
     def tab_text(self) -> str:
@@ -170,6 +171,7 @@ def card_view(
         thread=[thread_entry(m, interaction.channel) for m in interaction.messages],
         dispositions=dispositions,
         can_reply=interaction.status is Status.ACTIVE,
+        customer_typing="Visitor is typing..." if interaction.customer_typing else "",
     )
 
 

@@ -87,6 +87,9 @@ class InteractionCard(QWidget):
         self.thread_box = QGroupBox("Conversation")
         self.thread_layout = QVBoxLayout(self.thread_box)
         self.thread_items: list[ThreadItem] = []
+        self.customer_typing = plain_label()
+        self.customer_typing.setObjectName("customer-typing")
+        self.customer_typing.setStyleSheet("color: #555; font-style: italic;")
         self.reply = QPlainTextEdit()
         self.reply.setObjectName("reply-text")
         self.reply.setPlaceholderText("Your reply (plain text)")
@@ -128,7 +131,7 @@ class InteractionCard(QWidget):
         close_row.addWidget(self.disposition, 1)
         close_row.addWidget(self.close_button)
         close_row.addWidget(self.dismiss)
-        for box in (self.thread_box, self.reply_box):
+        for box in (self.thread_box, self.customer_typing, self.reply_box):
             layout.addWidget(box)
         layout.addLayout(close_row)
         for part in (self.contact_box, self.linker, self.history_box):
@@ -206,6 +209,8 @@ class InteractionCard(QWidget):
         self._render_contact(view)
         self._render_thread(view.thread)
         self.thread_box.setVisible(not view.offered)
+        self.customer_typing.setText(view.customer_typing)
+        self.customer_typing.setVisible(bool(view.customer_typing))
         self.reply_box.setVisible(view.can_reply)
         self.send.setEnabled(view.can_reply)
         if not view.can_reply:

@@ -212,3 +212,17 @@ def test_the_wallboard_shows_the_universal_queue_with_late_channels_in_alarm_col
     alarm = QColor("#b71c1c")
     colours = [table.item(r, 2).foreground().color() for r in range(3)]  # type: ignore[union-attr]
     assert colours[1] == alarm and colours[0] != alarm and colours[2] != alarm
+
+
+def test_the_chat_visitor_typing_shows_until_their_message_arrives(window: MainWindow) -> None:
+    chat = offered(channel="chat", subject=None)
+    feed(window, ("interaction.offered", chat), ("interaction.accepted", accepted()))
+    card = card_of(window)
+    assert not card.customer_typing.isVisibleTo(card)
+    feed(window, ("interaction.typing", {"interaction_id": "i-1", "on": True}))
+    assert card.customer_typing.isVisibleTo(card)
+    assert card.customer_typing.text() == "Visitor is typing..."
+    feed(window, ("interaction.typing", {"interaction_id": "i-1", "on": "yes"}))  # malformed
+    assert card.customer_typing.isVisibleTo(card)
+    feed(window, ("interaction.message", message(author="Visitor")))
+    assert not card.customer_typing.isVisibleTo(card)
