@@ -26,7 +26,8 @@ AGENT = {"agent": "alice", "extension": "1001", "seq": 0,
 
 
 @pytest.fixture
-def window(qtbot: Any, prefs: DesktopPrefs) -> Iterator[MainWindow]:
+def window(loop: Any, qtbot: Any, prefs: DesktopPrefs) -> Iterator[MainWindow]:
+    """Not connected; commands the cards send become tasks of `loop` that never run."""
     shown = build_main_window("http://127.0.0.1:1", "token-not-used", prefs=prefs)
     qtbot.addWidget(shown)
     shown.controller.on_welcome(parse_welcome(AGENT), True)
