@@ -47,7 +47,7 @@ class ThreadItem(QFrame):
         font.setBold(True)
         self.header.setFont(font)
         self.text = plain_label(entry.text, wrap=True)
-        self.files = plain_label("\n".join(entry.files), wrap=True)
+        self.files = plain_label("\n".join(("Attachments:", *entry.files)), wrap=True)
         self.files.setVisible(bool(entry.files))
         layout = QVBoxLayout(self)
         for widget in (self.header, self.text, self.files):
@@ -95,6 +95,7 @@ class InteractionCard(QWidget):
         self.reply.setPlaceholderText("Your reply (plain text)")
         self.reply.setFixedHeight(90)
         self.send = QPushButton("Send")
+        self.disposition_label = plain_label("Disposition")
         self.disposition = QComboBox()
         self.disposition.setObjectName("close-disposition")
         self.close_button = QPushButton("Close")
@@ -127,7 +128,7 @@ class InteractionCard(QWidget):
         send_row.addWidget(self.send)
         reply_layout.addLayout(send_row)
         close_row = QHBoxLayout()
-        close_row.addWidget(plain_label("Disposition"))
+        close_row.addWidget(self.disposition_label)
         close_row.addWidget(self.disposition, 1)
         close_row.addWidget(self.close_button)
         close_row.addWidget(self.dismiss)
@@ -216,7 +217,7 @@ class InteractionCard(QWidget):
         if not view.can_reply:
             self._set_typing(False)
         self._render_dispositions(view.dispositions)
-        for widget in (self.disposition, self.close_button):
+        for widget in (self.disposition_label, self.disposition, self.close_button):
             widget.setVisible(view.can_reply)
         self.dismiss.setVisible(view.ended)
 

@@ -40,10 +40,18 @@ QUEUE_HEADERS = (
 WAITING_HEADERS = ("Queue", "Position", "Caller", "Waiting")
 CHANNEL_HEADERS = ("Channel", "Waiting", "Oldest", "First-response target")
 AGENT_HEADERS = ("Agent", "Extension", "State", "In state", "On a call with", "Queues")
-SECTION_HEIGHTS = [110, 100, 150, 200]  # queues, universal queue, waiting, agents: pixels
+CHANNEL_ROWS = ("email", "chat", "webform")
+SECTION_HEIGHTS = [110, 140, 150, 200]  # queues, universal queue, waiting, agents: pixels
 STATE_COLUMN = 2
 LONGEST_COLUMN = 2
 OLDEST_COLUMN = 2
+
+
+def rows_height(table: BoardTable, rows: int) -> int:
+    """Pixels that show the header and `rows` rows whole: every channel's line in view."""
+    header = table.horizontalHeader().sizeHint().height()  # type: ignore[union-attr]
+    row = table.verticalHeader().defaultSectionSize()  # type: ignore[union-attr]
+    return header + rows * row + 2 * table.frameWidth() + 2
 
 
 class Wallboard(QWidget):
@@ -56,6 +64,7 @@ class Wallboard(QWidget):
         self.queues.setObjectName("wallboard-queues")
         self.channels = BoardTable(CHANNEL_HEADERS)
         self.channels.setObjectName("wallboard-universal-queue")
+        self.channels.setMinimumHeight(rows_height(self.channels, len(CHANNEL_ROWS)))
         self.waiting = BoardTable(WAITING_HEADERS)
         self.waiting.setObjectName("wallboard-waiting")
         self.agents = BoardTable(AGENT_HEADERS)

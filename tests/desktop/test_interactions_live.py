@@ -122,7 +122,7 @@ def test_an_email_is_offered_accepted_answered_closed_and_joins_the_history(
     accept(server, card)
     (first,) = card.thread_items
     assert first.text.text() == "My invoice is wrong"
-    assert first.files.text() == "invoice.pdf (2 KB, application/pdf)"
+    assert first.files.text() == "Attachments:\ninvoice.pdf (2 KB, application/pdf)"
     card.reply.setPlainText("We fixed it.\n<b>Alice</b>")
     card.send.click()
     server.run(until(lambda: len(card.thread_items) == 2))

@@ -92,7 +92,7 @@ def test_an_accepted_email_shows_its_thread_reply_box_and_dispositions(
     )
     card = card_of(window)
     assert not card.offer.isVisibleTo(card) and card.reply_box.isVisibleTo(card)
-    assert card.thread_items[0].files.text() == "invoice.pdf (2 KB, application/pdf)"
+    assert card.thread_items[0].files.text() == "Attachments:\ninvoice.pdf (2 KB, application/pdf)"
     assert [card.disposition.itemData(i) for i in range(card.disposition.count())] == [
         "resolved",
         "spam",
