@@ -8,8 +8,10 @@ controller's connection (`command`) and the REST client (`api`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -24,6 +26,7 @@ from cti.protocol import (
 from desktop.api import ApiError, BrokerApi, ContactDraft
 from desktop.connection import CommandOutcome
 from desktop.interactions import INTERACTION_KINDS, InteractionBoard
+from desktop.interactionview import SavedFile
 from desktop.servertime import ServerClock
 from desktop.welcome import Welcome
 
@@ -39,6 +42,7 @@ LABELS = {
     CMD_INTERACTION_TYPING: "Typing",
 }
 LINK = "link"  # the `done` name of linking a contact (REST, not a command)
+SAVE = "save"  # the `done` name of saving an attachment
 
 
 def outcome_text(outcome: CommandOutcome) -> str:
@@ -164,6 +168,26 @@ class InteractionDesk(QObject):
         self.board.set_contact(interaction_id, contact)
         self.changed.emit(interaction_id)
         self.done.emit(interaction_id, LINK, True, success)
+
+    # -- attachments ---------------------------------------------------------------------
+
+    def save_attachment(self, saved: SavedFile, interaction_id: str, target: Path) -> None:
+        """Download a kept attachment to `target`, chosen by the agent; it is never opened."""
+        self._spawn(self._save_attachment(saved, interaction_id, target))
+
+    async def _save_attachment(self, saved: SavedFile, interaction_id: str, target: Path) -> None:
+        try:
+            data = await self._require_api().attachment(
+                interaction_id, saved.message_id, saved.index
+            )
+            await asyncio.to_thread(target.write_bytes, data)
+        except ApiError as exc:
+            self.done.emit(interaction_id, SAVE, False, f"Save failed: {exc.message}")
+            return
+        except OSError as exc:
+            self.done.emit(interaction_id, SAVE, False, f"Save failed: {exc.strerror or exc}")
+            return
+        self.done.emit(interaction_id, SAVE, True, f"Saved {target.name} ({len(data)} bytes)")
 
     def _require_api(self) -> BrokerApi:
         api = self._api()

@@ -57,6 +57,7 @@ class FileInfo:
     content_type: str
     size: int
     refused: str | None = None
+    index: int = 0  # its place in the message's list: how the server names it for download
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ def _contact(value: object) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, dict) else None
 
 
-def file_info(item: object) -> FileInfo | None:
+def file_info(item: object, index: int = 0) -> FileInfo | None:
     if not isinstance(item, dict) or not isinstance(item.get("filename"), str):
         return None
     refused = item.get("refused")
@@ -124,6 +125,7 @@ def file_info(item: object) -> FileInfo | None:
         content_type=str(item.get("content_type") or "application/octet-stream"),
         size=max(0, _int(item.get("size"))),
         refused=refused if isinstance(refused, str) and refused else None,
+        index=index,
     )
 
 
@@ -132,7 +134,8 @@ def thread_message(data: Mapping[str, Any]) -> ThreadMessage | None:
     if message_id is None or direction not in ("in", "out"):
         return None
     attachments = data.get("attachments")
-    files = [file_info(item) for item in attachments] if isinstance(attachments, list) else []
+    listed = attachments if isinstance(attachments, list) else []
+    files = [file_info(item, index) for index, item in enumerate(listed)]
     return ThreadMessage(
         message_id=message_id,
         direction=direction,

@@ -37,11 +37,21 @@ UNKNOWN_SENDER = "Unknown sender"
 
 
 @dataclass(frozen=True, slots=True)
+class SavedFile:
+    """An attachment the server kept: the agent may save it (`index` names it)."""
+
+    message_id: str
+    index: int
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
 class ThreadEntry:
     header: str  # who and when
     text: str
     files: tuple[str, ...] = ()
     outgoing: bool = False
+    saved: tuple[SavedFile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,14 @@ def file_line(info: FileInfo) -> str:
     return f"{line} - not saved: {visible_text(info.refused)}" if info.refused else line
 
 
+def safe_filename(name: str) -> str:
+    """A customer's file name as a plain name to suggest in the save dialog: no folder
+    part (`../../x` suggests `x`), no control characters, never empty or a dot name."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    return kept or "attachment"
+
+
 def moment_text(at: float | None) -> str:
     if at is None:
         return ""
@@ -99,6 +117,11 @@ def thread_entry(message: ThreadMessage, channel: str) -> ThreadEntry:
         text=visible_text(message.text, multiline=True),
         files=tuple(file_line(info) for info in message.attachments),
         outgoing=message.direction == "out",
+        saved=tuple(
+            SavedFile(message.message_id, info.index, info.filename)
+            for info in message.attachments
+            if info.refused is None
+        ),
     )
 
 

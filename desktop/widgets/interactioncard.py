@@ -37,7 +37,10 @@ THREAD_STYLE = {True: "background: #e8f0fe;", False: "background: #f5f5f5;"}  # 
 
 
 class ThreadItem(QFrame):
-    """One message: who and when, its text, its attachments (listed, never opened)."""
+    """One message: who and when, its text, its attachments (listed, never opened; the
+    ones the server kept can be saved to a file)."""
+
+    save_requested = pyqtSignal(object)  # SavedFile
 
     def __init__(self, entry: ThreadEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +55,12 @@ class ThreadItem(QFrame):
         layout = QVBoxLayout(self)
         for widget in (self.header, self.text, self.files):
             layout.addWidget(widget)
+        self.save_buttons: list[QPushButton] = []
+        for saved in entry.saved:
+            button = QPushButton(f"Save {visible_text(saved.filename)}...")
+            button.clicked.connect(lambda _=False, f=saved: self.save_requested.emit(f))
+            self.save_buttons.append(button)
+            layout.addWidget(button)
 
 
 class InteractionCard(QWidget):
@@ -61,6 +70,7 @@ class InteractionCard(QWidget):
     typing_changed = pyqtSignal(str, bool)  # interaction_id, on
     close_requested = pyqtSignal(str, str)  # interaction_id, disposition
     dismiss_requested = pyqtSignal(str)  # an ended card goes away
+    save_requested = pyqtSignal(str, object)  # interaction_id, SavedFile
 
     def __init__(self, interaction_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,6 +258,9 @@ class InteractionCard(QWidget):
             self.thread_items = []
         for entry in entries[len(self.thread_items) :]:
             item = ThreadItem(entry)
+            item.save_requested.connect(
+                lambda saved: self.save_requested.emit(self.interaction_id, saved)
+            )
             self.thread_layout.addWidget(item)
             self.thread_items.append(item)
 

@@ -8,17 +8,18 @@ agent dismisses it. Offer countdowns advance with `tick`, once a second.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtGui import QColor
-from PyQt6.QtWidgets import QWidget
+from PyQt6.QtWidgets import QFileDialog, QWidget
 
 from cti.protocol import CMD_INTERACTION_REPLY
 from desktop.controller import DesktopController
 from desktop.interactiondesk import LINK
 from desktop.interactions import QUEUE_CHANGED, Interaction, Status
-from desktop.interactionview import CardView, card_view
+from desktop.interactionview import CardView, SavedFile, card_view, safe_filename
 from desktop.widgets.deck import RINGING_TAB, CardDeck
 from desktop.widgets.interactioncard import InteractionCard
 
@@ -86,6 +87,7 @@ class InteractionTabs(QObject):
         card.typing_changed.connect(desk.typing)
         card.close_requested.connect(desk.close)
         card.dismiss_requested.connect(self.remove)
+        card.save_requested.connect(self._save)
         card.linker.search_requested.connect(lambda query: desk.search(iid, query))
         card.linker.link_requested.connect(lambda contact_id: desk.link(iid, contact_id))
         card.linker.create_requested.connect(lambda draft: desk.create(iid, draft))
@@ -129,6 +131,16 @@ class InteractionTabs(QObject):
             self.deck.removeTab(self.deck.indexOf(card))
             card.deleteLater()
             self.deck.cards_changed.emit()
+
+    def ask_save_path(self, filename: str) -> Path | None:
+        """Where the agent saves an attachment (tests replace this method)."""
+        chosen, _ = QFileDialog.getSaveFileName(self.deck, "Save attachment", filename)
+        return Path(chosen) if chosen else None
+
+    def _save(self, interaction_id: str, saved: SavedFile) -> None:
+        target = self.ask_save_path(safe_filename(saved.filename))
+        if target is not None:
+            self.desk.save_attachment(saved, interaction_id, target)
 
     def _tab_closing(self, widget: QWidget) -> None:
         """The tab's ✕: an ended card goes; an open one needs Close with a disposition."""

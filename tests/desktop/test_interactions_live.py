@@ -138,6 +138,30 @@ def test_an_email_is_offered_accepted_answered_closed_and_joins_the_history(
     assert history_text(second).splitlines()[0].endswith("[email]  resolved (alice): " + HOSTILE)
 
 
+def test_a_kept_attachment_is_saved_from_the_card_where_the_agent_chooses(
+    server: LiveServer, open_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = open_window()
+    kept = tmp_path / "kept-by-server.bin"
+    kept.write_bytes(b"%PDF-1.4 \x00\x01 binary")
+    files = (
+        Attachment("../../invoice.pdf", "application/pdf", 17, str(kept)),
+        Attachment("huge.zip", "application/zip", 90_000_000, None, "over the limit"),
+    )
+    server.app.interactions.arrived(email("alice@example.test", attachments=files))
+    card = offered_card(server, window)
+    accept(server, card)
+    (save,) = card.thread_items[0].save_buttons  # the refused one cannot be saved
+    asked: list[str] = []
+    target = tmp_path / "downloads" / "chosen.pdf"
+    target.parent.mkdir()
+    window.interaction_tabs.ask_save_path = lambda name: (asked.append(name), target)[1]  # type: ignore[method-assign]
+    save.click()
+    server.run(until(lambda: target.exists() and card.result.text().startswith("Saved")))
+    assert asked == ["invoice.pdf"]
+    assert target.read_bytes() == kept.read_bytes()
+
+
 def test_an_unknown_sender_is_created_as_a_contact_from_the_card(
     server: LiveServer, open_window: WindowFactory
 ) -> None:

@@ -13,6 +13,7 @@ from desktop.interactionview import (
     card_view,
     channel_rows,
     held_text,
+    safe_filename,
     size_text,
     target_text,
 )
@@ -282,3 +283,37 @@ def test_a_channel_line_is_late_once_its_oldest_waits_past_the_target() -> None:
 def test_targets_read_in_the_unit_that_fits() -> None:
     assert [target_text(s) for s in (0, 45, 120, 90, 7200)] == ["-", "45 s", "2 min", "90 s",
                                                                "2 h"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, suggested",
+    [
+        ("invoice.pdf", "invoice.pdf"),
+        ("../../.bashrc", "bashrc"),
+        ("C:\\Windows\\evil.exe", "evil.exe"),
+        ("a\x00b\nc.txt", "abc.txt"),
+        ("..", "attachment"),
+        ("", "attachment"),
+    ],
+)
+def test_a_customers_file_name_is_suggested_without_folders_or_controls(
+    name: str, suggested: str
+) -> None:
+    assert safe_filename(name) == suggested
+
+
+def test_only_attachments_the_server_kept_can_be_saved_each_by_its_place() -> None:
+    files = [
+        {"filename": "big.zip", "content_type": "application/zip", "size": 9, "refused": "size"},
+        "junk",
+        {"filename": "a.pdf", "content_type": "application/pdf", "size": 3},
+    ]
+    board = board_with(
+        ("interaction.offered", offered()),
+        ("interaction.accepted", accepted()),
+        ("interaction.message", message(attachments=files)),
+    )
+    interaction = board.get("i-1")
+    assert interaction is not None
+    (entry,) = card_view(interaction, clock_at(0)).thread
+    assert [(s.message_id, s.index, s.filename) for s in entry.saved] == [("m-1", 2, "a.pdf")]
