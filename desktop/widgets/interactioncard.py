@@ -56,11 +56,14 @@ class ThreadItem(QFrame):
         for widget in (self.header, self.text, self.files):
             layout.addWidget(widget)
         self.save_buttons: list[QPushButton] = []
+        buttons = QHBoxLayout()
         for saved in entry.saved:
             button = QPushButton(f"Save {visible_text(saved.filename)}...")
             button.clicked.connect(lambda _=False, f=saved: self.save_requested.emit(f))
             self.save_buttons.append(button)
-            layout.addWidget(button)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
 
 
 class InteractionCard(QWidget):
