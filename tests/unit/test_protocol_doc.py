@@ -20,6 +20,7 @@ from cti.protocol import (
     CallRinging,
     CallTransferFailed,
     CallTransferred,
+    CustomerTyping,
     InteractionAccepted,
     InteractionEnded,
     InteractionMessage,
@@ -103,6 +104,7 @@ SAMPLES: list[WireEvent] = [
         at="2026-12-07T09:00:00.000Z",
     ),
     InteractionEnded(interaction_id="i1", reason="closed", disposition="solved"),
+    CustomerTyping(interaction_id="i1", on=True),
     InteractionsQueue(channel="chat", waiting=2, oldest_seconds=40, target=60),
 ]
 
