@@ -86,6 +86,7 @@ SAMPLES: list[WireEvent] = [
     ),
     InteractionOffered(
         interaction_id="i1",
+        extension="1001",
         channel="email",
         contact=None,
         subject="Invoice",
