@@ -47,6 +47,7 @@ class InteractionOffered(WireEvent):
 
     type: ClassVar[str] = "interaction.offered"
     interaction_id: str
+    extension: str  # the agent's extension it is offered to (supervisors see every offer)
     channel: str
     contact: dict[str, Any] | None
     subject: str | None
@@ -58,6 +59,7 @@ class InteractionOffered(WireEvent):
     def data(self) -> dict[str, Any]:
         return {
             "interaction_id": self.interaction_id,
+            "extension": self.extension,
             "channel": self.channel,
             "contact": self.contact,
             "subject": self.subject,

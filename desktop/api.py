@@ -7,13 +7,16 @@ message, so the window can show exactly what went wrong.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import aiohttp
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 ERR_UNREACHABLE = "unreachable"
 ERR_BAD_ANSWER = "bad-answer"
@@ -129,6 +132,21 @@ class BrokerApi:
             raise ApiError(ERR_BAD_ANSWER, "the server did not return the new contact")
         return contact
 
+    async def link_interaction(self, interaction_id: str, contact_id: int) -> dict[str, Any]:
+        """Make the contact the interaction's customer; the answer carries its history."""
+        path = f"/api/interactions/{quote(interaction_id, safe='')}/contact"
+        answer = await self._call("POST", path, body={"contact_id": int(contact_id)})
+        contact = answer.get("contact")
+        if not isinstance(contact, dict):
+            raise ApiError(ERR_BAD_ANSWER, "the server did not return the linked contact")
+        return contact
+
+    async def attachment(self, interaction_id: str, message_id: str, index: int) -> bytes:
+        """A saved attachment's bytes, as the server keeps them (never opened here)."""
+        path = f"/api/interactions/{quote(interaction_id, safe='')}/attachment"
+        params = {"message_id": message_id, "index": str(int(index))}
+        return await self._get(path, params, lambda response: response.read())
+
     async def save_interaction(
         self, call_id: str, disposition: str, notes: str, contact_id: int | None
     ) -> dict[str, Any]:
@@ -145,6 +163,15 @@ class BrokerApi:
 
     async def get_page(self, path: str, params: Params) -> str:
         """A GET route answering a page (``text/html``), with the token in the header."""
+        return await self._get(path, params, lambda response: response.text())
+
+    async def _get(
+        self,
+        path: str,
+        params: Params,
+        body: Callable[[aiohttp.ClientResponse], Awaitable[T]],
+    ) -> T:
+        """A GET whose answer is not JSON; a refusal still carries the server's error id."""
         try:
             async with self._session.get(
                 self.base_url + path, params=params, headers=self._headers, timeout=self._timeout
@@ -156,7 +183,7 @@ class BrokerApi:
                         str(answer.get("message") or f"the server answered {response.status}"),
                         response.status,
                     )
-                return await response.text()
+                return await body(response)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             log.info("GET %s failed: %r", path, exc)
             raise ApiError(ERR_UNREACHABLE, "cannot reach the server") from exc

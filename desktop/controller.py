@@ -27,6 +27,7 @@ from desktop.centredesk import CentreDesk
 from desktop.connection import BrokerConnection, CommandOutcome, LinkState, cancel_quietly
 from desktop.controls import CONTROL_LABELS
 from desktop.directory import Directory
+from desktop.interactiondesk import InteractionDesk
 from desktop.phone import PhoneBridge
 from desktop.welcome import Welcome
 
@@ -75,6 +76,9 @@ class DesktopController(QObject):
         self.phone.leg_changed.connect(lambda call_id: self.call_changed.emit(call_id, "softphone"))
         self.phone.command_done.connect(self.command_done)
         self.centre = CentreDesk(self._command, self._spawn, self)
+        self.interactions = InteractionDesk(
+            self._command, self._spawn, lambda: self.api, lambda: self.centre.clock, self
+        )
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -113,6 +117,7 @@ class DesktopController(QObject):
         self.welcome = None
         self.board = CallBoard()
         self.centre.reset()
+        self.interactions.clear()
         self.board_reset.emit()
         self.start()
 
@@ -153,6 +158,7 @@ class DesktopController(QObject):
         self.welcome = welcome
         self._set_pbx(welcome.pbx_connected, welcome.pbx_since)
         self.centre.load(welcome, fresh)
+        self.interactions.load(welcome, fresh)
         if fresh:
             self.board.rebuild(welcome.extension, welcome.calls)
             for record in self.board:
@@ -163,6 +169,8 @@ class DesktopController(QObject):
     def on_event(self, kind: str, data: Mapping[str, Any]) -> None:
         if kind == PbxLink.type:
             self._pbx_link(data)
+            return
+        if self.interactions.apply(kind, data):
             return
         call_id = data.get("call_id")
         waiting = self.centre.waits(call_id)

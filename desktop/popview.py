@@ -82,11 +82,14 @@ def reason_line(pop: dict[str, Any]) -> str:
 
 
 def history_line(item: dict[str, Any]) -> str:
+    """One row of a contact's history, the same in a call pop and an interaction card:
+    when, on which channel (phone, email, chat, webform), the outcome, who, the notes."""
     when = visible_text(item.get("ts"))[:16].replace("T", " ")
-    outcome = visible_text(item.get("outcome") or item.get("disposition") or item.get("channel"))
+    channel = visible_text(item.get("channel"))
+    outcome = visible_text(item.get("outcome") or item.get("disposition"))
     notes = visible_text(item.get("notes"))
     agent = visible_text(item.get("agent"))
-    line = f"{when}  {outcome}"
+    line = "  ".join(part for part in (when, f"[{channel}]" if channel else "", outcome) if part)
     if agent:
         line += f" ({agent})"
     return f"{line}: {notes}" if notes else line

@@ -27,6 +27,8 @@ class Welcome:
     agent_state: dict[str, Any] | None = None  # this identity's own agent.state data
     presence: list[Any] = field(default_factory=list)
     supervision: dict[str, Any] | None = None  # `agents`, `queues`, `waiting`: supervisors
+    interactions: list[Any] = field(default_factory=list)  # this identity's open ones
+    interactions_queue: list[Any] = field(default_factory=list)  # supervisors: per channel
 
     @property
     def supervisor(self) -> bool:
@@ -69,7 +71,13 @@ def parse_welcome(frame: dict[str, Any]) -> Welcome:
         agent_state=own if isinstance(own, dict) else None,
         presence=presence if isinstance(presence, list) else [],
         supervision=_supervision(frame),
+        interactions=_list(frame.get("interactions")),
+        interactions_queue=_list(frame.get("interactions_queue")),
     )
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _supervision(frame: dict[str, Any]) -> dict[str, Any] | None:

@@ -19,11 +19,14 @@ cd "$(dirname "$0")/.."
 #   a real headless browser (chromium, driven through chromium-driver by selenium); the
 #   email channel fetches from a real IMAP server (dovecot-imapd, started by the tests with a
 #   throwaway config on 127.0.0.1).
+# demo: `cti demo` runs a local mailbox for its simulated customers' emails (dovecot-imapd,
+#   with a throwaway config on 127.0.0.1); without it the demo runs with email off.
 DESKTOP_DEBIAN=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-xinerama0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1
   fonts-droid-fallback
 )
+DEMO_DEBIAN=(dovecot-imapd)
 DEV_DEBIAN=(
   xvfb sip-tester tmux matchbox-window-manager wmctrl xdotool chromium chromium-driver
   dovecot-imapd
@@ -37,6 +40,7 @@ debian_packages() {  # the Debian packages the extras in $1 need, one a line, ea
   for extra in "${extras[@]}"; do
     case "$extra" in
       desktop) wanted+=("${DESKTOP_DEBIAN[@]}") ;;
+      demo) wanted+=("${DEMO_DEBIAN[@]}") ;;
       dev) wanted+=("${DEV_DEBIAN[@]}") ;;
     esac
   done

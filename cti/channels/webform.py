@@ -119,9 +119,16 @@ def sender_of(form: WebForm, fields: Mapping[str, str]) -> Party:
 
 def inbound_of(form: WebForm, fields: Mapping[str, str], received_at: float) -> Inbound:
     submission = uuid.uuid4().hex
-    text = fields.get(form.text_field, "") if form.text_field else ""
-    if not text:
-        text = "\n".join(f"{name}: {value}" for name, value in fields.items())
+    text = fields.get(form.text_field, "").strip() if form.text_field else ""
+    others = "\n".join(
+        f"{name}: {value}" for name, value in fields.items() if name != form.text_field
+    )
+    # every field reaches the agent, the message first: a card shows the form as sent
+    text = (
+        f"{text}\n\n{others}".strip()
+        if text
+        else "\n".join(f"{name}: {value}" for name, value in fields.items())
+    )
     subject = fields.get(form.subject_field) if form.subject_field else None
     return Inbound(
         channel="webform",

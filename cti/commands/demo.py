@@ -24,7 +24,10 @@ def register(sub: Any) -> None:
             "Creates a demo directory of a few hundred contacts, starts the built-in PBX "
             "simulator (real AMI on 127.0.0.1) and the server, signs in four demo agents "
             "(1001-1004), who log in to queue support, and a supervisor (9000), and shows "
-            "the agents' screen-pops and the supervisor's view of the queue live. When a "
+            "the agents' screen-pops and the supervisor's view of the queue live. Simulated "
+            "customers email a local mailbox (dovecot, when installed), chat on the web "
+            "widget and post a signed web form; the agents the demo drives answer them. "
+            "When a "
             "display exists and the "
             "desktop extra is installed, it also opens the agent desktop signed in as 1001 "
             "(with --supervisor: as the supervisor, with the wallboard and the Reports tab). "
@@ -65,6 +68,14 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=7, help="simulator and contacts seed")
     parser.add_argument(
+        "--customers",
+        type=float,
+        default=2.0,
+        metavar="PER_MINUTE",
+        help="simulated customers who email, chat or post a web form, per minute on "
+        "average (default: 2; 0 for none)",
+    )
+    parser.add_argument(
         "--history-weeks",
         type=int,
         default=DEFAULT_WEEKS,
@@ -88,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.speed <= 0 or args.rate <= 0:
         print("cti demo: --speed and --rate must be positive", file=sys.stderr)
+        return 2
+    if not args.customers >= 0:
+        print("cti demo: --customers must be 0 or more", file=sys.stderr)
         return 2
     if not 0 <= args.history_weeks <= MAX_WEEKS:
         print(f"cti demo: --history-weeks must be 0 to {MAX_WEEKS}", file=sys.stderr)
@@ -114,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
             exit_after_calls=args.exit_after_calls,
             desktop_supervisor=args.supervisor,
             history_weeks=args.history_weeks,
+            customers_per_minute=args.customers,
         )
         try:
             with TerminalView() as view:

@@ -32,7 +32,7 @@ from cti.reports.query import BadReportQuery, ReportQuery, parse_query
 from cti.reports.service import ReportBook
 from cti.reports.settings import ReportSettings, report_settings
 from cti.reports.source import RecordsUnavailable
-from cti.reports.table import heatmap_table, interval_table
+from cti.reports.table import channel_table, heatmap_table, interval_table
 
 FORMATS = ("table", "csv", "json", "html")
 PROG = "cti report"
@@ -177,12 +177,11 @@ def _formatted(args: argparse.Namespace, book: ReportBook, query: ReportQuery) -
 def _table(body: dict[str, object], peaks: bool, terminal: bool) -> str:
     """For a terminal in its width and colours; for a file or a pipe as plain text, wide
     enough that no column is cut."""
-    table = heatmap_table(body) if peaks else interval_table(body)
-    if terminal:
-        Console().print(table)
-        return ""
+    tables = [heatmap_table(body)] if peaks else [interval_table(body), channel_table(body)]
     out = io.StringIO()
-    Console(width=200, color_system=None, file=out).print(table)
+    console = Console() if terminal else Console(width=200, color_system=None, file=out)
+    for table in tables:
+        console.print(table)
     return out.getvalue()
 
 

@@ -154,8 +154,9 @@ WEBFORM_OPTIONS: tuple[Option, ...] = (
         Optional(FormMap()),
         None,
         "The forms accepted, by name (the `{form}` of the URL), each with the fields that "
-        "hold the sender's name, email and phone, the subject and the text (any unset: "
-        "the text lists every field). Null: no form is accepted.",
+        "hold the sender's name, email and phone, the subject and the text. The agent reads "
+        "the text field first, then every other field as 'name: value' (no text field: "
+        "every field). Null: no form is accepted.",
         example=(
             "# contact:",
             "#   name_field: name",

@@ -237,8 +237,11 @@ class Team:
         **options: Any,
     ) -> None:
         """``tokens`` maps each agent's extension to its token."""
+        self.also: list[Callable[[str, Mapping[str, Any]], None]] = []
         self.agents = {
-            extension: PopClient(url, token, view.handle, http, on_link=view.link, **options)
+            extension: PopClient(
+                url, token, self._handler(view, extension), http, on_link=view.link, **options
+            )
             for extension, token in tokens.items()
         }
         self.supervisor: PopClient | None = None
@@ -247,6 +250,17 @@ class Team:
                 url, supervisor_token, view.supervise, http, on_link=view.link, **options
             )
             view.supervised_by(self.supervisor)
+
+    def _handler(self, view: TerminalView, extension: str) -> FrameHandler:
+        """An agent's frames go to the view, then to whoever `also` (the demo's desk work)."""
+
+        def handle(agent: str, frame: Mapping[str, Any]) -> object:
+            rows = view.handle(agent, frame)
+            for listener in self.also:
+                listener(extension, frame)
+            return rows
+
+        return handle
 
     @property
     def clients(self) -> list[PopClient]:

@@ -160,12 +160,12 @@ class _Generator:
         rng = self.rng
         out: list[_Past] = []
         for _ in range(rng.randint(1, 6)):
-            channel = rng.choice(("call", "call", "call", "email", "chat"))
+            channel = rng.choice(("phone", "phone", "phone", "email", "chat"))
             outcome, note = rng.choice(names.INTERACTIONS[channel])
             when = now - timedelta(minutes=rng.randint(60, 180 * 24 * 60))
-            direction = "outbound" if channel == "call" and rng.random() < 0.3 else "inbound"
+            direction = "outbound" if channel == "phone" and rng.random() < 0.3 else "inbound"
             call_id = (
-                f"{int(when.timestamp())}.{rng.randint(1, 999)}" if channel == "call" else None
+                f"{int(when.timestamp())}.{rng.randint(1, 999)}" if channel == "phone" else None
             )
             ts = when.isoformat(timespec="seconds")
             agent = rng.choice(AGENTS)

@@ -186,6 +186,8 @@ class PopFeed:
             return []  # not about a call: the view shows it in its status line
         elif op == "event" and frame.get("type") in QUIET:
             return []  # everyone's phones, every few seconds: the desktop shows them
+        elif op == "event" and str(frame.get("type")).startswith("interaction."):
+            return []  # emails, chats, forms: not calls; the demo notes them as lines
         elif op == "event" and frame.get("type") == "agent.state":
             self._agent_state(frame.get("data"))
             return []  # not about a call: the view shows agents' states in its status line

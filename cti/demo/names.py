@@ -165,7 +165,7 @@ TAGS: Final[tuple[str, ...]] = (
 
 # Past interactions: channel → (outcome, note) choices.
 INTERACTIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
-    "call": (
+    "phone": (
         ("resolved", "Reset the account password."),
         ("callback-requested", "Wants a call back about the refund."),
         ("escalated", "Outage at the branch office; escalated to tier 2."),

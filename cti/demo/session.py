@@ -24,10 +24,17 @@ import aiohttp
 
 from cti.app import CtiApp
 from cti.assembly import records_path
-from cti.config import Config, load_config
+from cti.config import Config
 from cti.demo.breaks import Breaks
+from cti.demo.channels import DemoChannels, demo_channels
 from cti.demo.client import Team, ws_url
-from cti.demo.contacts import build_demo_directory
+from cti.demo.democonfig import (
+    DEMO_AGENTS,
+    QUEUE,
+    SUPERVISOR,
+    build_directory,
+    write_demo_config,
+)
 from cti.demo.desktop import DesktopProcess
 from cti.demo.history import (
     DEFAULT_WEEKS,
@@ -36,19 +43,14 @@ from cti.demo.history import (
     import_demo_history,
     write_demo_history,
 )
+from cti.demo.universal import start_queue_work
 from cti.demo.view import TerminalView
-from cti.lookup import ContactStore
 from cti.sim import PbxSimulator
 
 log = logging.getLogger(__name__)
 
-DEMO_AGENTS = ("1001", "1002", "1003", "1004")
 DESKTOP_AGENT = "1001"
-SUPERVISOR = "9000"  # the supervisor's own phone (listen, whisper, barge ring it)
-QUEUE = "support"
 WRAPUP = 6.0  # simulated seconds of wrap-up after a queue call
-SERVICE_LEVEL = 20  # simulated seconds: queues.service_level_seconds' default
-SHORT_ABANDON = 5  # simulated seconds: queues.short_abandon_seconds' default
 ABANDON_RATIO = 0.1  # callers who give up (waiting or while agents ring)
 PATIENCE = (20.0, 60.0)  # simulated seconds any other caller waits unrung, at most
 TALK = (5.0, 25.0)  # simulated seconds of talk
@@ -73,6 +75,7 @@ class DemoOptions:
     exit_after_calls: bool = False  # with `calls`: close the desktop too, not wait for it
     history_weeks: int = DEFAULT_WEEKS  # simulated weeks of queue_log before today
     desktop_supervisor: bool = False  # the desktop signs in as the supervisor, not 1001
+    customers_per_minute: float = 2.0  # simulated customers writing in; 0: none
 
 
 def desktop_user(options: DemoOptions) -> str:
@@ -80,62 +83,6 @@ def desktop_user(options: DemoOptions) -> str:
     if options.desktop_supervisor:
         return f"the desktop as the supervisor ({SUPERVISOR}): wallboard and Reports tab"
     return f"the agent desktop as agent {DESKTOP_AGENT}"
-
-
-def write_demo_config(
-    directory: Path,
-    ami_port: int,
-    ami_secret: str,
-    tokens: dict[str, str],
-    *,
-    supervisor_token: str | None = None,
-    wrapup_seconds: int = 0,
-    speed: float = 1.0,
-) -> Config:
-    """The config `cti serve` would read, for the simulator on `ami_port`: each agent
-    logs in to queue `support`; the supervisor (if any) has extension 9000.
-
-    The service level's seconds shrink with `speed`, like the calls: at 20 times the
-    speed a caller's simulated 20-60 s of patience are 1-3 s, which the default 5 s
-    would count as short abandons (docs/service-level.md)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "cti.yaml").write_text(
-        f"ami:\n  port: {ami_port}\n  auth: md5\n"
-        f"lookup:\n  database: '{directory / 'contacts.db'}'\n"
-        "agi:\n  enabled: false\n"  # the simulator runs no dialplan
-        # simulated desk phones that answer on NOTIFY, so every button works in the demo
-        "calls:\n  devices:\n"
-        + "".join(f"    '{ext}': {{kind: deskphone, model: Yealink T54W}}\n" for ext in DEMO_AGENTS)
-        + f"queues:\n  wrapup_seconds: {wrapup_seconds}\n"
-        + f"  service_level_seconds: {max(1, round(SERVICE_LEVEL / speed))}\n"
-        + f"  short_abandon_seconds: {round(SHORT_ABANDON / speed)}\n"
-        + "agents:\n"
-        + "".join(f"  '{ext}': {{queues: [{QUEUE}]}}\n" for ext in tokens),
-        encoding="utf-8",
-    )
-    agents = "".join(
-        f"    agent{ext}: {{token: '{token}', extension: '{ext}'}}\n"
-        for ext, token in tokens.items()
-    )
-    if supervisor_token is not None:
-        agents += (
-            f"    supervisor: {{token: '{supervisor_token}', extension: '{SUPERVISOR}', "
-            "role: supervisor}\n"
-        )
-    secrets_file = directory / "secrets.yaml"
-    secrets_file.touch(mode=0o600)
-    secrets_file.write_text(
-        f"ami:\n  secret: '{ami_secret}'\nbroker:\n  agents:\n{agents}", encoding="utf-8"
-    )
-    return load_config(directory, require_secrets=True)
-
-
-def build_directory(database: Path, count: int, seed: int) -> list[tuple[str, str]]:
-    store = ContactStore(database)
-    try:
-        return build_demo_directory(store, count=count, seed=seed)
-    finally:
-        store.close()
 
 
 async def run_demo(options: DemoOptions, view: TerminalView) -> int:
@@ -168,7 +115,11 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
         secret=ami_secret,
         queue_log=queue_log,
     )
-    async with simulator, aiohttp.ClientSession() as http:
+    async with (
+        simulator,
+        aiohttp.ClientSession() as http,
+        demo_channels(options.workdir, email=options.customers_per_minute > 0) as channels,
+    ):
         config = write_demo_config(
             options.workdir,
             simulator.port,
@@ -177,9 +128,11 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
             supervisor_token=supervisor_token,
             wrapup_seconds=max(1, round(WRAPUP / options.speed)),
             speed=options.speed,
+            channels=channels,
         )
         await _import_history(history, config, view)
-        app = CtiApp(config, broker_port=0)
+        app = CtiApp(config, broker_port=channels.broker_port)
+        channels.release_port()
         await app.start()
         assert app.port is not None
         url = ws_url("127.0.0.1", app.port)
@@ -198,6 +151,7 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
             await log_in(team)
             breaks = _breaks(team, options, config)
             tasks.append(asyncio.create_task(breaks.run(), name="demo-breaks"))
+            tasks.append(_queue_work(team, breaks, channels, config, http, options, view))
             if options.calls is None:
                 await _until_first(viewer, desk.wait() if options.desktop else None)
                 return 0
@@ -211,6 +165,32 @@ async def run_demo(options: DemoOptions, view: TerminalView) -> int:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await app.stop()
+
+
+def _queue_work(
+    team: Team,
+    breaks: Breaks,
+    channels: DemoChannels,
+    config: Config,
+    http: aiohttp.ClientSession,
+    options: DemoOptions,
+    view: TerminalView,
+) -> asyncio.Task[None]:
+    """Customers write in (if asked for); the agents the demo drives answer them."""
+    view.pin(f"demo: chat as a customer at {channels.chat_page}")
+    if channels.email_off is not None:
+        view.aside(f"demo: email off: {channels.email_off}")
+    return start_queue_work(
+        team=team,
+        workers=breaks.agents,
+        channels=channels,
+        config=config,
+        http=http,
+        per_minute=options.customers_per_minute,
+        speed=options.speed,
+        seed=options.seed,
+        note=lambda text: view.aside(f"demo: {text}"),
+    )
 
 
 def _breaks(team: Team, options: DemoOptions, config: Config) -> Breaks:

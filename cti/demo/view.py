@@ -110,6 +110,7 @@ class TerminalView:
         self.centre = CentreFeed()  # what a supervisor client sees of the queues
         self._supervisors: set[object] = set()
         self._summary = ""  # the centre's counts as last printed (piped)
+        self._pinned: list[str] = []  # lines kept under the live title
 
     def __enter__(self) -> TerminalView:
         if self.live:
@@ -166,6 +167,15 @@ class TerminalView:
         else:
             self._write(f"# {text}")
 
+    def pin(self, text: str) -> None:
+        """News to keep in view (an address to open): live, a line under the title for as
+        long as the demo runs; piped, a `#` line. The title keeps its own headline."""
+        if self.live:
+            self._pinned.append(text)
+            self._refresh()
+        else:
+            self._write(f"# {text}")
+
     def aside(self, text: str) -> None:
         """News worth a `#` line piped that does not take the live title (which keeps
         what matters more at a glance: why there is no desktop, say)."""
@@ -217,6 +227,7 @@ class TerminalView:
         title = f"{TITLE} · {headline}" if headline else TITLE
         parts: list[ConsoleRenderable] = [
             Text(title, style="bold", no_wrap=True, overflow="ellipsis"),
+            *(Text(line, no_wrap=True, overflow="ellipsis") for line in self._pinned),
             self.table(),
         ]
         if self._supervisors:
@@ -225,7 +236,7 @@ class TerminalView:
 
     def table(self) -> Table:
         """The newest rows that fit the height, newest last, each on one line."""
-        chrome = CHROME_LINES + (1 if self._supervisors else 0)  # the queue line
+        chrome = CHROME_LINES + (1 if self._supervisors else 0) + len(self._pinned)
         room = max(1, self.console.size.height - chrome)
         rows = list(self.feed.rows)[-room:]
         cells = [self._cells(row) for row in rows]

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from cti.channels.inbound import Channel, Inbound, Outbound, Replies
@@ -116,6 +116,21 @@ class InteractionCentre:
             log.debug("%s %s left with nothing open (%s)", channel, thread_key, reason)
             return
         self._end(interaction, None, None, "visitor_left")
+
+    def reopen(self, interaction: Interaction, messages: Iterable[Message]) -> None:
+        """An interaction left open by the previous run (`cti.interactions.reload`):
+        a chat ends as its visitor having left (the socket went with that run); other
+        channels wait again in their place by arrival, their thread kept."""
+        for message in messages:
+            self._transcripts.add(message)
+            if message.direction == "in":
+                self._last_in[interaction.interaction_id] = message.message_id
+        self.router.arrive(interaction)
+        self._threads[(interaction.channel, interaction.thread_key)] = interaction.interaction_id
+        if interaction.channel == "chat":
+            self._end(interaction, None, None, "visitor_left")
+        else:
+            self._save(interaction)
 
     # -- agents' actions (the broker's commands; extension None: a supervisor) ---------
 

@@ -48,6 +48,7 @@ class InteractionNotifier:
         return InteractionOffered(
             audience=_to(offer.extension),
             interaction_id=interaction.interaction_id,
+            extension=offer.extension,
             channel=interaction.channel,
             contact=interaction.contact,
             subject=interaction.subject,

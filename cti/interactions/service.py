@@ -35,6 +35,7 @@ from cti.interactions.centre import InteractionCentre, Publish
 from cti.interactions.model import Interaction
 from cti.interactions.notifier import InteractionNotifier
 from cti.interactions.records import InteractionWriter
+from cti.interactions.reload import open_interactions
 from cti.interactions.router import InteractionRouter
 from cti.interactions.settings import interaction_settings
 from cti.interactions.staff import Board, board_staff
@@ -63,6 +64,7 @@ class UniversalQueue:
         self._agent_ids = agent_ids
         self._region = config.numbers.default_region
         self._history_limit = history_limit
+        self._records_path = records_path
         settings = interaction_settings(config.interactions)
         self.writer = InteractionWriter(records_path, config.records.keep_days)
         router = InteractionRouter(settings.rules, lambda: board_staff(board))
@@ -99,8 +101,16 @@ class UniversalQueue:
             add_webform_routes(app, self.webforms)
 
     async def start(self) -> None:
+        reopened = await asyncio.to_thread(open_interactions, self._records_path)
         self.writer.start()
+        for found in reopened:
+            interaction = found.interaction
+            interaction.contact = self._contact_of(interaction.contact_ids)
+            self.centre.reopen(interaction, found.messages)
+        if reopened:
+            log.info("universal queue: %d interactions open before the restart", len(reopened))
         self.centre.start()
+        self.centre.dispatch()
         if self._email is not None:
             await self._start_email(self._email)
         log.info(
@@ -143,6 +153,11 @@ class UniversalQueue:
         if len(found) == 1 and "id" in found[0]:
             found[0]["history"] = store.history(int(found[0]["id"]), self._history_limit)
         return found
+
+    def _contact_of(self, contact_ids: tuple[int, ...]) -> dict[str, Any] | None:
+        if len(contact_ids) != 1:
+            return None
+        return self._directory.contact(contact_ids[0], self._history_limit)
 
     def _into_history(self, interaction: Interaction, holder: str | None) -> None:
         """An ended interaction joins its contact's history (one contact only: a sender

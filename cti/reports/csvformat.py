@@ -2,8 +2,10 @@
 
 Written from the JSON object, so the two formats cannot disagree. Rates are 0..1 as in
 JSON; a figure that is undefined (no call to rate) is an empty cell. A pause reason is
-a column of its own (`paused_seconds:lunch`). Cells a spreadsheet would run as a formula
-(starting with = + - @) are quoted with a leading apostrophe.
+a column of its own (`paused_seconds:lunch`), and so is each figure of each channel of
+the universal queue (`email:offered`, `chat:first_response_level`...). Cells a
+spreadsheet would run as a formula (starting with = + - @) are quoted with a leading
+apostrophe.
 """
 
 from __future__ import annotations
@@ -30,6 +32,20 @@ COLUMNS = (
     "logged_in_seconds",
 )
 STAFFING = ("needed", "scheduled", "logged_in")
+CHANNEL_FIGURES = (
+    "offered",
+    "handled",
+    "closed",
+    "abandoned",
+    "open",
+    "responded",
+    "first_response_due",
+    "responded_within_target",
+    "first_response_level",
+    "first_response_mean_seconds",
+    "first_response_p90_seconds",
+    "handling_mean_seconds",
+)
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -62,11 +78,14 @@ def _reasons(rows: Iterable[dict[str, Any]]) -> list[str]:
     return sorted({reason for row in rows for reason in row["paused_seconds"]})
 
 
-def _line(kind: str, row: dict[str, Any], reasons: list[str]) -> list[str]:
+def _line(kind: str, row: dict[str, Any], reasons: list[str], channels: list[str]) -> list[str]:
     staffing = row.get("staffing") or {}
     values = [kind, *(row.get(column) for column in COLUMNS)]
     values += [staffing.get(name) for name in STAFFING]
     values += [row["paused_seconds"].get(reason, 0) for reason in reasons]
+    for channel in channels:
+        figures = row["channels"].get(channel, {})
+        values += [figures.get(name) for name in CHANNEL_FIGURES]
     return [_safe(_cell(value)) for value in values]
 
 
@@ -75,12 +94,15 @@ def render_csv(report: dict[str, Any]) -> str:
     rows = report["intervals"]
     first, last = rows[0]["start"], rows[-1]["end"]
     reasons = _reasons([*rows, report])
+    channels = list(report["channels"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     header = ["row", *COLUMNS, *(f"agents_{name}" for name in STAFFING)]
     header += [f"paused_seconds:{reason}" for reason in reasons]
+    header += [f"{channel}:{name}" for channel in channels for name in CHANNEL_FIGURES]
     writer.writerow([_safe(name) for name in header])
     for row in rows:
-        writer.writerow(_line("interval", row, reasons))
-    writer.writerow(_line("total", {**report, "start": first, "end": last}, reasons))
+        writer.writerow(_line("interval", row, reasons, channels))
+    total = {**report, "start": first, "end": last}
+    writer.writerow(_line("total", total, reasons, channels))
     return out.getvalue()

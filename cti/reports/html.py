@@ -13,8 +13,11 @@ from typing import Any
 from cti.reports.heatmap import WEEKDAYS
 from cti.reports.svg import Bar, bar_chart, heat_grid
 from cti.reports.table import (
+    CHANNEL_COLUMNS,
     COLUMNS,
     SHORT_ABANDONS,
+    channel_cells,
+    channel_name,
     duration,
     interval_label,
     is_busy,
@@ -121,6 +124,24 @@ def _intervals_table(report: dict[str, Any]) -> str:
     return _table("intervals", head, "".join(body))
 
 
+def _channels_table(report: dict[str, Any]) -> str:
+    head = "".join(f"<th>{escape(name)}</th>" for name in ("Channel", *CHANNEL_COLUMNS))
+    body = "".join(
+        f"<tr><td>{escape(channel_name(channel))}</td>"
+        + "".join(f"<td>{escape(cell)}</td>" for cell in channel_cells(figures))
+        + "</tr>"
+        for channel, figures in report["channels"].items()
+    )
+    note = (
+        '<p class="note">Each email thread, chat and web form counts in the period it '
+        "arrived in. First response: arrival to the first reply (mean, p90). Within target: "
+        "first replies within the channel's target over those due (answered, or left "
+        "unanswered longer than the target). Handling: accepted to closed (mean). "
+        "Abandoned: closed without an agent accepting it.</p>"
+    )
+    return _table("channels", head, body) + note
+
+
 def _paused_table(report: dict[str, Any]) -> str:
     paused = report["paused_seconds"]
     if not paused:
@@ -170,5 +191,6 @@ def render_html(report: dict[str, Any], peaks: dict[str, Any], generated: str) -
         f"{escape(peaks['to'])})</h2>{heat_grid('heatmap', peaks['offered'], WEEKDAYS)}"
         f"<h2>Intervals</h2>{_intervals_table(report)}"
         f"<h2>Paused time by reason</h2>{_paused_table(report)}"
+        f"<h2>Email, chat and web forms</h2>{_channels_table(report)}"
         f"{_notes(report)}</body></html>\n"
     )

@@ -1,7 +1,8 @@
 """The interval report: per interval and in total, the figures a manager staffs by.
 
 Each call counts in the interval its caller joined the queue (its `arrived_at`), as the
-live `queue.stats` counts it in the day it joined. Agent time is clipped to each
+live `queue.stats` counts it in the day it joined; each email, chat or web form in the
+interval it arrived in (`cti.interactions.figures`). Agent time is clipped to each
 interval. `as_json` is the shape of `--format json` and `GET /api/reports/intervals`
 (docs/reports.md); the other formats render the same object.
 """
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from cti.interactions.figures import ChannelFigures, bucketed, figures_json, interaction_times
+from cti.interactions.figures import totals as channel_totals
 from cti.reports.agenttime import AgentTime, agent_times
 from cti.reports.period import Interval, ReportPeriod, iso, slot_seconds
 from cti.reports.query import ReportQuery
@@ -28,6 +31,7 @@ class IntervalFigures:
     calls: CallFigures
     agents: AgentTime
     staffing: StaffingNeed
+    channels: dict[str, ChannelFigures]
 
     def as_json(self, settings: ReportSettings) -> dict[str, Any]:
         tz = settings.timezone
@@ -37,6 +41,7 @@ class IntervalFigures:
             **self.calls.as_dict(),
             **self.agents.as_dict(),
             "staffing": self.staffing.as_dict(),
+            "channels": figures_json(self.channels),
         }
 
 
@@ -47,6 +52,7 @@ class IntervalReport:
     intervals: list[IntervalFigures]
     calls: CallFigures
     agents: AgentTime
+    channels: dict[str, ChannelFigures]
 
     def as_json(self) -> dict[str, Any]:
         settings, query = self.settings, self.query
@@ -64,6 +70,7 @@ class IntervalReport:
             "shrinkage": settings.shrinkage,
             **self.calls.as_dict(),
             **self.agents.as_dict(),
+            "channels": figures_json(self.channels),
             "intervals": [row.as_json(settings) for row in self.intervals],
         }
 
@@ -84,6 +91,8 @@ def interval_report(
         extensions = sorted(
             settings.members_of(query.queues) | reader.agents_of(start, end, query.queues)
         )
+    targets = settings.first_response
+    channels = bucketed(interaction_times(reader, start, end), bounds, targets, now)
     slot = slot_seconds(settings.timezone, start, end)
     times = agent_times(reader, bounds, extensions, now, slot)
     total_calls, total_agents = CallFigures.empty(rule), AgentTime()
@@ -103,9 +112,11 @@ def interval_report(
                 settings,
                 interval.seconds_gone(now),
             ),
+            per_channel,
         )
-        for interval, figures, spent in zip(
-            (Interval(a, b) for a, b in pairwise(bounds)), calls, times, strict=True
+        for interval, figures, spent, per_channel in zip(
+            (Interval(a, b) for a, b in pairwise(bounds)), calls, times, channels, strict=True
         )
     ]
-    return IntervalReport(query, settings, rows, total_calls, total_agents)
+    total_channels = channel_totals(channels, targets)
+    return IntervalReport(query, settings, rows, total_calls, total_agents, total_channels)

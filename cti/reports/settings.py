@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 
 from cti.agents.servicelevel import ServiceLevelRule, service_level_rule
 from cti.config import Config
+from cti.interactions.settings import DEFAULT_FIRST_RESPONSE, interaction_settings
 
 
 @dataclass(frozen=True, slots=True)
 class ReportSettings:
-    """``members``: each queue's configured agent extensions (the `agents` map)."""
+    """``members``: each queue's configured agent extensions (the `agents` map);
+    ``first_response``: each channel's first-response target in seconds
+    (`interactions.first_response_seconds`)."""
 
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     interval_minutes: int = 30
@@ -25,6 +28,9 @@ class ReportSettings:
     shrinkage: float = 0.3
     rule: ServiceLevelRule = field(default_factory=ServiceLevelRule)
     members: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    first_response: Mapping[str, int] = field(
+        default_factory=lambda: MappingProxyType(dict(DEFAULT_FIRST_RESPONSE))
+    )
 
     @property
     def timezone_name(self) -> str:
@@ -47,4 +53,5 @@ def report_settings(config: Config) -> ReportSettings:
         shrinkage=reports.shrinkage,
         rule=service_level_rule(config),
         members=MappingProxyType({q: frozenset(e) for q, e in members.items()}),
+        first_response=interaction_settings(config.interactions).first_response,
     )

@@ -60,7 +60,7 @@ class RecordsReader:
         self.path = Path(path)
         self._conn = _open_read_only(self.path)
         try:
-            tables = {row[0] for row in self._conn.execute(_TABLES)}
+            self._tables = tables = {row[0] for row in self._conn.execute(_TABLES)}
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(calls)")}
         except sqlite3.Error as exc:
             self.close()
@@ -91,6 +91,10 @@ class RecordsReader:
 
     def close(self) -> None:
         self._conn.close()
+
+    def has_table(self, name: str) -> bool:
+        """Whether the file has table ``name`` (`interactions` came with schema 4)."""
+        return name in self._tables
 
     def rows(self, sql: str, args: Sequence[object]) -> list[Any]:
         """The rows of one query; RecordsUnavailable names the file when it fails."""

@@ -1,7 +1,8 @@
-"""The terminal table (rich) of an interval report and of the peaks heatmap.
+"""The terminal tables (rich) of an interval report, its channels, and the peaks heatmap.
 
 Rendered from the JSON report, like every format. Quiet intervals (no call and no agent
 logged in) are left out of the table, so a month fits on a screen of the busy hours.
+The email, chat and web form figures of the period follow in a table of their own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cti.reports.heatmap import WEEKDAYS
 
@@ -29,6 +31,20 @@ COLUMNS = (
     "Scheduled",
 )
 """The headers of `row_cells`, after the interval's own."""
+CHANNEL_COLUMNS = (
+    "Offered",
+    "Handled",
+    "Closed",
+    "Abandoned",
+    "Open",
+    "First response",
+    "p90",
+    "Target",
+    "Within target",
+    "Handling",
+)
+"""The headers of `channel_cells`, after the channel's name."""
+CHANNEL_NAMES = {"email": "Email", "chat": "Chat", "webform": "Web form"}
 SHORT_ABANDONS = {"exclude": "not offered", "count": "counted as offered and abandoned"}
 
 
@@ -112,6 +128,48 @@ def interval_table(report: dict[str, Any]) -> Table:
     return table
 
 
+def channel_cells(figures: dict[str, Any]) -> list[str]:
+    due, within = figures["first_response_due"], figures["responded_within_target"]
+    level = percent(figures["first_response_level"])
+    return [
+        str(figures["offered"]),
+        str(figures["handled"]),
+        str(figures["closed"]),
+        str(figures["abandoned"]),
+        str(figures["open"]),
+        duration(figures["first_response_mean_seconds"]),
+        duration(figures["first_response_p90_seconds"]),
+        duration(figures["first_response_target_seconds"]),
+        f"{level} ({within}/{due})" if due else level,
+        duration(figures["handling_mean_seconds"]),
+    ]
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL_NAMES.get(channel, channel)
+
+
+def channel_table(report: dict[str, Any]) -> Table:
+    """The period's figures of each channel of the universal queue, one row each."""
+    table = Table(
+        title=f"Email, chat and web forms: {report['from']} to {report['to']}"
+        if report["from"] != report["to"]
+        else f"Email, chat and web forms: {report['from']}",
+        caption=(
+            "First response: arrival to the first reply (mean, p90). Within target: replies "
+            "within the channel's target over those due (answered, or unanswered past it). "
+            "Handling: accepted to closed (mean)."
+        ),
+    )
+    table.add_column("Channel")
+    for name in CHANNEL_COLUMNS:
+        table.add_column(name, justify="right")
+    for channel, figures in report.get("channels", {}).items():
+        # Text: a channel name from a hand-edited row is shown, never read as markup
+        table.add_row(Text(channel_name(channel)), *channel_cells(figures))
+    return table
+
+
 def heatmap_table(peaks: dict[str, Any]) -> Table:
     days = peaks["from"] if peaks["from"] == peaks["to"] else f"{peaks['from']} to {peaks['to']}"
     queues = ", ".join(peaks["queues"]) or "all queues"
@@ -129,5 +187,7 @@ def heatmap_table(peaks: dict[str, Any]) -> Table:
 def render_table(report: dict[str, Any], width: int | None = None) -> str:
     """The table as text (plain, no colours), e.g. for a file or a test."""
     out = io.StringIO()
-    Console(width=width or 160, color_system=None, file=out).print(interval_table(report))
+    console = Console(width=width or 160, color_system=None, file=out)
+    console.print(interval_table(report))
+    console.print(channel_table(report))
     return out.getvalue()

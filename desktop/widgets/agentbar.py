@@ -26,8 +26,13 @@ CHOICE_LABELS = (
     (CHOOSE_LOGOUT, "Log out"),
 )
 CHOICE_TIPS = {
-    CHOOSE_AVAILABLE: "Log in to your queues, or end a pause, wrap-up or do not disturb",
-    CHOOSE_PAUSE: "Stop queue calls with the reason chosen next to it",
+    CHOOSE_AVAILABLE: (
+        "Log in to your queues, or end a pause, wrap-up or do not disturb:"
+        " calls, emails, chats and web forms come to you"
+    ),
+    CHOOSE_PAUSE: (
+        "Stop queue calls and new emails, chats and web forms, with the reason chosen next to it"
+    ),
     CHOOSE_DND: "Stop queue calls; colleagues see you as do not disturb",
     CHOOSE_LOGOUT: "Leave your queues",
 }
@@ -52,6 +57,12 @@ class AgentBar(QFrame):
         self.wrapup.setStyleSheet("color: #6a1b9a; font-weight: bold;")
         self.waiting = plain_label()
         self.waiting.setObjectName("queue-waiting")
+        self.held = plain_label()
+        self.held.setObjectName("interactions-held")
+        self.held.setToolTip(
+            "Emails, chats and web forms you hold. Your state covers every channel:"
+            " while paused you get neither queue calls nor new ones"
+        )
         self.reason = QComboBox()
         self.reason.setObjectName("pause-reason")
         self.reason.setToolTip("Reason for the pause")
@@ -68,7 +79,7 @@ class AgentBar(QFrame):
     def _build(self) -> None:
         top = QHBoxLayout()
         top.setSpacing(10)
-        for widget in (self.state, self.timer, self.wrapup):
+        for widget in (self.state, self.timer, self.wrapup, self.held):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.buttons[CHOOSE_AVAILABLE])
@@ -108,6 +119,11 @@ class AgentBar(QFrame):
                 button, view.choices.get(choice, ControlState(False)), CHOICE_TIPS[choice]
             )
         self.reason.setEnabled(self.buttons[CHOOSE_PAUSE].isEnabled())
+
+    def show_held(self, text: str) -> None:
+        """ "chat 2 · email 1": what the agent holds beside calls; hidden for nothing."""
+        self.held.setText(text)
+        self.held.setVisible(bool(text))
 
     def _show_reasons(self, reasons: tuple[str, ...]) -> None:
         shown = [self.reason.itemData(i) for i in range(self.reason.count())]

@@ -9,6 +9,7 @@ from PyQt6.QtWidgets import QTabWidget
 
 from desktop.agentview import status_view
 from desktop.controller import DesktopController
+from desktop.interactionview import channel_rows, held_text
 from desktop.supervise import action_states
 from desktop.wallboard import agent_name, agent_rows, queue_rows, waiting_rows
 from desktop.widgets.agentbar import AgentBar
@@ -37,6 +38,8 @@ class CentrePanes(QObject):
         centre.choice_done.connect(lambda _, ok, text: self.agentbar.show_result(ok, text))
         self.agentbar.choice_requested.connect(centre.choose)
         centre.action_done.connect(self._action_done)
+        controller.interactions.changed.connect(lambda _: self._changed("interactions"))
+        controller.interactions.reset.connect(lambda: self._changed("interactions"))
 
     def _changed(self, part: str) -> None:
         self._presence = self._presence or part in ("presence", "welcome")
@@ -58,6 +61,7 @@ class CentrePanes(QObject):
             waiting=waiting,
         )
         self.agentbar.show_view(view)
+        self.agentbar.show_held(held_text(c.interactions.board))
         self._show_wallboard(centre.supervisor)
         if self._presence:
             self._presence = False
@@ -76,6 +80,7 @@ class CentrePanes(QObject):
         self.wallboard.show_board(
             queue_rows(board, clock), waiting_rows(board, clock), agent_rows(board, clock)
         )
+        self.wallboard.show_channels(channel_rows(self.controller.interactions.board, clock))
         self._show_actions()
 
     def _new_wallboard(self) -> Wallboard:

@@ -33,6 +33,7 @@ TALKING = (Phase.ANSWERED, Phase.HELD)
 class CardDeck(QTabWidget):
     card_shown = pyqtSignal(str)  # call_id
     cards_changed = pyqtSignal()
+    foreign_tab_close = pyqtSignal(QWidget)  # the ✕ of a tab that is no call's card
 
     def __init__(
         self,
@@ -180,6 +181,8 @@ class CardDeck(QTabWidget):
         card = self.widget(index)
         if isinstance(card, PopCard):
             self.remove(card.call_id)
+        elif card is not None:
+            self.foreign_tab_close.emit(card)
 
     def current_card(self) -> PopCard | None:
         card = self.currentWidget()

@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import (
 
 from cti.protocol import CMD_AGENT_PAUSE
 from desktop.controls import ControlState
+from desktop.interactionview import ChannelRow
 from desktop.supervise import ACTION_LABELS, ACTION_TIPS, ACTIONS
 from desktop.text import visible_text
 from desktop.wallboard import AgentRow, QueueRow, WaitingRow
@@ -37,10 +38,20 @@ QUEUE_HEADERS = (
     "Agents",
 )
 WAITING_HEADERS = ("Queue", "Position", "Caller", "Waiting")
+CHANNEL_HEADERS = ("Channel", "Waiting", "Oldest", "First-response target")
 AGENT_HEADERS = ("Agent", "Extension", "State", "In state", "On a call with", "Queues")
-SECTION_HEIGHTS = [110, 150, 200]  # queues, waiting callers, agents: initial pixels
+CHANNEL_ROWS = ("email", "chat", "webform")
+SECTION_HEIGHTS = [110, 140, 150, 200]  # queues, universal queue, waiting, agents: pixels
 STATE_COLUMN = 2
 LONGEST_COLUMN = 2
+OLDEST_COLUMN = 2
+
+
+def rows_height(table: BoardTable, rows: int) -> int:
+    """Pixels that show the header and `rows` rows whole: every channel's line in view."""
+    header = table.horizontalHeader().sizeHint().height()  # type: ignore[union-attr]
+    row = table.verticalHeader().defaultSectionSize()  # type: ignore[union-attr]
+    return header + rows * row + 2 * table.frameWidth() + 2
 
 
 class Wallboard(QWidget):
@@ -51,6 +62,9 @@ class Wallboard(QWidget):
         super().__init__(parent)
         self.queues = BoardTable(QUEUE_HEADERS)
         self.queues.setObjectName("wallboard-queues")
+        self.channels = BoardTable(CHANNEL_HEADERS)
+        self.channels.setObjectName("wallboard-universal-queue")
+        self.channels.setMinimumHeight(rows_height(self.channels, len(CHANNEL_ROWS)))
         self.waiting = BoardTable(WAITING_HEADERS)
         self.waiting.setObjectName("wallboard-waiting")
         self.agents = BoardTable(AGENT_HEADERS)
@@ -76,6 +90,7 @@ class Wallboard(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         for title, table in (
             ("Queues", self.queues),
+            ("Universal queue: email, chat, web forms", self.channels),
             ("Waiting callers", self.waiting),
             ("Agents", self.agents),
         ):
@@ -83,7 +98,7 @@ class Wallboard(QWidget):
             QVBoxLayout(box).addWidget(table)
             split.addWidget(box)
         split.setSizes(SECTION_HEIGHTS)  # agents get the most; the supervisor may drag
-        split.setStretchFactor(2, 1)
+        split.setStretchFactor(3, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.chosen)
         actions.addStretch(1)
@@ -142,6 +157,15 @@ class Wallboard(QWidget):
         )
         for index, agent_row in enumerate(agents):
             self.agents.tint(index, STATE_COLUMN, agent_row.colour)
+
+    def show_channels(self, rows: list[ChannelRow]) -> None:
+        """One line per channel; an oldest wait over its target in the alarm colour that
+        a queue's longest wait past its service level has."""
+        self.channels.fill(
+            [(row.channel, (row.channel, row.waiting, row.oldest, row.target)) for row in rows]
+        )
+        for index, row in enumerate(rows):
+            self.channels.warn(index, OLDEST_COLUMN, row.late)
 
     def show_actions(
         self, who: str, states: dict[str, ControlState], reasons: tuple[str, ...]

@@ -39,6 +39,7 @@ from desktop.widgets.centrepanes import CentrePanes
 from desktop.widgets.common import plain_label
 from desktop.widgets.deck import CardDeck
 from desktop.widgets.dialbar import DialBar
+from desktop.widgets.interactiontabs import InteractionTabs
 from desktop.widgets.linkbar import LinkBar
 from desktop.widgets.popcard import PopCard
 from desktop.widgets.reports_pane import ReportsPane
@@ -73,7 +74,8 @@ class MainWindow(QMainWindow):
         self.ticker = QTimer(self)
         self.deck = CardDeck(controller, lambda url: self.open_url(url))
         self.cards = self.deck.cards
-        self.empty = plain_label("No calls. Pops appear here when your phone rings.")
+        self.interaction_tabs = InteractionTabs(controller, self.deck)
+        self.empty = plain_label("No calls or messages. Pops and offers appear here.")
         self.dialbar = DialBar()
         self.notifier = RingNotifier(self)
         self.views = QTabWidget()  # calls; a supervisor's wallboard too
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         self.dialbar.contact_requested.connect(c.directory.load_contact)
         self.deck.card_shown.connect(self.card_shown)
         self.deck.cards_changed.connect(self._render_list)
+        self.interaction_tabs.offered.connect(lambda _: self._come_forward())
         self.calls.call_chosen.connect(self._pop_chosen)
         self.ticker.timeout.connect(self.tick)
 
@@ -209,6 +212,7 @@ class MainWindow(QMainWindow):
 
     def tick(self) -> None:
         self.deck.tick()
+        self.interaction_tabs.tick()
         self.centre.refresh()
         self._render_list()
 
@@ -243,12 +247,15 @@ class MainWindow(QMainWindow):
         own = welcome is not None and record is not None and record.rings(welcome.extension)
         if focus and own:
             self.centre.show_calls()
+        self._come_forward()
+        return card
+
+    def _come_forward(self) -> None:
         self.empty.hide()
         if not self.isVisible():
             self.show()
         self.raise_()
         self.activateWindow()
-        return card
 
     def _pop_chosen(self, call_id: str) -> None:
         self.centre.show_calls()
@@ -263,7 +270,7 @@ class MainWindow(QMainWindow):
                 (record.call_id, list_text(view.title, view.number, record, now, wall_now))
             )
         self.calls.show_calls(entries)
-        self.empty.setVisible(not self.cards)
+        self.empty.setVisible(self.deck.count() == 0)
 
     def _dial_result(self, call_id: str, name: str, ok: bool, text: str) -> None:
         if call_id not in self.cards:

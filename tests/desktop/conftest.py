@@ -40,7 +40,8 @@ SHARED_NUMBER = "+14155550188"  # two contacts share it: the card offers a choos
 CRM_URL = "https://crm.example.test/contacts/{contact_id}?n={number}"
 
 
-def write_config(directory: Path, ami_port: int) -> Path:
+def write_config(directory: Path, ami_port: int, extra: str = "", agents: str = "") -> Path:
+    """`extra`: YAML sections appended to cti.yaml; `agents`: more `broker.agents` lines."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cti.yaml").write_text(
         # one qasync loop runs the server and the desktop and stands still between a
@@ -53,14 +54,14 @@ def write_config(directory: Path, ami_port: int) -> Path:
         "agi:\n  enabled: false\n"
         # alice's desk phone answers on NOTIFY (call.answer offered); bob's model is unknown
         "calls:\n  devices:\n    '1001': {kind: deskphone, model: Yealink T54W}\n"
-        f"desktop:\n  crm_url: '{CRM_URL}'\n",
+        f"desktop:\n  crm_url: '{CRM_URL}'\n" + extra,
         encoding="utf-8",
     )
     secrets = directory / "secrets.yaml"
     secrets.write_text(
         f"ami:\n  secret: {AMI_SECRET}\nbroker:\n  agents:\n"
         f"    alice: {{token: {ALICE_TOKEN}, extension: '1001'}}\n"
-        f"    bob: {{token: {BOB_TOKEN}, extension: '1002'}}\n"
+        f"    bob: {{token: {BOB_TOKEN}, extension: '1002'}}\n" + agents
     )
     secrets.chmod(0o600)
     return directory
@@ -136,9 +137,17 @@ class LiveServer:
     link down (`ami_proxy.cut()`) and bring it back (`restore()`).
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, config_dir: Path) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        config_dir: Path,
+        extra_config: str = "",
+        extra_agents: str = "",
+    ) -> None:
+        """`extra_config`, `extra_agents`: see `write_config`."""
         self.loop = loop
         self.config_dir = config_dir
+        self.extra_config, self.extra_agents = extra_config, extra_agents
         self.stack = AsyncExitStack()
         self.pbx: PbxSimulator
         self.app: CtiApp
@@ -159,7 +168,7 @@ class LiveServer:
             )
         )
         self.ami_proxy = await self.stack.enter_async_context(CuttableProxy(self.pbx.port))
-        write_config(self.config_dir, self.ami_proxy.port)
+        write_config(self.config_dir, self.ami_proxy.port, self.extra_config, self.extra_agents)
         add_contacts(self.config_dir / "contacts.db")
         self.app = CtiApp(load_config(self.config_dir, require_secrets=True), broker_port=0)
         await self.app.start()

@@ -70,17 +70,21 @@ def debian_packages(extras: str) -> list[str]:
 
 def test_demo_script_installs_the_desktop_extra_when_a_display_exists(project: Path) -> None:
     calls = run_demo_script(project, "--calls", "2", display=":7")
-    assert calls == ["setup-env.sh|desktop", "cti|demo --calls 2"]
+    assert calls == ["setup-env.sh|desktop,demo", "cti|demo --calls 2"]
 
 
-def test_demo_script_without_a_display_installs_no_extra(project: Path) -> None:
+def test_demo_script_without_a_display_installs_only_the_demo_extra(project: Path) -> None:
     calls = run_demo_script(project, "--calls", "2", display=None)
-    assert calls == ["setup-env.sh|", "cti|demo --calls 2"]
+    assert calls == ["setup-env.sh|demo", "cti|demo --calls 2"]
 
 
-def test_demo_script_with_no_desktop_installs_no_extra(project: Path) -> None:
+def test_demo_script_with_no_desktop_installs_only_the_demo_extra(project: Path) -> None:
     calls = run_demo_script(project, "--no-desktop", display=":7")
-    assert calls == ["setup-env.sh|", "cti|demo --no-desktop"]
+    assert calls == ["setup-env.sh|demo", "cti|demo --no-desktop"]
+
+
+def test_demo_extra_brings_dovecot_for_the_customers_mailbox_and_nothing_else() -> None:
+    assert debian_packages("demo") == ["dovecot-imapd"]
 
 
 def test_desktop_extra_brings_the_debian_packages_of_qt_xcb() -> None:

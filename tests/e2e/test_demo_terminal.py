@@ -75,7 +75,7 @@ def wait_for_a_full_table(term: Terminal, timeout: float = 120.0) -> list[str]:
     while time.monotonic() < deadline:
         screen = term.screen()
         events = events_on(screen)
-        if len(events) >= HEIGHT - 5:
+        if len(events) >= HEIGHT - 6:
             first_seen = first_seen or events[0]
             if events[0] != first_seen:
                 return screen
@@ -90,6 +90,7 @@ def seconds_since(clock: str, now: datetime) -> float:
     return (now - then).total_seconds() % 86400
 
 
+CHAT_LINE = re.compile(r"^demo: chat as a customer at http://127\.0\.0\.1:\d+/chat/demo$")
 QUEUE_LINE = re.compile(
     r"^support: \d+ waiting( \(longest \d+ s\))?, \d+ answered, \d+ abandoned"
     r"( · agents( \d+ [a-z-]+)+)?"
@@ -101,13 +102,14 @@ def test_demo_at_80x24_shows_one_line_per_event_and_the_newest_event(terminal: T
     shown = "\n".join(screen)
 
     assert screen[0].startswith("Screen-pops (UTC) · terminal view only: no display")
-    assert screen[1].split() == ["Time", "Agent", "Event", "Caller", "Contact", "Queue"]
+    assert CHAT_LINE.match(screen[1]), shown
+    assert screen[2].split() == ["Time", "Agent", "Event", "Caller", "Contact", "Queue"]
     events = events_on(screen)
-    assert screen[2 : 2 + len(events)] == events, f"a row wrapped:\n{shown}"
-    assert len(events) == HEIGHT - 5, "title, header, queue line, connections, cursor"
-    queue_line = screen[2 + len(events)]
+    assert screen[3 : 3 + len(events)] == events, f"a row wrapped:\n{shown}"
+    assert len(events) == HEIGHT - 6, "title, chat line, header, queue line, connections, cursor"
+    queue_line = screen[3 + len(events)]
     assert QUEUE_LINE.match(queue_line) and len(queue_line) <= WIDTH, shown
-    status = screen[3 + len(events)]
+    status = screen[4 + len(events)]
     assert status.startswith("4 agents and the supervisor connected"), shown
     assert len(status) <= WIDTH, "the status line is cut, never wrapped"
     assert re.search(r"· 100[1-4] (available|ringing|on-call|on-hold|wrap-up)", status), shown

@@ -20,6 +20,7 @@ from cti.protocol import (
     CallRinging,
     CallTransferFailed,
     CallTransferred,
+    CustomerTyping,
     InteractionAccepted,
     InteractionEnded,
     InteractionMessage,
@@ -85,6 +86,7 @@ SAMPLES: list[WireEvent] = [
     ),
     InteractionOffered(
         interaction_id="i1",
+        extension="1001",
         channel="email",
         contact=None,
         subject="Invoice",
@@ -103,6 +105,7 @@ SAMPLES: list[WireEvent] = [
         at="2026-12-07T09:00:00.000Z",
     ),
     InteractionEnded(interaction_id="i1", reason="closed", disposition="solved"),
+    CustomerTyping(interaction_id="i1", on=True),
     InteractionsQueue(channel="chat", waiting=2, oldest_seconds=40, target=60),
 ]
 

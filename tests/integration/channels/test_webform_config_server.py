@@ -52,4 +52,4 @@ async def test_a_configured_form_accepts_its_signed_submission_and_maps_the_send
         await runner.cleanup()
     [inbound] = intake.arrivals
     assert (inbound.sender.name, inbound.sender.email) == ("Ann Lee", "ann@example.com")
-    assert inbound.text == "Call me"
+    assert inbound.text.startswith("Call me\n\n")  # then the other fields

@@ -168,9 +168,13 @@ async def test_refusals_have_their_rest_status(lab: Lab) -> None:
 async def test_welcome_lists_the_commands_each_identity_may_use(lab: Lab) -> None:
     agent_commands = ["agent.login", "agent.logout", "agent.pause", "agent.unpause", "agent.dnd"]
     spying = ["supervisor.listen", "supervisor.whisper", "supervisor.barge"]
-    alice, bob, carol, sue = [
+    welcomed = [
         (await lab.agent(token)).welcome["capabilities"]
         for token in (ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, SUE_TOKEN)
+    ]
+    assert all("interaction.accept" in listed for listed in welcomed)  # the universal queue
+    alice, bob, carol, sue = [
+        [name for name in listed if not name.startswith("interaction.")] for listed in welcomed
     ]
     assert alice[-5:] == bob[-5:] == agent_commands  # configured / static member
     assert not set(carol) & {*agent_commands, *spying}

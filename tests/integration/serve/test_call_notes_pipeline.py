@@ -49,6 +49,11 @@ async def test_reload_changes_the_desktop_settings_of_new_welcomes(server: Serve
         "call.resume",
         "call.transfer",
         "call.dial",
+        "interaction.accept",
+        "interaction.decline",
+        "interaction.reply",
+        "interaction.close",
+        "interaction.typing",
     ]
     extra = "desktop:\n  crm_url: https://crm.example.com/c/{contact_id}\n  dispositions: [done]\n"
     write_config(server.config_dir, server.pbx.port, extra)

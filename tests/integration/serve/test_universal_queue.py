@@ -351,3 +351,33 @@ async def test_without_chat_enabled_no_visitor_endpoint_exists(tmp_path: Path) -
                         assert answer.status in (404, 405), path
         finally:
             await app.stop()
+
+
+async def test_after_a_restart_open_mail_waits_again_with_its_thread_and_chats_are_closed(
+    server: Server,
+) -> None:
+    carla = carla_contact(server)
+    alice = await connect(server, ALICE_TOKEN)
+    mail(server, "kept across the restart")
+    offer = await offer_of(alice)
+    await alice.command("interaction.accept", interaction_id=offer["interaction_id"])
+    server.app.interactions.arrived(
+        Inbound("chat", "chat-1", "c1", Party(email=CARLA), "chat before restart", time.time())
+    )
+    await until(lambda: server.app.universal.writer.backlog() == 0, timeout=30)
+    await server.app.stop()
+
+    again = CtiApp(server.load(), broker_port=0)
+    await again.start()
+    try:
+        server.app = again
+        alice = await connect(server, ALICE_TOKEN)
+        held = alice.welcome["interactions"] or [(await offer_of(alice))]
+        assert [i["interaction_id"] for i in held] == [offer["interaction_id"]]  # again
+        assert held[0]["contact"]["id"] == carla
+        await alice.command("interaction.accept", interaction_id=offer["interaction_id"])
+        thread = await alice.event("interaction.message")
+        assert thread["data"]["text"] == "kept across the restart"
+        assert [h["channel"] for h in again.directory.store.history(carla, 5)] == ["chat"]
+    finally:
+        await again.stop()

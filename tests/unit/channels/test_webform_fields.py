@@ -93,7 +93,9 @@ def test_inbound_carries_form_fields_subject_and_text() -> None:
     assert inbound.channel == "webform"
     assert inbound.form == "contact"
     assert inbound.thread_key.startswith("contact:")
-    assert (inbound.subject, inbound.text) == ("Refund", "Where is my money?")
+    # the message first, then every other field as sent: the agent sees the whole form
+    assert inbound.subject == "Refund"
+    assert inbound.text == "Where is my money?\n\ntopic: Refund\norder: A-17"
     assert inbound.fields == fields
     assert inbound.received_at == 123.5
 

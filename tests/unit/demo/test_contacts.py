@@ -98,7 +98,7 @@ def test_some_contacts_have_history_across_channels(store: ContactStore) -> None
     assert set(sizes.values()) <= set(range(1, 7))
     assert max(sizes.values()) > 3
     channels = {row[0] for row in store.db.execute("SELECT channel FROM interactions")}
-    assert channels == {"call", "email", "chat"}
+    assert channels == {"phone", "email", "chat"}
     contact_id = sizes.most_common(1)[0][0]
     history = store.history(contact_id, limit=10)
     assert all(item["outcome"] and item["notes"] and item["agent"] for item in history)

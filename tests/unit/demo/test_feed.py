@@ -204,3 +204,15 @@ def test_presence_and_agent_state_add_no_row_and_the_state_is_kept_per_agent() -
     feed.apply("alice", {"op": "event", "seq": 3, "type": "agent.state", "data": busy})
     assert feed.agent_states == {"1001": "on-call"}
     assert list(feed.rows) == []
+
+
+def test_interaction_events_add_no_call_rows() -> None:
+    """Emails, chats and forms are not calls: no ``call=?`` rows in the pop table."""
+    feed = PopFeed()
+    for kind, data in [
+        ("interaction.offered", {"interaction_id": "i1", "channel": "chat", "text": "Hi"}),
+        ("interaction.message", {"interaction_id": "i1", "direction": "in", "text": "Hi"}),
+        ("interaction.ended", {"interaction_id": "i1", "reason": "closed"}),
+    ]:
+        assert feed.apply("alice", {"op": "event", "type": kind, "seq": 1, "data": data}) == []
+    assert list(feed.rows) == []

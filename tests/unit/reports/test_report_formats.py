@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cti.interactions.figures import ChannelFigures
 from cti.reports.csvformat import render_csv
 from cti.reports.html import offered_by_hour, render_html
 from cti.reports.query import ReportQuery
@@ -182,9 +183,11 @@ def test_the_html_page_escapes_names_it_did_not_write() -> None:
         "occupancy": None,
         "logged_in_seconds": 60.0,
         "paused_seconds": {"<b>lunch</b>": 60.0},
+        "channels": {"<i>fax</i>": ChannelFigures("<i>fax</i>", None).as_dict()},
         "intervals": [],
     }
     peaks = {"from": "2026-03-02", "to": "2026-03-02", "offered": [[0] * 24] * 7}
     text = render_html(report, peaks, "now")
-    assert "<script>" not in text and "<b>" not in text
+    assert "<script>" not in text and "<b>" not in text and "<i>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;b&gt;lunch&lt;/b&gt;" in text
+    assert "&lt;i&gt;fax&lt;/i&gt;" in text

@@ -14,17 +14,17 @@ from tests.unit.reports.records_db import QueueCall, add_calls, make_records
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "reports.md"
 SCOPE = {"timezone", "from", "to", "queues", "interval_minutes", "start", "end", "intervals"}
-SCOPE |= {"staffing"}  # the object whose fields are defined one by one
+SCOPE |= {"staffing", "channels"}  # the objects whose fields are defined one by one
 SETTINGS = {"service_level_seconds", "short_abandon_seconds", "short_abandons"}
 SETTINGS |= {"target_service_level", "shrinkage"}
 
 
-def figures_table() -> set[str]:
-    table = DOC.read_text(encoding="utf-8").split("## What each figure means", 1)[1]
+def figures_table(section: str = "## What each figure means") -> set[str]:
+    table = DOC.read_text(encoding="utf-8").split(section, 1)[1]
     table = table.split("\n## ", 1)[0]
     names: set[str] = set()
     for cell in re.findall(r"^\| `([^|]+)` \|", table, flags=re.MULTILINE):
-        names.update(re.findall(r"`?\.?([a-z_.]+)`?", cell))
+        names.update(re.findall(r"`?\.?([a-z0-9_.]+)`?", cell))
     return {name.removeprefix("staffing.") for name in names}
 
 
@@ -38,6 +38,17 @@ def test_every_figure_of_the_json_report_is_defined(tmp_path: Path) -> None:
     documented = figures_table()
     missing = sorted(keys - SCOPE - SETTINGS - documented)
     assert missing == [], f"docs/reports.md defines no {missing}"
+    assert sorted(documented - keys) == []
+
+
+def test_every_channel_figure_of_the_json_report_is_defined(tmp_path: Path) -> None:
+    path = make_records(tmp_path / "records.db")
+    body = ReportBook(path, ReportSettings()).intervals(
+        ReportQuery(date(2026, 3, 2), date(2026, 3, 2))
+    )
+    keys = set(body["channels"]["chat"]) | set(body["intervals"][0]["channels"]["email"])
+    documented = figures_table("## Email, chat and web forms")
+    assert sorted(keys - documented) == [], "docs/reports.md: the channel figures table"
     assert sorted(documented - keys) == []
 
 
