@@ -149,7 +149,11 @@ def table(out: dict[str, Any]) -> str:
             f"imported at first start in {imported['import_seconds']:.1f} s "
             f"({imported['mails'] / max(imported['import_seconds'], 1e-9):.0f} mails/s); "
             f"email interactions in the centre: {imported['in_centre']:,}, "
-            f"distinct imported mails in the records: {imported['in_records']:,}"
+            f"distinct imported mails in the records: {imported['in_records']:,}; "
+            f"the worst pop {imported['worst_pop_at_seconds']:.1f} s after the server's start; "
+            f"the server's GC runs during the import: {imported['gc_collections']}, the "
+            f"longest {imported['gc_longest_ms']:.1f} ms (generation "
+            f"{imported['gc_longest_generation']})"
         )
     if live and (live["refused"] or live["chat"]["rejected"]):
         lines.append(

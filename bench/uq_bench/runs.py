@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sqlite3
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pop_bench.pbx import pbx_process
+from pop_bench.server import GcWatch
 from pop_bench.stats import summary
 from pop_latency import Peer
 
@@ -191,8 +193,10 @@ async def run_import(ctx: Any, workdir: Path, db: Path, numbers: list[str], args
     with running_mailbox() as (mailbox, _):
         fill_seconds = await asyncio.to_thread(fill, mailbox, args.mails)
         server = Server(ctx, workdir, args.agents)
+        watch = GcWatch()  # the server's garbage collections while the import runs
         try:
             await server.start(db, mailbox, "import")
+            gc.callbacks.append(watch)
             await server.mode("ignore")
             during: dict[str, int] = {}
             got: dict[str, int] = {}
@@ -203,6 +207,7 @@ async def run_import(ctx: Any, workdir: Path, db: Path, numbers: list[str], args
                 if time.time_ns() - server.started_ns > args.import_limit * 1e9:
                     break
             got = await server.arrivals("ringing", list(during), args.grace)
+            gc.callbacks.remove(watch)
             while done_ns is None:  # over the limit: wait, so the count below is final
                 await asyncio.sleep(1.0)
                 done_ns = imported_at(server.state_file, args.mails)
@@ -212,8 +217,11 @@ async def run_import(ctx: Any, workdir: Path, db: Path, numbers: list[str], args
             after = await server.pops(numbers, args, args.pop_seconds)
             got_after = await server.arrivals("ringing", list(after), args.grace)
         finally:
+            if watch in gc.callbacks:
+                gc.callbacks.remove(watch)
             await server.stop()
     early = {k: t0 for k, t0 in during.items() if done_ns is None or t0 < done_ns}
+    worst = max(early, key=lambda k: got.get(k, 0) - early[k], default=None)
     return {
         "mails": args.mails,
         "fill_seconds": fill_seconds,
@@ -222,6 +230,10 @@ async def run_import(ctx: Any, workdir: Path, db: Path, numbers: list[str], args
         "in_records": recorded_keys(server.records, args.mails),
         "pop_during": latency(early, got),
         "pop_after": latency(after, got_after),
+        "worst_pop_at_seconds": (early[worst] - server.started_ns) / 1e9 if worst else None,
+        "gc_collections": watch.collections,
+        "gc_longest_ms": watch.longest[0],
+        "gc_longest_generation": watch.longest[1],
     }
 
 
