@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -137,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
                     view.note(f"demo: opening {desktop_user(options)}")
                 elif reason is not None:
                     view.note(f"demo: terminal view only: {reason}")
+                # a SIGTERM stops the demo as Ctrl-C does: its mail server and
+                # simulator are shut down by the same clean-up, never left running
+                signal.signal(signal.SIGTERM, _stop_as_interrupt)
                 played = asyncio.run(run_demo(options, view))
         except ClientRefused as exc:
             print(f"cti demo: {exc}", file=sys.stderr)
@@ -147,3 +151,7 @@ def run(args: argparse.Namespace) -> int:
     if args.calls is not None:
         print(f"demo: {played} calls played")
     return 0
+
+
+def _stop_as_interrupt(signum: int, frame: object) -> None:
+    signal.raise_signal(signal.SIGINT)

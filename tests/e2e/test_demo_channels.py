@@ -168,3 +168,50 @@ def _history_channels(work: Path, since: str) -> set[str]:
             "SELECT channel FROM interactions WHERE agent LIKE 'agent%' AND ts >= ?", (since,)
         ).fetchall()
     return {channel for (channel,) in rows}
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"  # a zombie has stopped; only its parent's wait is missing
+
+
+def _dovecot_of(process: subprocess.Popen[str], work: Path) -> int:
+    _config(work)  # the config is written once the mailbox runs
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        for child in _children(process.pid):
+            if "dovecot" in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
+                return child
+        time.sleep(0.1)
+    raise AssertionError("the demo started no dovecot")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_demo_leaves_no_mail_server_running(
+    demo: tuple[subprocess.Popen[str], Path], stop: signal.Signals
+) -> None:
+    process, work = demo
+    dovecot = _dovecot_of(process, work)
+    process.send_signal(stop)  # our own child, by its PID
+    process.wait(timeout=DEADLINE)
+    deadline = time.monotonic() + DEADLINE
+    while not _gone(dovecot):
+        assert time.monotonic() < deadline, f"dovecot {dovecot} outlived the demo ({stop.name})"
+        time.sleep(0.1)
