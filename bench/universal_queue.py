@@ -179,6 +179,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--import-limit", type=float, default=900.0, help="s to wait for the import")
     p.add_argument("--grace", type=float, default=30.0, help="s to wait for late arrivals")
     p.add_argument("--floor-frames", type=int, default=1000, help="frames in the TCP floor")
+    p.add_argument(
+        "--mail-poll",
+        type=float,
+        metavar="SECONDS",
+        help="read the mailbox without IDLE, looking every SECONDS (email.poll_seconds)",
+    )
     p.add_argument("--skip-live", action="store_true", help="only the import run")
     p.add_argument("--json", metavar="PATH", help="also save the results as JSON")
     return p.parse_args(argv)

@@ -79,8 +79,10 @@ def latency(sent: dict[str, int], got: dict[str, int]) -> dict[str, Any]:
 class Server:
     """One CtiApp with its PBX, agents and customers processes."""
 
-    def __init__(self, ctx: Any, workdir: Path, agents: int) -> None:
-        self.ctx, self.workdir = ctx, workdir
+    def __init__(
+        self, ctx: Any, workdir: Path, agents: int, mail_poll: float | None = None
+    ) -> None:
+        self.ctx, self.workdir, self.mail_poll = ctx, workdir, mail_poll
         self.creds = agent_credentials(agents)
         self.pbx = Peer(ctx, pbx_process, [ext for _, ext in self.creds])
         self.agents = Peer(ctx, agents_process)
@@ -95,7 +97,8 @@ class Server:
 
         config_dir = self.workdir / f"cfg-{name}"
         state = self.workdir / f"mail-{name}"
-        write_config(config_dir, await self.pbx.recv("port"), db, self.creds, mailbox, state)
+        port = await self.pbx.recv("port")
+        write_config(config_dir, port, db, self.creds, mailbox, state, self.mail_poll)
         self.state_file = state / "fetch.json"
         self.records = config_dir / "records.db"
         self.app = CtiApp(load_config(config_dir, require_secrets=True), broker_port=0)
@@ -152,7 +155,7 @@ async def run_live(ctx: Any, workdir: Path, db: Path, numbers: list[str], args: 
     with running_mailbox() as (mailbox, floor):
         ms = await asyncio.to_thread(idle_floor, floor, args.offers)
         out["imap_idle_floor"] = {"sent": args.offers, "received": len(ms), **summary(ms)}
-        server = Server(ctx, workdir, args.agents)
+        server = Server(ctx, workdir, args.agents, args.mail_poll)
         try:
             await server.start(db, mailbox, "live")
             await asyncio.sleep(1.0)  # the first agent states go out
@@ -192,7 +195,7 @@ async def chat_phase(server: Server, args: Any) -> dict[str, Any]:
 async def run_import(ctx: Any, workdir: Path, db: Path, numbers: list[str], args: Any) -> dict:
     with running_mailbox() as (mailbox, _):
         fill_seconds = await asyncio.to_thread(fill, mailbox, args.mails)
-        server = Server(ctx, workdir, args.agents)
+        server = Server(ctx, workdir, args.agents, args.mail_poll)
         watch = GcWatch()  # the server's garbage collections while the import runs
         try:
             await server.start(db, mailbox, "import")

@@ -39,6 +39,7 @@ def write_config(
     creds: list[tuple[str, str]],
     mailbox: Mailbox,
     state: Path,
+    mail_poll: float | None = None,
 ) -> None:
     """cti.yaml and secrets.yaml of one server start; ``state`` is the mail fetch state:
     a fresh directory is a first start, which imports the whole mailbox."""
@@ -53,7 +54,13 @@ def write_config(
         "text_field: message, subject_field: subject}\n"
         f"email:\n  enabled: true\n  imap_host: {mailbox.host}\n  imap_port: {mailbox.port}\n"
         f"  imap_user: {mailbox.user}\n  from_address: {mailbox.user}@example.com\n"
-        f"  imap_tls: none\n  idle: true\n  state_directory: {state}\n",
+        f"  imap_tls: none\n  state_directory: {state}\n"
+        # IDLE, or (--mail-poll) no IDLE and a look every mail_poll seconds
+        + (
+            "  idle: true\n"
+            if mail_poll is None
+            else f"  idle: false\n  poll_seconds: {mail_poll}\n"
+        ),
         encoding="utf-8",
     )
     lines = "".join(
