@@ -11,19 +11,11 @@ seconds; a failed commit is logged once per outage and retried every `RETRY_SECO
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from cti.interactions.model import Interaction, Message
-from cti.records.schema import connect
-from cti.records.writer import COMMIT_EVERY, PRUNE_EVERY, RETRY_SECONDS
-
-log = logging.getLogger(__name__)
+from cti.records.batching import BatchWriter
 
 INTERACTION_COLUMNS = (
     "id",
@@ -103,149 +95,41 @@ class _Batch:
     interactions: dict[str, Row] = field(default_factory=dict)
     messages: list[Row] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.interactions or self.messages)
+    def __len__(self) -> int:
+        return len(self.interactions) + len(self.messages)
 
     def merged_under(self, newer: _Batch) -> _Batch:
         """This (failed) batch with what came meanwhile on top: newer snapshots win."""
         return _Batch({**self.interactions, **newer.interactions}, self.messages + newer.messages)
 
 
-class InteractionWriter:
+class InteractionWriter(BatchWriter[_Batch]):
     """`start()`, then `save()` / `add_message()` from the loop's thread, `close()` to drain."""
 
-    def __init__(
-        self,
-        path: Path,
-        keep_days: int,
-        clock: Callable[[], float] = time.time,
-        commit_every: float = COMMIT_EVERY,
-    ) -> None:
-        self.path = path
-        self.keep_seconds = keep_days * 86400.0
-        self.commit_every = commit_every
-        self.failures = 0
-        self._clock = clock
-        self._lock = threading.Condition()
-        self._pending = _Batch()
-        self._writing = _Batch()
-        self._closing = False
-        self._failed_in_a_row = 0
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="interactions-writer", daemon=True)
-        self._thread.start()
+    label = "interaction records"
+    unit = "interaction row(s)"
 
     def save(self, interaction: Interaction) -> None:
-        row = interaction_row(interaction)
-        with self._lock:
-            self._pending.interactions[interaction.interaction_id] = row
-            self._lock.notify()
+        key, row = interaction.interaction_id, interaction_row(interaction)
+        self._hand_over(lambda batch: batch.interactions.__setitem__(key, row))
 
     def add_message(self, message: Message) -> None:
         row = message_row(message)
-        with self._lock:
-            self._pending.messages.append(row)
-            self._lock.notify()
+        self._hand_over(lambda batch: batch.messages.append(row))
 
-    def backlog(self) -> int:
-        with self._lock:
-            batches = (self._pending, self._writing)
-            return sum(len(b.interactions) + len(b.messages) for b in batches)
+    def _empty(self) -> _Batch:
+        return _Batch()
 
-    def wait_written(self, timeout: float) -> bool:
-        """Block until everything handed over is committed (tests, stop)."""
-        with self._lock:
-            return self._lock.wait_for(lambda: not self._pending and not self._writing, timeout)
+    def _size(self, batch: _Batch) -> int:
+        return len(batch)
 
-    def close(self, timeout: float = 10.0) -> None:
-        with self._lock:
-            self._closing = True
-            self._lock.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-        lost = self.backlog()
-        if lost:
-            log.error("%d interaction row(s) could not be written to %s", lost, self.path)
+    def _merged(self, failed: _Batch, newer: _Batch) -> _Batch:
+        return failed.merged_under(newer)
 
-    def _run(self) -> None:
-        try:
-            conn = connect(self.path)
-        except sqlite3.Error as exc:
-            log.error("interaction records: cannot open %s for writing: %s", self.path, exc)
-            return
-        try:
-            self._loop(conn)
-        except Exception:  # a bug must not pass for a silent, ever-growing backlog
-            log.exception("interaction records writer stopped; interactions are not written")
-        finally:
-            conn.close()
+    def _commit(self, conn: sqlite3.Connection, batch: _Batch) -> None:
+        conn.executemany(UPSERT_INTERACTION, list(batch.interactions.values()))
+        conn.executemany(INSERT_MESSAGE, batch.messages)
 
-    def _loop(self, conn: sqlite3.Connection) -> None:
-        next_prune = 0.0
-        while True:
-            if time.monotonic() >= next_prune:
-                self._prune(conn)
-                next_prune = time.monotonic() + PRUNE_EVERY
-            batch = self._take(next_prune)
-            if batch is None:
-                return
-            if not batch:
-                continue
-            if self._write(conn, batch):
-                self._wait_closing(self.commit_every)
-                continue
-            with self._lock:
-                self._pending, self._writing = batch.merged_under(self._pending), _Batch()
-            if self._wait_closing(RETRY_SECONDS):
-                final = self._take(time.monotonic())
-                if final:
-                    self._write(conn, final)
-                return
-
-    def _take(self, next_prune: float) -> _Batch | None:
-        """The next batch (empty when it is time to prune), or None once closed and drained."""
-        with self._lock:
-            while not self._pending and not self._closing:
-                if not self._lock.wait(max(0.0, next_prune - time.monotonic())):
-                    return _Batch()
-            if not self._pending:
-                return None
-            self._writing, self._pending = self._pending, _Batch()
-            return self._writing
-
-    def _wait_closing(self, seconds: float) -> bool:
-        with self._lock:
-            return self._lock.wait_for(lambda: self._closing, seconds)
-
-    def _write(self, conn: sqlite3.Connection, batch: _Batch) -> bool:
-        try:
-            with conn:
-                conn.executemany(UPSERT_INTERACTION, list(batch.interactions.values()))
-                conn.executemany(INSERT_MESSAGE, batch.messages)
-        except sqlite3.Error as exc:
-            self.failures += 1
-            self._failed_in_a_row += 1
-            level = logging.ERROR if self._failed_in_a_row == 1 else logging.DEBUG
-            log.log(level, "interaction records: writing failed: %s; retrying", exc)
-            return False
-        with self._lock:
-            self._writing = _Batch()
-            self._lock.notify_all()
-        if self._failed_in_a_row:
-            log.warning(
-                "interaction records written again after %d failures", self._failed_in_a_row
-            )
-            self._failed_in_a_row = 0
-        return True
-
-    def _prune(self, conn: sqlite3.Connection) -> None:
-        cutoff = self._clock() - self.keep_seconds
-        try:
-            with conn:
-                for sql in PRUNE_SQL:
-                    conn.execute(sql, (cutoff,))
-        except sqlite3.Error as exc:
-            log.error("interaction records: pruning failed: %s", exc)
+    def _delete_old(self, conn: sqlite3.Connection, cutoff: float) -> None:
+        for sql in PRUNE_SQL:
+            conn.execute(sql, (cutoff,))
