@@ -12,6 +12,7 @@ import contextlib
 import email
 import email.message
 import email.policy
+import imaplib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,3 +81,20 @@ def running_smtp() -> Iterator[SmtpReceiver]:
         yield SmtpReceiver(host="127.0.0.1", port=controller.port, collector=collector)
     finally:
         controller.stop()
+
+
+def inbox(
+    server: ImapServer, user: str, password: str, timeout: float = 30.0
+) -> list[email.message.Message]:
+    """Every mail in ``user``'s INBOX, read over IMAP as that user."""
+    with imaplib.IMAP4(server.host, server.port, timeout=timeout) as imap:
+        imap.login(user, password)
+        imap.select("INBOX")
+        _, found = imap.uid("SEARCH", "ALL")
+        out = []
+        for uid in found[0].split():
+            _, data = imap.uid("FETCH", uid, "(RFC822)")
+            raw = data[0][1]
+            assert isinstance(raw, bytes)
+            out.append(email.message_from_bytes(raw))
+        return out

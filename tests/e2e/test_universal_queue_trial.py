@@ -12,15 +12,13 @@ an event loop in a thread of their own, because selenium and imaplib block.
 from __future__ import annotations
 
 import asyncio
-import imaplib
 import json
 import os
 import smtplib
 import threading
 import time
 from collections.abc import Coroutine, Iterator
-from email import message_from_bytes
-from email.message import EmailMessage, Message
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +34,7 @@ from cti.lookup import ContactStore
 from cti.protocol import hello_frame
 from cti.sim import CallPlan, PbxSimulator
 from tests.e2e.test_chat_widget_chromium import CHROMIUM, DRIVER, text_of, visitor_says, wait_until
+from tests.mailserver import inbox
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or DRIVER is None or dovecot_missing() is not None,
@@ -196,20 +195,6 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
-
-
-def inbox(mailbox: ImapServer, user: str, password: str) -> list[Message]:
-    with imaplib.IMAP4(mailbox.host, mailbox.port, timeout=DEADLINE) as imap:
-        imap.login(user, password)
-        imap.select("INBOX")
-        _, found = imap.uid("SEARCH", "ALL")
-        out = []
-        for uid in found[0].split():
-            _, data = imap.uid("FETCH", uid, "(RFC822)")
-            raw = data[0][1]
-            assert isinstance(raw, bytes)
-            out.append(message_from_bytes(raw))
-        return out
 
 
 def test_mail_chat_and_form_reach_the_agent_and_join_the_customers_one_history(

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import imaplib
 import os
 import shutil
 import smtplib
 import subprocess
 from collections.abc import AsyncIterator, Iterator
-from email import message_from_bytes
 from email.message import EmailMessage, Message
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from cti.channels.inbound import Outbound
 from cti.demo.mailbox import ImapServer, MailboxError, dovecot_missing, running_dovecot
 from cti.demo.maildrop import MailDrop
 from tests.integration.channels.email.intake import RecordingIntake
+from tests.mailserver import inbox
 
 SUPPORT, CUSTOMER = "support@demo.test", "ann.lee@acme.example"
 DEADLINE = 30.0
@@ -64,24 +63,10 @@ def _send(port: int, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-def _inbox(server: ImapServer, user: str, password: str) -> list[Message]:
-    with imaplib.IMAP4(server.host, server.port, timeout=DEADLINE) as imap:
-        imap.login(user, password)
-        imap.select("INBOX")
-        _, found = imap.uid("SEARCH", "ALL")
-        out = []
-        for uid in found[0].split():
-            _, data = imap.uid("FETCH", uid, "(RFC822)")
-            raw = data[0][1]
-            assert isinstance(raw, bytes)
-            out.append(message_from_bytes(raw))
-        return out
-
-
 async def _inbox_reaches(server: ImapServer, user: str, password: str, count: int) -> list[Message]:
     loop = asyncio.get_running_loop()
     until = loop.time() + DEADLINE
-    while len(messages := await asyncio.to_thread(_inbox, server, user, password)) < count:
+    while len(messages := await asyncio.to_thread(inbox, server, user, password)) < count:
         assert loop.time() < until, f"{len(messages)} of {count} mails for {user}"
         await asyncio.sleep(0.05)
     return messages
@@ -94,7 +79,7 @@ async def test_a_mail_sent_over_smtp_shows_up_over_imap(mailbox: ImapServer) -> 
     assert seen["Subject"] == "Invoice 42 is wrong"
     assert seen["Message-ID"] == "<q42@acme.example>"
     assert seen["Return-Path"] == f"<{CUSTOMER}>"
-    assert _inbox(mailbox, CUSTOMER, "customer-pw") == []  # only the recipient got it
+    assert inbox(mailbox, CUSTOMER, "customer-pw") == []  # only the recipient got it
 
 
 async def test_an_agent_reply_arrives_in_the_customers_own_mailbox(
